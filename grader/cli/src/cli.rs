@@ -1,0 +1,71 @@
+//! The command line, as clap types only: parsing does no I/O.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kata",
+    version,
+    about = "A workbook of graded concurrency exercises in Rust.",
+    after_help = "Start with `cargo kata next`. Each exercise is a crate in exercises/: edit its src/lib.rs, then `cargo kata check <id>`."
+)]
+pub struct Cli {
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the first exercise you have not passed yet, and how to start it.
+    Next,
+    /// List every exercise with its status.
+    List,
+    /// Build an exercise and run its hidden checks.
+    Check(CheckArgs),
+    /// Show the hints of an exercise, from a nudge to nearly the answer.
+    Hint {
+        /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
+        exercise: String,
+        /// How many hints to show (1 to 3).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=3))]
+        level: u8,
+    },
+    /// Put the original stub back, keeping a backup of your file.
+    Reset {
+        /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
+        exercise: String,
+    },
+    /// Show the reference solution of an exercise you have passed.
+    Solution {
+        /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
+        exercise: String,
+        /// Show it even though you have not passed the exercise yet.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub exercise: Option<String>,
+    /// Check every exercise, in order.
+    #[arg(long)]
+    pub all: bool,
+    /// Run the checks against the reference solution instead of your code.
+    #[arg(long)]
+    pub solution: bool,
+}

@@ -1,0 +1,20 @@
+//! One file per verb.
+
+pub mod check;
+pub mod hint;
+pub mod list;
+pub mod next;
+pub mod reset;
+pub mod solution;
+
+use kata_grader::progress::Progress;
+use kata_grader::workbook::Workbook;
+
+/// The learner's progress, with any warning about its file printed once.
+pub fn progress(workbook: &Workbook) -> anyhow::Result<Progress> {
+    let progress = Progress::load(workbook)?;
+    if let Some(warning) = &progress.warning {
+        eprintln!("kata: warning: {warning}");
+    }
+    Ok(progress)
+}

@@ -1,0 +1,33 @@
+//! `kata next`: the first exercise not yet passed, and how to start it.
+
+use crate::render::{self, command};
+use colored::Colorize;
+use kata_grader::workbook::Workbook;
+use std::process::ExitCode;
+
+pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
+    let progress = super::progress(workbook)?;
+    let Some(exercise) = workbook.next_exercise(&|e| progress.has_passed(&e.slug)) else {
+        println!(
+            "{} You have passed all {} exercises. The book has more to read: {}",
+            "Done!".green().bold(),
+            workbook.manifest.exercises.len(),
+            workbook.relative(&workbook.root().join("book")).display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let id = exercise.id();
+    println!("Next: {}", render::heading(exercise).bold());
+    println!("  {}", exercise.topic);
+    println!();
+    println!(
+        "  edit    {}",
+        workbook
+            .relative(&workbook.exercise_file(exercise))
+            .display()
+    );
+    println!("  read    {}", workbook.chapter_path(exercise).display());
+    println!("  check   {}", command(&format!("check {id}")));
+    println!("  stuck?  {}", command(&format!("hint {id}")));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,42 @@
+//! `kata`: the workbook's command line. This file only dispatches; each verb
+//! lives in `cmd/`, the grading itself in the `kata-grader` crate.
+//!
+//! Exit codes: 0 all well (every check passed), 1 a check failed or code did
+//! not compile, 2 kata itself could not do what was asked (bad input, no
+//! workbook, no cargo).
+
+mod cli;
+mod cmd;
+mod render;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use kata_grader::workbook::Workbook;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    render::set_color(cli.color);
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("kata: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let here = std::env::current_dir().map_err(|e| {
+        anyhow::anyhow!("cannot tell which folder this is ({e}); run kata from inside the workbook")
+    })?;
+    let workbook = Workbook::discover(&here)?;
+    match cli.command {
+        Command::Next => cmd::next::run(&workbook),
+        Command::List => cmd::list::run(&workbook),
+        Command::Check(args) => cmd::check::run(&workbook, &args),
+        Command::Hint { exercise, level } => cmd::hint::run(&workbook, &exercise, level),
+        Command::Reset { exercise } => cmd::reset::run(&workbook, &exercise),
+        Command::Solution { exercise, force } => cmd::solution::run(&workbook, &exercise, force),
+    }
+}

@@ -1,0 +1,117 @@
+//! How things look on a terminal: colour choice, the command a learner should
+//! type, and the rendering of a grading report.
+
+use crate::cli::Color;
+use colored::Colorize;
+use kata_grader::compile::Target;
+use kata_grader::manifest::Exercise;
+use kata_grader::report::{CheckReport, ExerciseReport, Graded};
+use kata_grader::Status;
+use std::io::IsTerminal;
+
+/// Decides once whether to colour: `--color`, then `NO_COLOR`, then whether
+/// stdout is a terminal.
+pub fn set_color(choice: Color) {
+    let on = match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    colored::control::set_override(on);
+}
+
+pub fn color_on() -> bool {
+    colored::control::SHOULD_COLORIZE.should_colorize()
+}
+
+/// The command to show for a verb: `cargo kata check ex14` when kata was
+/// started through the cargo alias, `kata check ex14` when installed.
+pub fn command(verb: &str) -> String {
+    let through_cargo = std::env::var_os("CARGO").is_some();
+    let text = if through_cargo {
+        format!("cargo kata {verb}")
+    } else {
+        format!("kata {verb}")
+    };
+    text.bold().to_string()
+}
+
+pub fn heading(exercise: &Exercise) -> String {
+    format!("{} · {}", exercise.id(), exercise.title)
+}
+
+/// The whole report of one exercise, ready to print.
+pub fn report(exercise: &Exercise, report: &ExerciseReport, edited_file: &str) -> String {
+    let whose = match report.target {
+        Target::Learner => format!("your code in {edited_file}"),
+        Target::Reference => "the reference solution".to_string(),
+    };
+    let mut out = format!("{} ({whose})\n\n", heading(exercise).bold());
+    match &report.result {
+        Graded::CompileError { diagnostics } => {
+            out.push_str(&format!(
+                "{} rustc's messages follow, the first error first: fix that one, then check again.\n\n",
+                "It does not compile yet.".red().bold()
+            ));
+            for diagnostic in diagnostics.iter().take(5) {
+                out.push_str(diagnostic.rendered.trim_end());
+                out.push_str("\n\n");
+            }
+            if diagnostics.len() > 5 {
+                out.push_str(&format!("... and {} more errors.\n", diagnostics.len() - 5));
+            }
+        }
+        Graded::BuildTimedOut { limit } => {
+            out.push_str(&format!(
+                "{} the build did not finish in {} s and was stopped: a `const` that takes forever to evaluate?\n",
+                "It does not compile yet:".red().bold(),
+                limit.as_secs()
+            ));
+        }
+        Graded::Checked { checks } => {
+            let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+            for check in checks {
+                out.push_str(&check_lines(check, width));
+            }
+            let (passed, failed, inconclusive) = report.counts();
+            let mut summary = format!("{passed} passed, {failed} failed");
+            if inconclusive > 0 {
+                summary.push_str(&format!(", {inconclusive} inconclusive"));
+            }
+            out.push_str(&format!("\n{summary}\n"));
+        }
+    }
+    out
+}
+
+fn check_lines(check: &CheckReport, width: usize) -> String {
+    let mark = match check.outcome.status {
+        Status::Passed => "✓".green().bold(),
+        Status::Failed => "✗".red().bold(),
+        Status::Inconclusive => "?".yellow().bold(),
+    };
+    let mut out = format!("  {mark} {:width$}  {}\n", check.name, check.about.dimmed());
+    let indent = " ".repeat(6);
+    for line in check.outcome.message.lines() {
+        let line = match check.outcome.status {
+            Status::Failed => line.red().to_string(),
+            _ => line.to_string(),
+        };
+        out.push_str(&format!("{indent}{line}\n"));
+    }
+    for figure in &check.outcome.figures {
+        out.push_str(&format!(
+            "{indent}{}: {} (required: {})\n",
+            figure.label,
+            figure.measured.bold(),
+            figure.required
+        ));
+    }
+    for line in &check.outcome.details {
+        out.push_str(&format!("{indent}{line}\n"));
+    }
+    out
+}

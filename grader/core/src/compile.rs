@@ -1,0 +1,268 @@
+//! Building an exercise's checks binary against the learner's crate or the
+//! reference solution.
+//!
+//! Cargo is always called the same way (same profile, same package, features
+//! chosen only by the target) so that nothing rebuilds because of feature
+//! unification between calls. Cargo's JSON messages give the binary's path,
+//! rustc's own rendered diagnostics, and which crates are being built, which
+//! the caller can show while the first build of the dependencies runs.
+
+use crate::child::{self, Exit};
+use crate::manifest::Exercise;
+use crate::workbook::Workbook;
+use crate::Error;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The cargo profile every check is built with (see the root `Cargo.toml`).
+pub const PROFILE: &str = "grade";
+
+/// A build may take this long before it is stopped: long enough for the first
+/// build of every dependency on a busy 2-core machine, short enough that a
+/// compile that never ends (a `const` evaluation loop) ends as a verdict.
+pub const BUILD_LIMIT: Duration = Duration::from_secs(20 * 60);
+
+/// Whose code the checks run against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// The learner's crate in `exercises/`.
+    Learner,
+    /// The reference solution in `solutions/`.
+    Reference,
+}
+
+impl Target {
+    /// The checks crate's feature that selects this target.
+    fn feature(self) -> &'static str {
+        match self {
+            Target::Learner => "learner",
+            Target::Reference => "reference",
+        }
+    }
+}
+
+/// Something that happened during a build, for a progress display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildEvent {
+    /// Cargo compiled (not merely found fresh) a crate.
+    Compiled { package: String, dependency: bool },
+}
+
+/// One of rustc's messages, as rustc rendered it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub level: String,
+    pub rendered: String,
+}
+
+#[derive(Debug)]
+pub enum Built {
+    /// The checks binary, ready to run.
+    Binary(PathBuf),
+    /// The code did not compile: rustc's errors, the first error first.
+    CompileError(Vec<Diagnostic>),
+    /// The build did not end within [`BUILD_LIMIT`].
+    TimedOut(Duration),
+}
+
+/// Builds `exercise`'s checks against `target`. `color` asks rustc for
+/// coloured diagnostics (for a terminal).
+pub fn build(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    target: Target,
+    color: bool,
+    on_event: impl FnMut(BuildEvent) + Send + 'static,
+) -> Result<Built, Error> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workbook.root())
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(workbook.root().join("Cargo.toml"))
+        .args(["--profile", PROFILE])
+        .args(["--package", &exercise.checks_package()])
+        .args(["--no-default-features", "--features", target.feature()])
+        .arg(if color {
+            "--message-format=json-diagnostic-rendered-ansi"
+        } else {
+            "--message-format=json"
+        });
+
+    let state = Arc::new(Mutex::new(Messages::default()));
+    let sink = Arc::clone(&state);
+    let workspace_root = workbook.root().to_path_buf();
+    let mut on_event = on_event;
+    let finished = child::run(command, BUILD_LIMIT, move |line| {
+        let mut messages = sink.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(event) = messages.read(line, &workspace_root) {
+            on_event(event);
+        }
+    })
+    .map_err(|source| Error::CargoMissing { source })?;
+
+    let messages = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
+    if finished.exit == Exit::TimedOut {
+        return Ok(Built::TimedOut(BUILD_LIMIT));
+    }
+    if let (Exit::Code(0), Some(binary)) = (finished.exit, messages.binary) {
+        return Ok(Built::Binary(binary));
+    }
+    let mut errors = messages.diagnostics;
+    if errors.is_empty() {
+        // Cargo failed before rustc said anything (a bad Cargo.toml, a
+        // missing file, a network error fetching dependencies): cargo's own
+        // stderr is the diagnostic.
+        errors.push(Diagnostic {
+            level: "error".into(),
+            rendered: finished.stderr.text(),
+        });
+    }
+    Ok(Built::CompileError(errors))
+}
+
+#[derive(Default)]
+struct Messages {
+    binary: Option<PathBuf>,
+    /// Errors only, in rustc's order: the first one is the one to fix first.
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: String,
+    #[serde(default)]
+    package_id: String,
+    #[serde(default)]
+    manifest_path: Option<PathBuf>,
+    #[serde(default)]
+    fresh: bool,
+    #[serde(default)]
+    executable: Option<PathBuf>,
+    #[serde(default)]
+    message: Option<CompilerMessage>,
+}
+
+#[derive(Deserialize)]
+struct CompilerMessage {
+    level: String,
+    #[serde(default)]
+    rendered: Option<String>,
+}
+
+impl Messages {
+    fn read(&mut self, line: &str, workspace_root: &std::path::Path) -> Option<BuildEvent> {
+        let message: Message = serde_json::from_str(line).ok()?;
+        match message.reason.as_str() {
+            "compiler-artifact" => {
+                if let Some(executable) = message.executable {
+                    self.binary = Some(executable);
+                }
+                if message.fresh {
+                    return None;
+                }
+                let dependency = message
+                    .manifest_path
+                    .as_deref()
+                    .is_none_or(|p| !p.starts_with(workspace_root));
+                Some(BuildEvent::Compiled {
+                    package: package_name(&message.package_id),
+                    dependency,
+                })
+            }
+            "compiler-message" => {
+                let diagnostic = message.message?;
+                if diagnostic.level == "error" {
+                    self.diagnostics.push(Diagnostic {
+                        level: diagnostic.level,
+                        rendered: diagnostic.rendered.unwrap_or_default(),
+                    });
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `serde_json` from `registry+https://...#serde_json@1.0.1` or
+/// `path+file:///.../kata#kata-check@0.1.0`, or the old `name 1.0 (source)`.
+fn package_name(id: &str) -> String {
+    if let Some((_, tail)) = id.rsplit_once('#') {
+        let name = tail.split('@').next().unwrap_or(tail);
+        // `path+file:///x/ex01-spawn-and-join#0.1.0` names the folder.
+        if name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            let before = id.rsplit_once('#').map_or(id, |(b, _)| b);
+            return before.rsplit('/').next().unwrap_or(before).to_string();
+        }
+        return name.to_string();
+    }
+    id.split(' ').next().unwrap_or(id).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_from_ids() {
+        assert_eq!(
+            package_name(
+                "registry+https://github.com/rust-lang/crates.io-index#serde_json@1.0.140"
+            ),
+            "serde_json"
+        );
+        assert_eq!(
+            package_name("path+file:///w/grader/harness#kata-check@0.1.0"),
+            "kata-check"
+        );
+        assert_eq!(
+            package_name("path+file:///w/exercises/ex01-spawn-and-join#0.1.0"),
+            "ex01-spawn-and-join"
+        );
+        assert_eq!(package_name("serde 1.0.0 (registry+https://x)"), "serde");
+    }
+
+    #[test]
+    fn keeps_errors_in_order_and_the_binary() {
+        let mut messages = Messages::default();
+        let root = std::path::Path::new("/w");
+        let lines = [
+            r#"{"reason":"compiler-message","package_id":"p","message":{"level":"warning","rendered":"w"}}"#,
+            r#"{"reason":"compiler-message","package_id":"p","message":{"level":"error","rendered":"first"}}"#,
+            r#"{"reason":"compiler-message","package_id":"p","message":{"level":"error","rendered":"second"}}"#,
+            r#"{"reason":"compiler-artifact","package_id":"registry+x#tokio@1.0.0","manifest_path":"/home/.cargo/tokio/Cargo.toml","fresh":false}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/c#c@0.1.0","manifest_path":"/w/c/Cargo.toml","fresh":false,"executable":"/w/target/grade/c"}"#,
+            "not json at all",
+        ];
+        let events: Vec<_> = lines
+            .iter()
+            .filter_map(|l| messages.read(l, root))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                BuildEvent::Compiled {
+                    package: "tokio".into(),
+                    dependency: true
+                },
+                BuildEvent::Compiled {
+                    package: "c".into(),
+                    dependency: false
+                },
+            ]
+        );
+        let rendered: Vec<_> = messages
+            .diagnostics
+            .iter()
+            .map(|d| d.rendered.as_str())
+            .collect();
+        assert_eq!(rendered, ["first", "second"]);
+        assert_eq!(messages.binary, Some(PathBuf::from("/w/target/grade/c")));
+    }
+}

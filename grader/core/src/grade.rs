@@ -1,0 +1,188 @@
+//! The one generic runner: list an exercise's checks, run each in its own
+//! process with the exercise's time limit, and judge what came back.
+//!
+//! A check passes only if its process wrote a passing outcome to the result
+//! file the grader named. Exit codes prove nothing: learner code that calls
+//! `std::process::exit(0)` in the middle of a check leaves no result, and that
+//! is a failure which says so.
+
+use crate::child::{self, Exit, Finished};
+use crate::compile::{self, BuildEvent, Built, Target};
+use crate::manifest::Exercise;
+use crate::report::{CheckReport, ExerciseReport, Graded};
+use crate::workbook::Workbook;
+use crate::Error;
+use kata_check::fail;
+use kata_check::protocol::{human_duration, CheckInfo, Outcome};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// What a grading run reports while it works, for a progress display.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Build(BuildEvent),
+    /// The checks were built; `count` checks will run.
+    Listed {
+        count: usize,
+    },
+    /// A check is about to run.
+    Starting {
+        name: String,
+    },
+    /// A check ended.
+    Finished(CheckReport),
+}
+
+/// Options of a grading run.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub target: Target,
+    /// Ask rustc for coloured diagnostics.
+    pub color: bool,
+}
+
+/// Builds and checks one exercise.
+pub fn grade(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    options: Options,
+    on_event: impl FnMut(Event) + Send + 'static,
+) -> Result<ExerciseReport, Error> {
+    let on_event = std::sync::Arc::new(std::sync::Mutex::new(on_event));
+    let emit = {
+        let on_event = std::sync::Arc::clone(&on_event);
+        move |event: Event| (on_event.lock().unwrap_or_else(|e| e.into_inner()))(event)
+    };
+    let report = |result| ExerciseReport {
+        slug: exercise.slug.clone(),
+        target: options.target,
+        result,
+    };
+
+    let build_emit = emit.clone();
+    let binary = match compile::build(
+        workbook,
+        exercise,
+        options.target,
+        options.color,
+        move |e| build_emit(Event::Build(e)),
+    )? {
+        Built::Binary(binary) => binary,
+        Built::CompileError(diagnostics) => {
+            return Ok(report(Graded::CompileError { diagnostics }))
+        }
+        Built::TimedOut(limit) => return Ok(report(Graded::BuildTimedOut { limit })),
+    };
+
+    let scratch = workbook.scratch_dir();
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| Error::io(format!("could not create {}", scratch.display()), e))?;
+    let checks = list(&binary, &scratch)?;
+    emit(Event::Listed {
+        count: checks.len(),
+    });
+
+    let mut reports = Vec::with_capacity(checks.len());
+    // One at a time: on a 2-core machine two timing checks at once would
+    // measure each other.
+    for info in checks {
+        emit(Event::Starting {
+            name: info.name.clone(),
+        });
+        let result_file = scratch.join(format!("result-{}-{}.json", std::process::id(), info.name));
+        let _ = std::fs::remove_file(&result_file);
+        let mut command = Command::new(&binary);
+        command
+            .current_dir(workbook.root())
+            .args(["--kata-run", &info.name, "--out"])
+            .arg(&result_file);
+        let finished = child::run(command, exercise.time_limit, |_| {})
+            .map_err(|e| Error::io(format!("could not run {}", binary.display()), e))?;
+        let outcome = judge(&finished, &result_file, exercise.time_limit);
+        let _ = std::fs::remove_file(&result_file);
+        let check = CheckReport {
+            name: info.name,
+            about: info.about,
+            outcome,
+            elapsed: finished.elapsed,
+        };
+        emit(Event::Finished(check.clone()));
+        reports.push(check);
+    }
+    Ok(report(Graded::Checked { checks: reports }))
+}
+
+/// Asks the checks binary for its list of checks.
+fn list(binary: &Path, scratch: &Path) -> Result<Vec<CheckInfo>, Error> {
+    let out = scratch.join(format!("list-{}.json", std::process::id()));
+    let mut command = Command::new(binary);
+    command.arg("--kata-list").arg("--out").arg(&out);
+    let finished = child::run(command, Duration::from_secs(30), |_| {})
+        .map_err(|e| Error::io(format!("could not run {}", binary.display()), e))?;
+    let listed = read_json::<Vec<CheckInfo>>(&out);
+    let _ = std::fs::remove_file(&out);
+    listed.ok_or_else(|| {
+        Error::Grader(format!(
+            "the checks binary {} did not list its checks (it ended with {:?}): {}",
+            binary.display(),
+            finished.exit,
+            finished.stderr.text().trim()
+        ))
+    })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Turns how a check's process ended into its verdict.
+fn judge(finished: &Finished, result_file: &PathBuf, limit: Duration) -> Outcome {
+    if finished.exit != Exit::TimedOut {
+        if let Some(outcome) = read_json::<Outcome>(result_file) {
+            return outcome;
+        }
+    }
+    let stderr = finished.stderr.text();
+    let message = match finished.exit {
+        Exit::TimedOut => format!(
+            "did not finish in {}: a deadlock, a lost wake-up, or a loop that never ends?",
+            human_duration(limit)
+        ),
+        _ if stderr.contains("has overflowed its stack") => {
+            "your code overflowed its stack: a recursion that never stops, or a very large value on the stack?".into()
+        }
+        Exit::Code(0) => "the check's process ended before the check finished, with exit code 0: \
+             did your code call `std::process::exit`? Library code must return, never end the whole process."
+            .into(),
+        Exit::Code(code) => format!(
+            "the check's process ended before the check finished, with exit code {code}: \
+             did your code call `std::process::exit`?"
+        ),
+        Exit::Signal(6) => "your code aborted the process (`std::process::abort`, or a panic while already panicking, say in a `Drop`)".into(),
+        Exit::Signal(9) => "the process was killed from outside: out of memory?".into(),
+        Exit::Signal(11) => "the process crashed (segmentation fault): `unsafe` code touching memory it does not own?".into(),
+        Exit::Signal(signal) => format!("the process was ended by signal {signal}"),
+    };
+    let mut outcome = fail(message);
+    for (name, stream) in [("stdout", &finished.stdout), ("stderr", &finished.stderr)] {
+        let text = stream.text();
+        let tail: Vec<&str> = text.lines().rev().take(8).collect();
+        if tail.is_empty() {
+            continue;
+        }
+        outcome = outcome.detail(format!(
+            "last lines of {name}{}:",
+            if stream.truncated() {
+                format!(" (of the first {} KiB kept)", child::KEPT_OUTPUT / 1024)
+            } else {
+                String::new()
+            }
+        ));
+        for line in tail.into_iter().rev() {
+            outcome = outcome.detail(format!("  {line}"));
+        }
+    }
+    outcome
+}

@@ -1,0 +1,29 @@
+//! The grader core of kata, apart from any terminal.
+//!
+//! The pipeline is discover → build → run → judge → report:
+//!
+//! - [`workbook`] finds the workbook from any folder inside it and reads the
+//!   manifest ([`manifest`]), the one list of exercises.
+//! - [`compile`] builds an exercise's checks binary against the learner's crate
+//!   or the reference solution, and keeps rustc's diagnostics when that fails.
+//! - [`child`] runs a process with a time limit in its own process group,
+//!   keeping a bounded amount of its output, and leaves nothing behind.
+//! - [`grade`] lists the checks, runs each in its own process and judges what
+//!   came back, into a [`report::ExerciseReport`]: plain data, rendered by the
+//!   CLI (or serialised for a teacher's CI).
+//! - [`progress`] keeps the plain-text record of passed exercises.
+//!
+//! A learner's failure is data in the report; an [`Error`] means the grader
+//! itself could not do its job.
+
+pub mod child;
+pub mod compile;
+mod error;
+pub mod grade;
+pub mod manifest;
+pub mod progress;
+pub mod report;
+pub mod workbook;
+
+pub use error::Error;
+pub use kata_check::protocol::{Figure, Outcome, Status};

@@ -1,0 +1,313 @@
+//! `kata.toml`: the one list of exercises.
+//!
+//! Parsing checks more than the TOML grammar: every slug has the `exNN-name`
+//! shape, numbers rise strictly, each exercise has exactly three hints. Every
+//! error names the line it is about, so a maintainer goes straight to it.
+
+use crate::Error;
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::Spanned;
+
+/// The manifest's file name, at the workbook's root.
+pub const FILE_NAME: &str = "kata.toml";
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub exercises: Vec<Exercise>,
+}
+
+/// One exercise, with everything the CLI, the grader and the book need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exercise {
+    /// The two-digit number in the slug: `14` for `ex14-thread-pool-downloader`.
+    pub number: u32,
+    pub slug: String,
+    pub title: String,
+    pub topic: String,
+    /// A nudge, a direction, nearly the answer.
+    pub hints: [String; 3],
+    /// How long each check may run before it is stopped.
+    pub time_limit: Duration,
+}
+
+impl Exercise {
+    /// `ex14`: the short name learners type.
+    pub fn id(&self) -> String {
+        format!("ex{:02}", self.number)
+    }
+
+    /// The name of the package that holds this exercise's hidden checks.
+    pub fn checks_package(&self) -> String {
+        format!("{}-checks", self.slug)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    #[serde(default)]
+    exercise: Vec<Spanned<RawExercise>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawExercise {
+    slug: Spanned<String>,
+    title: String,
+    topic: String,
+    hints: Spanned<Vec<String>>,
+    time_limit: Spanned<u64>,
+}
+
+impl Manifest {
+    /// Reads and validates the manifest at `path`.
+    pub fn load(path: &Path) -> Result<Manifest, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("could not read {}", path.display()), e))?;
+        Manifest::parse(&text, path)
+    }
+
+    /// Parses manifest `text`; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Manifest, Error> {
+        let at = |span: Option<Range<usize>>, reason: String| Error::Manifest {
+            path: PathBuf::from(path),
+            line: span.map_or(1, |s| line_of(text, s.start)),
+            reason,
+        };
+        let raw: RawManifest =
+            toml::from_str(text).map_err(|e| at(e.span(), e.message().trim().to_string()))?;
+        if raw.exercise.is_empty() {
+            return Err(at(
+                None,
+                "no `[[exercise]]` entries: the workbook is empty".into(),
+            ));
+        }
+        let mut exercises: Vec<Exercise> = Vec::with_capacity(raw.exercise.len());
+        for entry in raw.exercise {
+            let raw = entry.into_inner();
+            let slug_span = raw.slug.span();
+            let slug = raw.slug.into_inner();
+            let number = parse_slug(&slug).ok_or_else(|| {
+                at(
+                    Some(slug_span.clone()),
+                    format!("slug `{slug}` is not of the form `exNN-name` (two digits, then lowercase words joined by `-`)"),
+                )
+            })?;
+            if let Some(previous) = exercises.last() {
+                if number <= previous.number {
+                    return Err(at(
+                        Some(slug_span),
+                        format!(
+                            "`{slug}` comes after `{}`: exercise numbers must rise strictly, with no repeats",
+                            previous.slug
+                        ),
+                    ));
+                }
+            }
+            let hints_span = raw.hints.span();
+            let hints: [String; 3] = raw.hints.into_inner().try_into().map_err(|h: Vec<_>| {
+                at(
+                    Some(hints_span),
+                    format!(
+                        "`{slug}` has {} hints; every exercise has exactly three (a nudge, a direction, nearly the answer)",
+                        h.len()
+                    ),
+                )
+            })?;
+            let limit_span = raw.time_limit.span();
+            let seconds = raw.time_limit.into_inner();
+            if !(1..=600).contains(&seconds) {
+                return Err(at(
+                    Some(limit_span),
+                    format!("`{slug}` has time-limit = {seconds}; give a number of seconds from 1 to 600"),
+                ));
+            }
+            exercises.push(Exercise {
+                number,
+                slug,
+                title: raw.title,
+                topic: raw.topic,
+                hints,
+                time_limit: Duration::from_secs(seconds),
+            });
+        }
+        Ok(Manifest { exercises })
+    }
+
+    /// Finds an exercise by number (`14`), id (`ex14`), slug, or the slug
+    /// without its id (`thread-pool-downloader`).
+    pub fn find(&self, given: &str) -> Result<&Exercise, Error> {
+        let wanted = given.trim().to_ascii_lowercase();
+        let number = wanted
+            .strip_prefix("ex")
+            .unwrap_or(&wanted)
+            .parse::<u32>()
+            .ok();
+        let found = self.exercises.iter().find(|e| {
+            Some(e.number) == number || e.slug == wanted || e.slug.get(5..) == Some(wanted.as_str())
+        });
+        found.ok_or_else(|| Error::UnknownExercise {
+            given: given.to_string(),
+            suggestion: self.nearest(&wanted).map(|e| e.slug.clone()),
+            valid: self.exercises.iter().map(|e| e.id()).collect(),
+        })
+    }
+
+    /// The exercise whose slug (or slug without id) is closest to `given`,
+    /// if any is close enough to be a likely typo.
+    fn nearest(&self, given: &str) -> Option<&Exercise> {
+        self.exercises
+            .iter()
+            .map(|e| {
+                let full = edit_distance(given, &e.slug);
+                let short = e
+                    .slug
+                    .get(5..)
+                    .map_or(usize::MAX, |s| edit_distance(given, s));
+                (full.min(short), e)
+            })
+            .filter(|(distance, _)| *distance <= given.len().max(3) / 3 + 1)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, e)| e)
+    }
+}
+
+/// `Some(14)` for `ex14-thread-pool-downloader`.
+fn parse_slug(slug: &str) -> Option<u32> {
+    let rest = slug.strip_prefix("ex")?;
+    let (digits, name) = rest.split_at_checked(2)?;
+    let name = name.strip_prefix('-')?;
+    let words_ok = !name.is_empty()
+        && name.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if digits.bytes().all(|b| b.is_ascii_digit()) && words_ok {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = r#"
+[[exercise]]
+slug = "ex01-spawn-and-join"
+title = "Spawn"
+topic = "threads"
+time-limit = 5
+hints = ["a", "b", "c"]
+
+[[exercise]]
+slug = "ex14-thread-pool-downloader"
+title = "Downloader"
+topic = "pools"
+time-limit = 20
+hints = ["a", "b", "c"]
+"#;
+
+    fn parse(text: &str) -> Result<Manifest, Error> {
+        Manifest::parse(text, Path::new("kata.toml"))
+    }
+
+    fn error_of(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn finds_by_number_id_slug_and_name() {
+        let m = parse(TWO).unwrap();
+        for given in [
+            "14",
+            "ex14",
+            "EX14",
+            "ex14-thread-pool-downloader",
+            "thread-pool-downloader",
+        ] {
+            assert_eq!(m.find(given).unwrap().number, 14, "{given}");
+        }
+        assert_eq!(m.find("1").unwrap().id(), "ex01");
+    }
+
+    #[test]
+    fn unknown_id_suggests_the_nearest_and_lists_all() {
+        let m = parse(TWO).unwrap();
+        let text = m.find("thread-pool-downlaoder").unwrap_err().to_string();
+        assert!(
+            text.contains("Did you mean `ex14-thread-pool-downloader`?"),
+            "{text}"
+        );
+        assert!(text.contains("ex01, ex14"), "{text}");
+        let far = m.find("zzz").unwrap_err().to_string();
+        assert!(!far.contains("Did you mean"), "{far}");
+    }
+
+    #[test]
+    fn a_bad_slug_names_its_line() {
+        let text = TWO.replace("ex14-thread-pool-downloader", "ex1-pool");
+        assert_eq!(
+            error_of(&text),
+            "kata.toml:10: slug `ex1-pool` is not of the form `exNN-name` (two digits, then lowercase words joined by `-`)"
+        );
+    }
+
+    #[test]
+    fn numbers_must_rise() {
+        let text = TWO.replace("ex14-thread-pool-downloader", "ex01-again");
+        assert!(error_of(&text).starts_with("kata.toml:10: `ex01-again` comes after"));
+    }
+
+    #[test]
+    fn exactly_three_hints() {
+        let text = TWO.replacen(r#"hints = ["a", "b", "c"]"#, r#"hints = ["a"]"#, 1);
+        assert!(error_of(&text).starts_with("kata.toml:7: `ex01-spawn-and-join` has 1 hints"));
+    }
+
+    #[test]
+    fn syntax_errors_and_unknown_fields_name_the_line() {
+        assert!(error_of(&TWO.replace("title = \"Spawn\"", "title = ")).starts_with("kata.toml:4:"));
+        let unknown = error_of(&TWO.replace("title = \"Spawn\"", "titel = \"Spawn\""));
+        assert!(
+            unknown.starts_with("kata.toml:") && unknown.contains("titel"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn time_limit_in_range() {
+        let text = TWO.replace("time-limit = 5", "time-limit = 0");
+        assert!(
+            error_of(&text).starts_with("kata.toml:6: `ex01-spawn-and-join` has time-limit = 0")
+        );
+    }
+}

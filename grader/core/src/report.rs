@@ -1,0 +1,66 @@
+//! A grading run as data: what the CLI renders and a teacher's CI can read.
+
+use crate::compile::{Diagnostic, Target};
+use kata_check::protocol::{Outcome, Status};
+use serde::Serialize;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExerciseReport {
+    pub slug: String,
+    pub target: Target,
+    pub result: Graded,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Graded {
+    /// The code did not compile; nothing was run.
+    CompileError { diagnostics: Vec<Diagnostic> },
+    /// The build did not end in time.
+    BuildTimedOut {
+        #[serde(serialize_with = "seconds")]
+        limit: Duration,
+    },
+    /// Every check ran; each has its own verdict.
+    Checked { checks: Vec<CheckReport> },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub name: String,
+    pub about: String,
+    pub outcome: Outcome,
+    #[serde(serialize_with = "seconds")]
+    pub elapsed: Duration,
+}
+
+impl ExerciseReport {
+    /// Passed: it compiled and no check failed. An inconclusive check (the
+    /// machine could not tell) never fails an exercise.
+    pub fn passed(&self) -> bool {
+        match &self.result {
+            Graded::Checked { checks } => {
+                !checks.is_empty() && checks.iter().all(|c| c.outcome.status != Status::Failed)
+            }
+            _ => false,
+        }
+    }
+
+    /// How many checks ended with each status: (passed, failed, inconclusive).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let Graded::Checked { checks } = &self.result else {
+            return (0, 0, 0);
+        };
+        let count = |s| checks.iter().filter(|c| c.outcome.status == s).count();
+        (
+            count(Status::Passed),
+            count(Status::Failed),
+            count(Status::Inconclusive),
+        )
+    }
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}

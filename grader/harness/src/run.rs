@@ -1,0 +1,128 @@
+//! The checks binary's `main`: list, run one check, or run all for a person.
+
+use crate::protocol::{self, CheckInfo, Outcome, Status};
+use crate::{fail, Check};
+use std::panic;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+/// The first panic seen in this process, with where it happened. Learner code
+/// may panic on a thread the check never joins; the verdict still names it.
+static FIRST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// Entry point of every checks binary.
+pub fn main(checks: &[Check]) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let out = flag_value(&args, "--out").map(PathBuf::from);
+    if args.iter().any(|a| a == "--kata-list") {
+        let Some(out) = out else {
+            return usage();
+        };
+        let list: Vec<CheckInfo> = checks
+            .iter()
+            .map(|c| CheckInfo {
+                name: c.name.into(),
+                about: c.about.into(),
+            })
+            .collect();
+        return finish(protocol::write_json(&out, &list));
+    }
+    if let Some(name) = flag_value(&args, "--kata-run") {
+        let (Some(out), Some(check)) = (out, checks.iter().find(|c| c.name == name)) else {
+            return usage();
+        };
+        let outcome = run_one(check);
+        // Exit at once: a thread the learner's code left running must not keep
+        // the process (and so the verdict) waiting.
+        let written = protocol::write_json(&out, &outcome);
+        std::process::exit(if written.is_ok() { 0 } else { 2 });
+    }
+    if !args.is_empty() {
+        return usage();
+    }
+    // By hand: every check in this one process, one line each.
+    let mut failed = 0;
+    for check in checks {
+        let outcome = run_one(check);
+        if outcome.status == Status::Failed {
+            failed += 1;
+        }
+        println!("{:?}: {} — {}", outcome.status, check.name, outcome.message);
+        for figure in &outcome.figures {
+            println!(
+                "    {}: {} (required {})",
+                figure.label, figure.measured, figure.required
+            );
+        }
+        for line in &outcome.details {
+            println!("    {line}");
+        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs one check, turning a panic that escapes it into a failure that says
+/// where the panic happened.
+pub(crate) fn run_one(check: &Check) -> Outcome {
+    panic::set_hook(Box::new(|info| {
+        let mut first = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner());
+        if first.is_none() {
+            *first = Some(describe_panic(info));
+        }
+    }));
+    let result = panic::catch_unwind(check.run);
+    let first_panic = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match (result, first_panic) {
+        (Ok(Ok(outcome)), _) | (Ok(Err(outcome)), None) => outcome,
+        (Ok(Err(outcome)), Some(panic)) => {
+            outcome.detail(format!("Also, a thread of your code panicked: {panic}"))
+        }
+        (Err(_), Some(panic)) => fail(panic),
+        (Err(_), None) => fail("your code panicked"),
+    }
+}
+
+fn describe_panic(info: &panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with a non-text payload".into());
+    let place = info
+        .location()
+        .map(|l| format!("{}:{}", l.file(), l.line()))
+        .unwrap_or_else(|| "an unknown place".into());
+    if message.starts_with("not yet implemented") {
+        format!("still a stub: the `todo!()` at {place} ran. Replace it with your code.")
+    } else {
+        format!("your code panicked at {place}: {message}")
+    }
+}
+
+fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    let at = args.iter().position(|a| a == flag)?;
+    args.get(at + 1).map(String::as_str)
+}
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "this is a kata checks binary: run it through `kata check`, or with no arguments to run every check here"
+    );
+    ExitCode::from(2)
+}
+
+fn finish(written: std::io::Result<()>) -> ExitCode {
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("could not write the result file: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
