@@ -68,4 +68,14 @@ pub struct CheckArgs {
     /// Run the checks against the reference solution instead of your code.
     #[arg(long)]
     pub solution: bool,
+    /// `human` for people; `json` for scripts and a teacher's CI (one JSON
+    /// document on stdout, schema in the book's grading chapter).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
 }

@@ -14,9 +14,18 @@ use crate::workbook::Workbook;
 use crate::Error;
 use kata_check::fail;
 use kata_check::protocol::{human_duration, CheckInfo, Outcome};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
+
+const PROXY_VARIABLES: [&str; 6] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
 
 /// What a grading run reports while it works, for a progress display.
 #[derive(Debug, Clone)]
@@ -97,6 +106,14 @@ pub fn grade(
             .current_dir(workbook.root())
             .args(["--kata-run", &info.name, "--out"])
             .arg(&result_file);
+        // The checks talk to their own server on 127.0.0.1; a proxy from the
+        // learner's environment must not sit in between.
+        for var in PROXY_VARIABLES {
+            command.env_remove(var);
+        }
+        command
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .env("no_proxy", "127.0.0.1,localhost");
         let finished = child::run(command, exercise.time_limit, |_| {})
             .map_err(|e| Error::io(format!("could not run {}", binary.display()), e))?;
         let outcome = judge(&finished, &result_file, exercise.time_limit);
@@ -138,7 +155,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
 }
 
 /// Turns how a check's process ended into its verdict.
-fn judge(finished: &Finished, result_file: &PathBuf, limit: Duration) -> Outcome {
+fn judge(finished: &Finished, result_file: &Path, limit: Duration) -> Outcome {
     if finished.exit != Exit::TimedOut {
         if let Some(outcome) = read_json::<Outcome>(result_file) {
             return outcome;

@@ -159,6 +159,19 @@ impl Manifest {
     /// The exercise whose slug (or slug without id) is closest to `given`,
     /// if any is close enough to be a likely typo.
     fn nearest(&self, given: &str) -> Option<&Exercise> {
+        // `ex1-spwan`: a number that names an exercise is the best clue.
+        let digits: String = given
+            .trim_start_matches("ex")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Some(by_number) = digits
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| self.exercises.iter().find(|e| e.number == n))
+        {
+            return Some(by_number);
+        }
         self.exercises
             .iter()
             .map(|e| {
@@ -268,6 +281,11 @@ hints = ["a", "b", "c"]
             "{text}"
         );
         assert!(text.contains("ex01, ex14"), "{text}");
+        let numbered = m.find("ex1-spwn").unwrap_err().to_string();
+        assert!(
+            numbered.contains("Did you mean `ex01-spawn-and-join`?"),
+            "{numbered}"
+        );
         let far = m.find("zzz").unwrap_err().to_string();
         assert!(!far.contains("Did you mean"), "{far}");
     }

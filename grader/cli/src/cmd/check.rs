@@ -1,7 +1,7 @@
 //! `kata check`: build an exercise, run its hidden checks, show the verdict,
 //! and record a pass of the learner's own code.
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, Format};
 use crate::render::{self, command};
 use colored::Colorize;
 use kata_grader::compile::{BuildEvent, Target};
@@ -24,17 +24,22 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         Some(given) => vec![workbook.manifest.find(given)?],
         None => workbook.manifest.exercises.iter().collect(),
     };
+    let human = args.format == Format::Human;
     let mut failed = Vec::new();
+    let mut reports = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
-        if index > 0 {
+        if index > 0 && human {
             println!("\n{}\n", "─".repeat(60).dimmed());
         }
-        let report = check_one(workbook, exercise, target)?;
+        let report = check_one(workbook, exercise, target, human)?;
         if !report.passed() {
             failed.push(exercise.id());
         }
+        reports.push(report);
     }
-    if exercises.len() > 1 {
+    if !human {
+        print_json(&reports, failed.is_empty())?;
+    } else if exercises.len() > 1 {
         println!("\n{}", "═".repeat(60).dimmed());
         if failed.is_empty() {
             println!(
@@ -59,20 +64,54 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The `--format json` document:
+///
+/// ```text
+/// { "passed": bool,                        every exercise passed
+///   "exercises": [ { "slug", "target": "learner" | "reference", "passed": bool,
+///                    "result": { "kind": "checked", "checks": [ { "name", "about",
+///                                 "elapsed" (seconds), "outcome": { "status":
+///                                 "passed" | "failed" | "inconclusive", "message",
+///                                 "figures": [ { "label", "measured", "required" } ],
+///                                 "details": [ text ] } } ] }
+///                            | { "kind": "compile-error", "diagnostics": [ { "level", "rendered" } ] }
+///                            | { "kind": "build-timed-out", "limit" (seconds) } } ] }
+/// ```
+fn print_json(reports: &[ExerciseReport], passed: bool) -> anyhow::Result<()> {
+    let exercises: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            let mut value = serde_json::to_value(r)?;
+            value["passed"] = r.passed().into();
+            Ok(value)
+        })
+        .collect::<Result<_, serde_json::Error>>()?;
+    let document = serde_json::json!({ "passed": passed, "exercises": exercises });
+    println!("{}", serde_json::to_string_pretty(&document)?);
+    Ok(())
+}
+
 fn check_one(
     workbook: &Workbook,
     exercise: &Exercise,
     target: Target,
+    human: bool,
 ) -> anyhow::Result<ExerciseReport> {
     let started = Instant::now();
     let options = Options {
         target,
-        color: render::color_on(),
+        color: human && render::color_on(),
     };
     let mut progress = BuildProgress::new(exercise.id());
     let report = grade::grade(workbook, exercise, options, move |event| {
         progress.show(event)
     })?;
+    if !human {
+        if report.passed() && target == Target::Learner {
+            Progress::record_pass(workbook, &exercise.slug)?;
+        }
+        return Ok(report);
+    }
     let file = workbook
         .relative(&workbook.exercise_file(exercise))
         .display()

@@ -47,7 +47,7 @@ pub fn run(workbook: &Workbook, exercise: &str) -> anyhow::Result<ExitCode> {
     std::fs::write(&file, original)
         .with_context(|| format!("could not write {}", file.display()))?;
     println!(
-        "{} {} is the original stub again.",
+        "Reset {}: {} is the original stub again.",
         render::heading(exercise).bold(),
         workbook.relative(&file).display()
     );

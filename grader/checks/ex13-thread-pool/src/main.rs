@@ -1,0 +1,467 @@
+//! The hidden checks of ex13 · A thread pool of your own.
+//!
+//! Every job is the check's own and instrumented: it counts how many jobs run
+//! at once, on which threads, and when those threads end. Nothing the pool
+//! reports is trusted, and nothing waits on a sleep: jobs that must overlap
+//! wait for each other (with a deadline), and the check waits on counters.
+//! Sleeps only make jobs take time.
+
+use kata_check::measure::{Gauge, Threads};
+use kata_check::protocol::human_duration;
+use kata_check::{ensure, fail, pass, within, Check, Outcome, Verdict};
+use std::cell::RefCell;
+use std::panic;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+#[cfg(feature = "learner")]
+use learner as target;
+#[cfg(not(feature = "learner"))]
+use reference as target;
+
+use target::ThreadPool;
+
+/// How long a check's body may run before the step it is on is reported as
+/// hung (the manifest's limit for the whole process is 10 s).
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// How long jobs that must run together wait for each other.
+const PATIENCE: Duration = Duration::from_secs(2);
+
+/// The payload of the panics the checks' own jobs raise on purpose.
+const DELIBERATE: &str = "kata: a deliberate panic in a job the check submitted";
+
+/// The steps a check's body goes through: what it is doing, and what usually
+/// makes that step hang.
+type Step = (&'static str, &'static str);
+
+const NEW: Step = (
+    "ThreadPool::new",
+    "new should start the workers and return; does it join them, or wait for something that never comes?",
+);
+const EXECUTE: Step = (
+    "giving the pool its jobs with execute",
+    "execute should queue the job and return at once; does it wait for a free worker, or for the job to finish?",
+);
+const DROP: Step = (
+    "dropping the pool",
+    "does Drop join workers that never stop? Drop the Sender first, so that each worker's recv() fails once the queue is empty, then join them.",
+);
+
+fn main() -> ExitCode {
+    kata_check::main(&[
+        Check::new(
+            "runs-in-parallel",
+            "a pool of 4 runs 4 jobs at the same time",
+            runs_in_parallel,
+        ),
+        Check::new(
+            "all-jobs-done-by-drop",
+            "when drop returns, all 100 queued jobs have run",
+            all_jobs_done_by_drop,
+        ),
+        Check::new(
+            "workers-joined",
+            "when drop returns, every worker thread has ended",
+            workers_joined,
+        ),
+        Check::new(
+            "survives-panicking-jobs",
+            "after 2 jobs panic, a pool of 2 still runs 2 jobs at once",
+            survives_panicking_jobs,
+        ),
+        Check::new(
+            "at-most-size-threads",
+            "30 jobs on a pool of 3 run on at most 3 threads, and on more than 1",
+            at_most_size_threads,
+        ),
+        Check::new(
+            "new-zero-panics",
+            "ThreadPool::new(0) panics",
+            new_zero_panics,
+        ),
+    ])
+}
+
+fn runs_in_parallel() -> Verdict {
+    let gauge = Arc::new(Gauge::new());
+    let meeting = Meeting::new(PATIENCE);
+    let (g, m) = (Arc::clone(&gauge), Arc::clone(&meeting));
+    staged(move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(4);
+        steps.begin(EXECUTE);
+        for _ in 0..4 {
+            let (gauge, meeting) = (Arc::clone(&g), Arc::clone(&m));
+            pool.execute(move || {
+                let _inside = gauge.enter();
+                meeting.meet(4);
+            });
+        }
+        m.wait_for(4);
+        leak(pool);
+    })?;
+    let peak = gauge.peak();
+    ensure(peak == 4, || {
+        fail(format!(
+            "at most {peak} of the 4 jobs ran at the same time on a pool of 4 (each job waited up to {} \
+             for the other 3, which only a pool running them at once can satisfy). The classic cause: \
+             running the job while still holding the queue's lock. In \
+             `while let Ok(job) = receiver.lock().unwrap().recv() {{ job() }}` the guard lives until the \
+             end of the loop body, so no other worker can take a job until this one has finished. Take \
+             the job in a `let` statement of its own, `let job = receiver.lock().unwrap().recv();`, so \
+             that the guard is dropped at the `;`, and run the job after that. (Starting fewer than \
+             `size` workers shows up here too.)",
+            human_duration(PATIENCE)
+        ))
+        .figure("jobs running at once", peak, "== 4")
+    })?;
+    Ok(pass("4 jobs ran at the same time on a pool of 4").figure(
+        "jobs running at once",
+        peak,
+        "== 4",
+    ))
+}
+
+fn all_jobs_done_by_drop() -> Verdict {
+    let done = Arc::new(AtomicUsize::new(0));
+    let at_drop = staged(move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(4);
+        steps.begin(EXECUTE);
+        for i in 0..100u64 {
+            let done = Arc::clone(&done);
+            pool.execute(move || {
+                thread::sleep(Duration::from_millis(1 + i % 5));
+                // Ordering: SeqCst, and the join in Drop orders it before the
+                // load below anyway.
+                done.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        steps.begin(DROP);
+        drop(pool);
+        done.load(Ordering::SeqCst)
+    })?;
+    ensure(at_drop == 100, || {
+        fail(format!(
+            "only {at_drop} of the 100 queued jobs had run when drop returned: shutting the pool down \
+             must finish the queue, not throw it away. Close the queue by dropping the Sender (a \
+             worker's recv() still hands out every queued job and fails only once the queue is \
+             empty) rather than telling the workers to stop at once, and join every worker before \
+             drop returns."
+        ))
+        .figure("jobs run when drop returned", at_drop, "== 100")
+    })?;
+    Ok(pass("all 100 jobs had run when drop returned").figure(
+        "jobs run when drop returned",
+        at_drop,
+        "== 100",
+    ))
+}
+
+/// Counts a thread's end: a job puts one in its worker's thread-local slot,
+/// and the slot is dropped when the worker thread exits, before `join` on it
+/// can return.
+struct ExitMark(Arc<AtomicUsize>);
+
+impl Drop for ExitMark {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+thread_local! {
+    static EXIT_MARK: RefCell<Option<ExitMark>> = const { RefCell::new(None) };
+}
+
+fn workers_joined() -> Verdict {
+    let exited = Arc::new(AtomicUsize::new(0));
+    let workers = Arc::new(Threads::new());
+    let last_started = Meeting::new(PATIENCE);
+    let (e, w) = (Arc::clone(&exited), Arc::clone(&workers));
+    let (started, ran, ended) = staged(move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(3);
+        steps.begin(EXECUTE);
+        for i in 0..7 {
+            let (exited, workers, last_started) =
+                (Arc::clone(&e), Arc::clone(&w), Arc::clone(&last_started));
+            pool.execute(move || {
+                workers.record();
+                EXIT_MARK.with(|slot| {
+                    let mut slot = slot.borrow_mut();
+                    if slot.is_none() {
+                        *slot = Some(ExitMark(exited));
+                    }
+                });
+                if i == 6 {
+                    // The last job outlasts a Drop that does not join: such a
+                    // Drop returns while this worker is still in here.
+                    last_started.add();
+                    thread::sleep(Duration::from_millis(250));
+                } else {
+                    thread::sleep(Duration::from_millis(5));
+                }
+            });
+        }
+        let started = last_started.wait_for(1);
+        steps.begin(DROP);
+        drop(pool);
+        (started, w.count(), e.load(Ordering::SeqCst))
+    })?;
+    ensure(started == 1, || {
+        fail(format!(
+            "the last of 7 jobs on a pool of 3 had not started after {}: are the workers taking \
+             jobs from the queue?",
+            human_duration(PATIENCE)
+        ))
+    })?;
+    ensure(ended == ran, || {
+        fail(format!(
+            "drop returned while workers were still running: of the {ran} worker threads that ran \
+             jobs, {ended} had ended (one was still in a 250 ms job). Keep every worker's JoinHandle \
+             and join each one in drop, after closing the queue."
+        ))
+        .figure(
+            "worker threads ended when drop returned",
+            ended,
+            format!("== {ran}, the workers that ran jobs"),
+        )
+    })?;
+    Ok(
+        pass("every worker thread had ended when drop returned").figure(
+            "worker threads ended when drop returned",
+            ended,
+            format!("== {ran}, the workers that ran jobs"),
+        ),
+    )
+}
+
+fn survives_panicking_jobs() -> Verdict {
+    quiet_deliberate_panics();
+    let meeting = Meeting::new(PATIENCE);
+    let m = Arc::clone(&meeting);
+    let met = staged(move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(2);
+        steps.begin(EXECUTE);
+        for _ in 0..2 {
+            pool.execute(|| panic!("{DELIBERATE}"));
+        }
+        for _ in 0..2 {
+            let meeting = Arc::clone(&m);
+            pool.execute(move || meeting.meet(2));
+        }
+        let met = m.wait_for(2);
+        // A pool whose workers died can fail again in its Drop (the Rust
+        // book's Drop unwraps `join`, which returns the worker's panic), and
+        // that second failure would hide this one: the pool is leaked.
+        leak(pool);
+        met
+    })?;
+    ensure(met > 0, || {
+        fail(
+            "a panic in a job killed its worker: after 2 panics your pool ran 0 of 2 jobs; catch it \
+             with std::panic::catch_unwind (AssertUnwindSafe) around the job, so that the worker \
+             lives on to take the next one.",
+        )
+        .figure("jobs run after the panics", met, "== 2, at once")
+    })?;
+    ensure(met == 2, || {
+        fail(format!(
+            "after 2 panics only {met} of 2 jobs could run at once on a pool of 2: a panic cost the \
+             pool a worker (or the pool runs one job at a time: see runs-in-parallel). Catch each \
+             job's panic with std::panic::catch_unwind (AssertUnwindSafe) around the job, so every \
+             worker survives it."
+        ))
+        .figure("jobs run after the panics", met, "== 2, at once")
+    })?;
+    Ok(pass("after 2 panics, both workers still ran jobs").figure(
+        "jobs run after the panics",
+        met,
+        "== 2, at once",
+    ))
+}
+
+fn at_most_size_threads() -> Verdict {
+    let threads = Arc::new(Threads::new());
+    let done = Meeting::new(Duration::from_secs(3));
+    let t = Arc::clone(&threads);
+    let (ran, caller_ran) = staged(move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(3);
+        steps.begin(EXECUTE);
+        for _ in 0..30 {
+            let (threads, done) = (Arc::clone(&t), Arc::clone(&done));
+            pool.execute(move || {
+                threads.record();
+                thread::sleep(Duration::from_millis(5));
+                done.add();
+            });
+        }
+        let ran = done.wait_for(30);
+        leak(pool);
+        (ran, t.contains(thread::current().id()))
+    })?;
+    ensure(ran == 30, || {
+        fail(format!(
+            "only {ran} of 30 jobs of 5 ms had run after 3 s on a pool of 3: are the workers taking \
+             every job from the queue?"
+        ))
+        .figure("jobs run", ran, "== 30")
+    })?;
+    ensure(!caller_ran, || {
+        fail(
+            "execute ran a job itself, on the thread that called it: execute must only queue the \
+             job and return, and a worker runs it.",
+        )
+    })?;
+    let distinct = threads.count();
+    ensure(distinct <= 3, || {
+        fail(format!(
+            "the 30 jobs ran on {distinct} different threads, but the pool has 3: that's not a pool. \
+             Start `size` workers once, in `new`, and have `execute` only queue the job for them; \
+             a new thread per job is exactly the cost a pool exists to avoid."
+        ))
+        .figure("threads that ran jobs", distinct, "<= 3")
+    })?;
+    ensure(distinct >= 2, || {
+        fail(
+            "all 30 jobs ran on one worker of a pool of 3: the jobs were not spread over the \
+             workers. Does one worker keep the queue's lock while it runs a job (see \
+             runs-in-parallel)?",
+        )
+        .figure("threads that ran jobs", distinct, ">= 2")
+    })?;
+    Ok(pass("30 jobs ran on the pool's own threads").figure(
+        "threads that ran jobs",
+        distinct,
+        "2 to 3",
+    ))
+}
+
+fn new_zero_panics() -> Verdict {
+    let zero_panicked = staged(|steps| {
+        steps.begin(("ThreadPool::new(1)", NEW.1));
+        leak(ThreadPool::new(1));
+        steps.begin(("ThreadPool::new(0)", NEW.1));
+        match panic::catch_unwind(|| ThreadPool::new(0)) {
+            Ok(pool) => {
+                leak(pool);
+                false
+            }
+            Err(_) => true,
+        }
+    })?;
+    ensure(zero_panicked, || {
+        fail(
+            "ThreadPool::new(0) returned a pool: a pool with no workers would accept every job and \
+             never run one. Begin `new` with `assert!(size > 0)`.",
+        )
+    })?;
+    Ok(pass("ThreadPool::new(0) panics"))
+}
+
+/// Keeps a pool from being dropped. A check that judges something other than
+/// shutdown leaks its pool, so that a broken `Drop` (judged by
+/// all-jobs-done-by-drop and workers-joined) cannot hide what this check
+/// found. The check's process ends right after its verdict, taking the idle
+/// workers with it.
+fn leak(pool: ThreadPool) {
+    std::mem::forget(pool);
+}
+
+/// The harness's panic hook records the first panic of the process, to report
+/// it beside a failure. This check's own jobs panic on purpose, so their
+/// panics are kept from it; any other panic still reaches it.
+fn quiet_deliberate_panics() {
+    let harness = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        if text != Some(DELIBERATE) {
+            harness(info);
+        }
+    }));
+}
+
+/// What a check's body is doing now, so that a hang names the step.
+#[derive(Default)]
+struct Steps(Mutex<Option<Step>>);
+
+impl Steps {
+    fn begin(&self, step: Step) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(step);
+    }
+}
+
+/// Runs a check's body on a thread of its own for at most [`LIMIT`]; if it
+/// does not finish, the failure names the step it was on and what usually
+/// makes that step hang.
+fn staged<T: Send + 'static>(
+    body: impl FnOnce(&Steps) -> T + Send + 'static,
+) -> Result<T, Outcome> {
+    let steps = Arc::new(Steps::default());
+    let inner = Arc::clone(&steps);
+    within(LIMIT, "the check", move || body(&inner)).map_err(|not_started| {
+        match *steps.0.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((what, cause)) => fail(format!(
+                "{what} did not finish in {}: {cause}",
+                human_duration(LIMIT)
+            )),
+            // The body never began a step: `within` could not start its
+            // thread, and its own message says so.
+            None => not_started,
+        }
+    })
+}
+
+/// A count that jobs add to and threads wait on. All waits end at one
+/// deadline, fixed when the meeting is made: however many jobs wait one after
+/// another (as they do on a pool that runs one job at a time), the check
+/// loses at most the patience once.
+struct Meeting {
+    count: Mutex<usize>,
+    changed: Condvar,
+    deadline: Instant,
+}
+
+impl Meeting {
+    fn new(patience: Duration) -> Arc<Meeting> {
+        Arc::new(Meeting {
+            count: Mutex::new(0),
+            changed: Condvar::new(),
+            deadline: Instant::now() + patience,
+        })
+    }
+
+    /// Counts one more arrival and wakes every waiter.
+    fn add(&self) {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.changed.notify_all();
+    }
+
+    /// Waits until the count reaches `n` or the deadline passes, and returns
+    /// the count.
+    fn wait_for(&self, n: usize) -> usize {
+        let count = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        let (count, _) = self
+            .changed
+            .wait_timeout_while(count, left, |count| *count < n)
+            .unwrap_or_else(|e| e.into_inner());
+        *count
+    }
+
+    /// Arrives, then waits for `n` arrivals in all (or the deadline).
+    fn meet(&self, n: usize) {
+        self.add();
+        self.wait_for(n);
+    }
+}

@@ -1,0 +1,476 @@
+//! The hidden checks of ex14 · Thread-pool downloader.
+//!
+//! Every check starts its own `kata_fakes::FakeServer`: a real HTTP server on
+//! 127.0.0.1 whose latency and status per path the check scripts, and which
+//! counts from its own side what it received (requests per path, the peak
+//! number in flight). `download_all` is pointed at it. Nothing the code under
+//! test reports about itself is trusted, and time is only ever compared with
+//! the ideal computed from the latency the server injects.
+
+use kata_check::protocol::human_duration;
+use kata_check::{ensure, fail, pass, within, Check, Outcome, Verdict};
+use kata_fakes::{body_for, Behavior, Event, FakeServer, Script};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+#[cfg(feature = "learner")]
+use learner as target;
+#[cfg(not(feature = "learner"))]
+use reference as target;
+
+use target::{download_all, DownloadError};
+
+/// The per-request timeout of every check but `per-request-timeout`: far
+/// above any latency those checks script, so it never fires there.
+const GENEROUS: Duration = Duration::from_secs(5);
+
+fn main() -> ExitCode {
+    kata_check::main(&[
+        Check::new(
+            "results-in-order",
+            "result i is the body of urls[i], whatever order downloads finish in",
+            results_in_order,
+        ),
+        Check::new(
+            "errors-per-url",
+            "a failing URL gives its own Err(Status(code)); every other URL still succeeds, each requested once",
+            errors_per_url,
+        ),
+        Check::new(
+            "per-request-timeout",
+            "a URL slower than the timeout gives Err(Timeout) and does not hold up the call",
+            per_request_timeout,
+        ),
+        Check::new(
+            "bound-held",
+            "20 URLs on 5 workers: the server sees exactly 5 requests in flight at its peak",
+            bound_held,
+        ),
+        Check::new(
+            "near-ideal-time",
+            "20 URLs of 100 ms on 5 workers finish within 1.5 × ceil(20/5) × 100 ms + 100 ms",
+            near_ideal_time,
+        ),
+    ])
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn start(script: Script) -> Result<FakeServer, Outcome> {
+    FakeServer::start(script)
+        .map_err(|e| fail(format!("the check could not start its HTTP server: {e}")))
+}
+
+/// `Ok(..)` / `Err(Status(500))`, as a learner would write it.
+fn show(result: &Result<String, DownloadError>) -> String {
+    match result {
+        Ok(body) => format!("Ok({body:?})"),
+        Err(e) => format!("Err({e:?})"),
+    }
+}
+
+fn results_in_order() -> Verdict {
+    // Later URLs answer faster (210 ms down to 45 ms), so on 4 workers the
+    // 4th URL finishes first: results kept in completion order come back
+    // shuffled.
+    let n = 12u64;
+    let paths: Vec<String> = (0..n).map(|i| format!("/page/{i}")).collect();
+    let mut script = Script::new();
+    for (i, path) in (0..n).zip(&paths) {
+        script = script.route(path, Behavior::ok().latency(ms((n - i) * 15 + 30)));
+    }
+    let server = start(script)?;
+    let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    let got = within(
+        ms(8000),
+        "download_all of 12 URLs on 4 workers",
+        move || download_all(&urls, 4, GENEROUS),
+    )?;
+    ensure(got.len() == paths.len(), || {
+        fail(format!(
+            "expected {} results (one per URL), got {}",
+            paths.len(),
+            got.len()
+        ))
+    })?;
+    for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
+        let want = body_for(path);
+        match result {
+            Ok(body) if *body == want => {}
+            Ok(body) => {
+                let theirs = paths.iter().find(|p| body_for(p) == *body);
+                return Err(match theirs {
+                    Some(other) => fail(format!(
+                        "result {i} is the body of {other}, but urls[{i}] is {path}: results must come back \
+                         in the order of the URLs, not in the order downloads finish. Keep each URL's index \
+                         with its result and put the results back in place."
+                    )),
+                    None => fail(format!(
+                        "result {i} is Ok({body:?}), but the server answered {want:?} for urls[{i}]"
+                    )),
+                });
+            }
+            Err(e) => {
+                return Err(fail(format!(
+                    "result {i} is Err({e:?}), but urls[{i}] ({path}) answered 200 with a body"
+                )))
+            }
+        }
+    }
+    // No URLs: no results, and no worker left waiting for work.
+    let empty = within(ms(2000), "download_all of no URLs", || {
+        download_all(&[], 4, GENEROUS)
+    })?;
+    ensure(empty.is_empty(), || {
+        fail(format!(
+            "download_all of no URLs returned {} results: expected none",
+            empty.len()
+        ))
+    })?;
+    Ok(pass(
+        "all 12 results in the order of the URLs, though the later URLs finished first; no URLs gave no results",
+    ))
+}
+
+fn errors_per_url() -> Verdict {
+    // Failures answer at once and early in the list, the good URLs after
+    // 60 ms: code that stops at the first error has most URLs still to go.
+    let plan: Vec<(String, u16)> = (0..10)
+        .map(|i| match i {
+            1 => ("/broken".to_string(), 500),
+            3 => ("/missing".to_string(), 404),
+            7 => ("/unavailable".to_string(), 503),
+            _ => (format!("/fine/{i}"), 200),
+        })
+        .collect();
+    let mut script = Script::new().latency(ms(60));
+    for (path, code) in &plan {
+        if *code != 200 {
+            script = script.route(path, Behavior::status(*code));
+        }
+    }
+    let server = start(script)?;
+    let urls: Vec<String> = plan.iter().map(|(p, _)| server.url(p)).collect();
+    let got = within(
+        ms(8000),
+        "download_all of 10 URLs on 3 workers",
+        move || catch_unwind(AssertUnwindSafe(|| download_all(&urls, 3, GENEROUS))),
+    )?;
+    let Ok(got) = got else {
+        return Err(fail(
+            "download_all panicked when the server answered an error status: a failed URL must \
+             give its own Err and never stop the others. Turn each error into a value \
+             (no `unwrap`, no `?` out of the whole call).",
+        ));
+    };
+    ensure(got.len() == plan.len(), || {
+        fail(format!(
+            "expected {} results (one per URL), got {}: a failed URL must give its own Err and never stop the others",
+            plan.len(),
+            got.len()
+        ))
+    })?;
+    for (i, (result, (path, code))) in got.iter().zip(&plan).enumerate() {
+        if *code == 200 {
+            ensure(*result == Ok(body_for(path)), || {
+                fail(format!(
+                    "urls[{i}] ({path}) answered 200, but its result is {}: a failed URL must give its \
+                     own error and never stop the others",
+                    show(result)
+                ))
+            })?;
+        } else {
+            ensure(*result == Err(DownloadError::Status(*code)), || {
+                fail(format!(
+                    "urls[{i}] ({path}) answered {code}, so its result must be Err(Status({code})), \
+                     but it is {}. Map ureq::Error::StatusCode(code) to DownloadError::Status(code).",
+                    show(result)
+                ))
+            })?;
+        }
+    }
+    let stats = server.stats();
+    for (i, (path, _)) in plan.iter().enumerate() {
+        let times = stats.per_path.get(path).copied().unwrap_or(0);
+        ensure(times == 1, || {
+            if times == 0 {
+                fail(format!(
+                    "the server never received urls[{i}] ({path}): a failed URL must never stop the others"
+                ))
+            } else {
+                fail(format!(
+                    "the server received urls[{i}] ({path}) {times} times: request each URL exactly once \
+                     (no retries, no two workers taking the same URL)"
+                ))
+            }
+            .figure(format!("requests for {path} (server-side)"), times, "== 1")
+        })?;
+    }
+    Ok(pass(
+        "7 bodies and Err(Status(500)), Err(Status(404)), Err(Status(503)) at the right places; each URL requested once",
+    )
+    .figure("requests (server-side)", stats.requests, "== 10"))
+}
+
+fn per_request_timeout() -> Verdict {
+    let slow_at = 2;
+    let slow = ms(5000);
+    let timeout = ms(300);
+    let limit = ms(2500);
+    let paths: Vec<String> = (0..8)
+        .map(|i| {
+            if i == slow_at {
+                "/slow".to_string()
+            } else {
+                format!("/quick/{i}")
+            }
+        })
+        .collect();
+    let server = start(
+        Script::new()
+            .latency(ms(50))
+            .route("/slow", Behavior::ok().latency(slow)),
+    )?;
+    let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    let got = within(limit, "download_all", move || {
+        let began = Instant::now();
+        let got = download_all(&urls, 4, timeout);
+        (got, began.elapsed())
+    });
+    let (got, elapsed) = got.map_err(|_| {
+        fail(format!(
+            "download_all did not return within {}: urls[{slow_at}] takes {} to answer and the timeout \
+             was {}. Set a per-request timeout on the agent (`timeout_global(Some(timeout))` on its \
+             config), so one slow URL cannot hold up the rest.",
+            human_duration(limit),
+            human_duration(slow),
+            human_duration(timeout)
+        ))
+        .figure("call took", format!("more than {}", human_duration(limit)), format!("< {}", human_duration(limit)))
+    })?;
+    ensure(got.len() == paths.len(), || {
+        fail(format!(
+            "expected {} results (one per URL), got {}",
+            paths.len(),
+            got.len()
+        ))
+    })?;
+    let result = &got[slow_at];
+    ensure(*result == Err(DownloadError::Timeout), || {
+        let why = match result {
+            Ok(_) => format!(
+                "it succeeded, though it answers after {} and the timeout was {}: pass `timeout` to the agent",
+                human_duration(slow),
+                human_duration(timeout)
+            ),
+            Err(_) => "map ureq::Error::Timeout(_) (and an I/O error of kind TimedOut) to DownloadError::Timeout"
+                .to_string(),
+        };
+        fail(format!(
+            "urls[{slow_at}] (/slow) should give Err(Timeout), but its result is {}: {why}",
+            show(result)
+        ))
+    })?;
+    for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
+        if i == slow_at {
+            continue;
+        }
+        ensure(*result == Ok(body_for(path)), || {
+            fail(format!(
+                "urls[{i}] ({path}) answers in 50 ms, but its result is {}: the timeout is per request, \
+                 and one slow URL must not fail the others",
+                show(result)
+            ))
+        })?;
+    }
+    Ok(pass(format!(
+        "the 5 s URL gave Err(Timeout), the 7 others their bodies, and the call returned in {}",
+        human_duration(elapsed)
+    ))
+    .figure(
+        "call took",
+        human_duration(elapsed),
+        format!("< {}", human_duration(limit)),
+    ))
+}
+
+/// The shape of the last two checks: N URLs of latency L on W workers.
+const N: usize = 20;
+const W: usize = 5;
+const LATENCY: Duration = Duration::from_millis(100);
+
+/// Runs `download_all` on N URLs of LATENCY each, on W workers, against a
+/// fresh server; checks every result and hands back the server and the
+/// call's wall time.
+fn run_shape(label: &str) -> Result<(FakeServer, Duration), Outcome> {
+    let server = start(Script::new().latency(LATENCY))?;
+    let paths: Vec<String> = (0..N).map(|i| format!("/{label}/{i}")).collect();
+    let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    let (got, elapsed) = within(
+        ms(8000),
+        "download_all of 20 URLs on 5 workers",
+        move || {
+            let began = Instant::now();
+            let got = download_all(&urls, W, GENEROUS);
+            (got, began.elapsed())
+        },
+    )?;
+    ensure(got.len() == N, || {
+        fail(format!(
+            "expected {N} results (one per URL), got {}",
+            got.len()
+        ))
+    })?;
+    for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
+        ensure(*result == Ok(body_for(path)), || {
+            fail(format!(
+                "urls[{i}] ({path}) answered 200, but its result is {}",
+                show(result)
+            ))
+        })?;
+    }
+    Ok((server, elapsed))
+}
+
+fn bound_held() -> Verdict {
+    let (server, _) = run_shape("bound")?;
+    let stats = server.stats();
+    let peak = stats.peak_in_flight;
+    let timeline = timeline(&server.events());
+    let figure = |o: Outcome| {
+        o.figure("peak in flight (server-side)", peak, format!("== {W}"))
+            .detail(timeline.clone())
+    };
+    ensure(peak <= W, || {
+        figure(fail(format!(
+            "the server saw {peak} requests at once but you were given {W} workers: a thread per URL is \
+             not a pool. Start exactly `workers` threads and let them take the URLs one by one."
+        )))
+    })?;
+    ensure(peak == W, || {
+        figure(fail(format!(
+            "the server saw only {peak} request(s) at once with {W} workers: are your workers taking \
+             turns (a lock held around the download?), or did you join each thread right after spawning it? \
+             Spawn all the workers first, then join them."
+        )))
+    })?;
+    ensure(stats.requests == N, || {
+        figure(fail(format!(
+            "the server received {} requests for {N} URLs: request each URL exactly once",
+            stats.requests
+        )))
+    })?;
+    Ok(figure(pass(format!(
+        "the server saw {W} requests at once, never more: {W} workers kept busy"
+    ))))
+}
+
+fn near_ideal_time() -> Verdict {
+    let per_round = u32::try_from(N.div_ceil(W)).unwrap_or(u32::MAX);
+    let ideal = LATENCY * per_round;
+    let sequential = LATENCY * u32::try_from(N).unwrap_or(u32::MAX);
+    let bound = ideal.mul_f64(1.5) + ms(100);
+    // Best of up to two runs: a correct pool is far inside the bound, so a
+    // second try only forgives a hiccup of a busy machine, never a design.
+    let (mut server, mut elapsed) = run_shape("timed")?;
+    let mut runs = 1;
+    if elapsed > bound {
+        let (again, took) = run_shape("timed")?;
+        runs = 2;
+        if took < elapsed {
+            (server, elapsed) = (again, took);
+        }
+    }
+    let timeline = timeline(&server.events());
+    let theory = sequential.as_secs_f64() / ideal.as_secs_f64();
+    let measured = sequential.as_secs_f64() / elapsed.as_secs_f64();
+    let floor = sequential.as_secs_f64() / bound.as_secs_f64();
+    let report = |o: Outcome| {
+        o.figure(
+            "elapsed",
+            human_duration(elapsed),
+            format!(
+                "≤ 1.5 × ideal {} + 100 ms = {}",
+                human_duration(ideal),
+                human_duration(bound)
+            ),
+        )
+        .figure(
+            "speed-up over sequential",
+            format!("{measured:.1}×"),
+            format!("≥ {floor:.1}×; in theory {theory:.1}×"),
+        )
+        .detail(format!(
+            "ideal: ceil({N} / {W}) × {} = {}; one after another: {N} × {} = {}",
+            human_duration(LATENCY),
+            human_duration(ideal),
+            human_duration(LATENCY),
+            human_duration(sequential)
+        ))
+        .detail(format!(
+            "speed-up in theory: {} / {} = {theory:.1}×; measured: {} / {} = {measured:.1}×{}",
+            human_duration(sequential),
+            human_duration(ideal),
+            human_duration(sequential),
+            human_duration(elapsed),
+            if runs > 1 { " (best of 2 runs)" } else { "" }
+        ))
+        .detail(timeline.clone())
+    };
+    ensure(elapsed <= bound, || {
+        report(fail(format!(
+            "20 URLs of {} on {W} workers took {}, but {W} downloads at a time would take {}: \
+             keep all {W} workers busy until the last URL is done (no downloading one after another, \
+             no waiting for a whole batch before starting the next)",
+            human_duration(LATENCY),
+            human_duration(elapsed),
+            human_duration(ideal)
+        )))
+    })?;
+    Ok(report(pass(format!(
+        "{} for 20 URLs of {}: {:.2} × the ideal {}",
+        human_duration(elapsed),
+        human_duration(LATENCY),
+        elapsed.as_secs_f64() / ideal.as_secs_f64(),
+        human_duration(ideal)
+    ))))
+}
+
+/// One line: how many requests the server was handling, one character per
+/// time step from the first request's start to the last one's end (`+` is
+/// ten or more).
+fn timeline(events: &[Event]) -> String {
+    let (Some(first), Some(last)) = (
+        events.iter().map(|e| e.start).min(),
+        events.iter().map(|e| e.end).max(),
+    ) else {
+        return "in flight (server-side): no request finished".to_string();
+    };
+    let span = last.saturating_sub(first);
+    // 25 ms a character, coarser when that would be longer than 80.
+    let step = ms(25).max(span / 80 + Duration::from_micros(1));
+    let cells = span.as_nanos().div_ceil(step.as_nanos()).max(1);
+    let mut line = String::new();
+    for cell in 0..cells {
+        let from = first + step * u32::try_from(cell).unwrap_or(u32::MAX);
+        // The most in flight at any of five instants within the cell.
+        let most = (0..5)
+            .map(|k| {
+                let t = from + step * k / 5 + step / 10;
+                events.iter().filter(|e| e.start <= t && t < e.end).count()
+            })
+            .max()
+            .unwrap_or(0);
+        line.push(match most {
+            0..=9 => char::from(b'0' + u8::try_from(most).unwrap_or(0)),
+            _ => '+',
+        });
+    }
+    format!(
+        "in flight (server-side), one digit per {}: {line}",
+        human_duration(step)
+    )
+}

@@ -1,0 +1,157 @@
+//! The `kata` command line as a learner sees it: whole screens, compared with
+//! snapshots (paths, times and colour filtered out), and exit codes.
+//!
+//! These run in fresh copies of the workbook and build nothing.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+/// A fresh copy of the workbook for one test.
+fn workbook(name: &str) -> PathBuf {
+    let dir = support::scratch(&format!("cli-{name}")).join("workbook");
+    support::copy_workbook(&dir);
+    dir
+}
+
+/// Runs kata in `dir` and returns one screen: exit code, stdout, stderr.
+fn screen(dir: &Path, args: &[&str]) -> String {
+    let (code, stdout, stderr) = support::run(support::kata(dir).args(args));
+    let mut text = format!("$ kata {}\n[exit {code}]\n{stdout}", args.join(" "));
+    if !stderr.is_empty() {
+        text.push_str(&format!("[stderr]\n{stderr}"));
+    }
+    text.replace(&dir.display().to_string(), "[WORKBOOK]")
+}
+
+macro_rules! assert_screen {
+    ($name:expr, $screen:expr) => {
+        insta::with_settings!({
+            filters => vec![
+                (r"\d{8}-\d{6}", "[TIME]"),
+                (r"unreadable-\d+", "unreadable-[TIME]"),
+                (r"/\S*/kata-tests/[^/\s]+", "[SCRATCH]"),
+            ],
+            prepend_module_to_snapshot => false,
+            snapshot_path => support::root().join("tests/snapshots"),
+        }, {
+            insta::assert_snapshot!($name, $screen);
+        });
+    };
+}
+
+#[test]
+fn next_on_a_fresh_workbook_names_the_first_exercise() {
+    let dir = workbook("next");
+    assert_screen!("next_fresh", screen(&dir, &["next"]));
+}
+
+#[test]
+fn next_skips_what_has_passed_and_list_shows_status() {
+    let dir = workbook("list");
+    std::fs::write(
+        dir.join(".kata-progress"),
+        "# progress\npassed ex01-spawn-and-join\n",
+    )
+    .unwrap();
+    let second = &kata_grader::workbook::Workbook::open(&dir)
+        .unwrap()
+        .manifest
+        .exercises[1];
+    let file = dir.join("exercises").join(&second.slug).join("src/lib.rs");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n// my first edit\n");
+    std::fs::write(&file, text).unwrap();
+    assert_screen!("next_after_ex01", screen(&dir, &["next"]));
+    assert_screen!("list_with_progress", screen(&dir, &["list"]));
+}
+
+#[test]
+fn hints_climb_the_ladder() {
+    let dir = workbook("hint");
+    assert_screen!("hint_level_1", screen(&dir, &["hint", "ex01"]));
+    assert_screen!("hint_level_3", screen(&dir, &["hint", "1", "--level", "3"]));
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_exit_code_2() {
+    let dir = workbook("errors");
+    assert_screen!("unknown_exercise", screen(&dir, &["check", "ex01-spwan"]));
+    assert_screen!(
+        "hint_level_out_of_range",
+        screen(&dir, &["hint", "1", "--level", "9"])
+    );
+    // A folder outside any workbook (the scratch folders are inside this one).
+    let outside = std::env::temp_dir().join(format!("kata-tests-outside-{}", std::process::id()));
+    std::fs::create_dir_all(&outside).unwrap();
+    let text = screen(&outside, &["next"]).replace(&outside.display().to_string(), "[OUTSIDE]");
+    let _ = std::fs::remove_dir_all(&outside);
+    assert_screen!("outside_the_workbook", text);
+}
+
+#[test]
+fn a_manifest_error_names_the_line() {
+    let dir = workbook("manifest");
+    let manifest = dir.join("kata.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replacen(
+            "slug = \"ex13-thread-pool\"",
+            "slug = \"ex13_thread_pool\"",
+            1,
+        ),
+    )
+    .unwrap();
+    assert_screen!("manifest_error", screen(&dir, &["list"]));
+}
+
+#[test]
+fn an_unreadable_progress_file_is_set_aside_not_fatal() {
+    let dir = workbook("corrupt");
+    std::fs::write(dir.join(".kata-progress"), b"\x00\xffgarbage").unwrap();
+    assert_screen!("corrupt_progress", screen(&dir, &["next"]));
+    let aside: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".kata-progress.unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the unreadable file is kept aside");
+    assert!(!dir.join(".kata-progress").exists());
+}
+
+#[test]
+fn reset_keeps_a_backup_and_says_where() {
+    let dir = workbook("reset");
+    let file = dir.join("exercises/ex01-spawn-and-join/src/lib.rs");
+    std::fs::write(&file, "// my work in progress\n").unwrap();
+    assert_screen!("reset", screen(&dir, &["reset", "1"]));
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(dir.join("grader/stubs/ex01-spawn-and-join.rs")).unwrap()
+    );
+    let backups: Vec<_> = std::fs::read_dir(dir.join(".kata-backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&backups[0]).unwrap(),
+        "// my work in progress\n"
+    );
+    assert_screen!("reset_again", screen(&dir, &["reset", "1"]));
+}
+
+#[test]
+fn the_solution_stays_hidden_until_passed() {
+    let dir = workbook("solution");
+    assert_screen!("solution_refused", screen(&dir, &["solution", "1"]));
+    let (code, stdout, stderr) =
+        support::run(support::kata(&dir).args(["solution", "1", "--force"]));
+    assert_eq!(code, 0);
+    assert!(stderr.contains("you have not passed ex01 yet"), "{stderr}");
+    assert!(stdout.contains("pub fn parallel_map"), "{stdout}");
+    std::fs::write(dir.join(".kata-progress"), "passed ex01-spawn-and-join\n").unwrap();
+    let (code, _, stderr) = support::run(support::kata(&dir).args(["solution", "1"]));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}

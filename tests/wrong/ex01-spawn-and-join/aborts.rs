@@ -1,0 +1,11 @@
+//! Known wrong (hostile): aborts the process.
+//! expect-fail: order-kept: aborted the process
+
+pub fn parallel_map<T, R, F>(_items: Vec<T>, _f: F, _n: usize) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync,
+{
+    std::process::abort()
+}
