@@ -222,7 +222,7 @@ fn workers_joined() -> Verdict {
     ensure(ended == ran, || {
         fail(format!(
             "drop returned while workers were still running: of the {ran} worker threads that ran \
-             jobs, {ended} had ended (one was still in a 250 ms job). Keep every worker's JoinHandle \
+             jobs, {ended} had ended (at least one was still in a 250 ms job). Keep every worker's JoinHandle \
              and join each one in drop, after closing the queue."
         ))
         .figure(

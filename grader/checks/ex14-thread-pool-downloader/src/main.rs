@@ -159,12 +159,15 @@ fn errors_per_url() -> Verdict {
         "download_all of 10 URLs on 3 workers",
         move || catch_unwind(AssertUnwindSafe(|| download_all(&urls, 3, GENEROUS))),
     )?;
-    let Ok(got) = got else {
-        return Err(fail(
+    let got = match got {
+        Ok(got) => got,
+        // The untouched stub: let the harness say "still a stub".
+        Err(panic) if is_todo(&*panic) => std::panic::resume_unwind(panic),
+        Err(_) => return Err(fail(
             "download_all panicked when the server answered an error status: a failed URL must \
              give its own Err and never stop the others. Turn each error into a value \
              (no `unwrap`, no `?` out of the whole call).",
-        ));
+        )),
     };
     ensure(got.len() == plan.len(), || {
         fail(format!(
@@ -173,25 +176,8 @@ fn errors_per_url() -> Verdict {
             got.len()
         ))
     })?;
-    for (i, (result, (path, code))) in got.iter().zip(&plan).enumerate() {
-        if *code == 200 {
-            ensure(*result == Ok(body_for(path)), || {
-                fail(format!(
-                    "urls[{i}] ({path}) answered 200, but its result is {}: a failed URL must give its \
-                     own error and never stop the others",
-                    show(result)
-                ))
-            })?;
-        } else {
-            ensure(*result == Err(DownloadError::Status(*code)), || {
-                fail(format!(
-                    "urls[{i}] ({path}) answered {code}, so its result must be Err(Status({code})), \
-                     but it is {}. Map ureq::Error::StatusCode(code) to DownloadError::Status(code).",
-                    show(result)
-                ))
-            })?;
-        }
-    }
+    // Server-side counts first: a URL that was never requested says more
+    // than the placeholder result returned for it.
     let stats = server.stats();
     for (i, (path, _)) in plan.iter().enumerate() {
         let times = stats.per_path.get(path).copied().unwrap_or(0);
@@ -209,10 +195,45 @@ fn errors_per_url() -> Verdict {
             .figure(format!("requests for {path} (server-side)"), times, "== 1")
         })?;
     }
+    for (i, (result, (path, code))) in got.iter().zip(&plan).enumerate() {
+        if *code == 200 {
+            ensure(*result == Ok(body_for(path)), || {
+                match result {
+                Ok(_) => fail(format!(
+                    "urls[{i}] ({path}) answered 200, but its result is {}: that is not its body; \
+                     results must come back in the order of the URLs",
+                    show(result)
+                )),
+                Err(_) => fail(format!(
+                    "urls[{i}] ({path}) answered 200, but its result is {}: a failed URL must give its \
+                     own error and never stop the others",
+                    show(result)
+                )),
+            }
+            })?;
+        } else {
+            ensure(*result == Err(DownloadError::Status(*code)), || {
+                fail(format!(
+                    "urls[{i}] ({path}) answered {code}, so its result must be Err(Status({code})), \
+                     but it is {}. Map ureq::Error::StatusCode(code) to DownloadError::Status(code).",
+                    show(result)
+                ))
+            })?;
+        }
+    }
     Ok(pass(
         "7 bodies and Err(Status(500)), Err(Status(404)), Err(Status(503)) at the right places; each URL requested once",
     )
     .figure("requests (server-side)", stats.requests, "== 10"))
+}
+
+/// Whether a panic came from the `todo` macro of the untouched stub.
+fn is_todo(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+    text.is_some_and(|t| t.starts_with("not yet implemented"))
 }
 
 fn per_request_timeout() -> Verdict {
@@ -243,7 +264,7 @@ fn per_request_timeout() -> Verdict {
     let (got, elapsed) = got.map_err(|_| {
         fail(format!(
             "download_all did not return within {}: urls[{slow_at}] takes {} to answer and the timeout \
-             was {}. Set a per-request timeout on the agent (`timeout_global(Some(timeout))` on its \
+             was {}: set a per-request timeout on the agent (`timeout_global(Some(timeout))` on its \
              config), so one slow URL cannot hold up the rest.",
             human_duration(limit),
             human_duration(slow),
@@ -261,6 +282,9 @@ fn per_request_timeout() -> Verdict {
     let result = &got[slow_at];
     ensure(*result == Err(DownloadError::Timeout), || {
         let why = match result {
+            Ok(body) if *body != body_for("/slow") => {
+                "that is another URL's body: results must come back in the order of the URLs".to_string()
+            }
             Ok(_) => format!(
                 "it succeeded, though it answers after {} and the timeout was {}: pass `timeout` to the agent",
                 human_duration(slow),
@@ -374,10 +398,11 @@ fn near_ideal_time() -> Verdict {
     let sequential = LATENCY * u32::try_from(N).unwrap_or(u32::MAX);
     let bound = ideal.mul_f64(1.5) + ms(100);
     // Best of up to two runs: a correct pool is far inside the bound, so a
-    // second try only forgives a hiccup of a busy machine, never a design.
+    // second try (only when the first was near the bound) forgives a hiccup
+    // of a busy machine, never a design.
     let (mut server, mut elapsed) = run_shape("timed")?;
     let mut runs = 1;
-    if elapsed > bound {
+    if elapsed > bound && elapsed < bound * 2 {
         let (again, took) = run_shape("timed")?;
         runs = 2;
         if took < elapsed {
@@ -450,9 +475,14 @@ fn timeline(events: &[Event]) -> String {
         return "in flight (server-side): no request finished".to_string();
     };
     let span = last.saturating_sub(first);
-    // 25 ms a character, coarser when that would be longer than 80.
-    let step = ms(25).max(span / 80 + Duration::from_micros(1));
-    let cells = span.as_nanos().div_ceil(step.as_nanos()).max(1);
+    // The finest round step that keeps the line within 60 characters.
+    let cells_of = |step: Duration| span.as_nanos().div_ceil(step.as_nanos()).max(1);
+    let step = [25, 50, 100, 250, 500, 1000, 2500, 5000]
+        .map(ms)
+        .into_iter()
+        .find(|&step| cells_of(step) <= 60)
+        .unwrap_or_else(|| span / 60 + Duration::from_micros(1));
+    let cells = cells_of(step);
     let mut line = String::new();
     for cell in 0..cells {
         let from = first + step * u32::try_from(cell).unwrap_or(u32::MAX);

@@ -1,0 +1,75 @@
+//! Known wrong: a bounded pool that sends results back over a channel and keeps them in the order they complete.
+//! expect-fail: results-in-order: not in the order downloads finish
+
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadError {
+    Status(u16),
+    Timeout,
+    Other(String),
+}
+
+impl fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DownloadError::Status(code) => write!(f, "the server answered {code}"),
+            DownloadError::Timeout => write!(f, "the request timed out"),
+            DownloadError::Other(why) => write!(f, "the download failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for DownloadError {}
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+fn to_download_error(error: ureq::Error) -> DownloadError {
+    match error {
+        ureq::Error::StatusCode(code) => DownloadError::Status(code),
+        ureq::Error::Timeout(_) => DownloadError::Timeout,
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => DownloadError::Timeout,
+        other => DownloadError::Other(other.to_string()),
+    }
+}
+
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<String, DownloadError> {
+    let mut response = agent.get(url).call().map_err(to_download_error)?;
+    response
+        .body_mut()
+        .read_to_string()
+        .map_err(to_download_error)
+}
+
+pub fn download_all(
+    urls: &[String],
+    workers: usize,
+    timeout: Duration,
+) -> Vec<Result<String, DownloadError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let agent = agent(timeout);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (agent, next) = (&agent, &next);
+            s.spawn(move || {
+                while let Some(url) = urls.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    // The index is dropped: whichever finishes first comes first.
+                    let _ = tx.send(fetch(agent, url));
+                }
+            });
+        }
+    });
+    drop(tx);
+    rx.into_iter().collect()
+}

@@ -1,0 +1,81 @@
+//! Known wrong: a correct pool, but the agent has no timeout, so one slow URL holds up the call.
+//! expect-fail: per-request-timeout: set a per-request timeout on the agent
+
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadError {
+    Status(u16),
+    Timeout,
+    Other(String),
+}
+
+impl fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DownloadError::Status(code) => write!(f, "the server answered {code}"),
+            DownloadError::Timeout => write!(f, "the request timed out"),
+            DownloadError::Other(why) => write!(f, "the download failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for DownloadError {}
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+fn to_download_error(error: ureq::Error) -> DownloadError {
+    match error {
+        ureq::Error::StatusCode(code) => DownloadError::Status(code),
+        ureq::Error::Timeout(_) => DownloadError::Timeout,
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => DownloadError::Timeout,
+        other => DownloadError::Other(other.to_string()),
+    }
+}
+
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<String, DownloadError> {
+    let mut response = agent.get(url).call().map_err(to_download_error)?;
+    response
+        .body_mut()
+        .read_to_string()
+        .map_err(to_download_error)
+}
+
+pub fn download_all(
+    urls: &[String],
+    workers: usize,
+    _timeout: Duration,
+) -> Vec<Result<String, DownloadError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // No `timeout_global`: a request may wait forever.
+    let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<String, DownloadError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(url) = urls.get(i) else { break };
+                        mine.push((i, fetch(&agent, url)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}

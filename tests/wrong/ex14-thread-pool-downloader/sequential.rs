@@ -1,0 +1,59 @@
+//! Known wrong: downloads one URL after another on the calling thread; `workers` is ignored.
+//! expect-fail: bound-held: only 1 request(s) at once
+//! expect-fail: near-ideal-time: keep all 5 workers busy
+
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadError {
+    Status(u16),
+    Timeout,
+    Other(String),
+}
+
+impl fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DownloadError::Status(code) => write!(f, "the server answered {code}"),
+            DownloadError::Timeout => write!(f, "the request timed out"),
+            DownloadError::Other(why) => write!(f, "the download failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for DownloadError {}
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+fn to_download_error(error: ureq::Error) -> DownloadError {
+    match error {
+        ureq::Error::StatusCode(code) => DownloadError::Status(code),
+        ureq::Error::Timeout(_) => DownloadError::Timeout,
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => DownloadError::Timeout,
+        other => DownloadError::Other(other.to_string()),
+    }
+}
+
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<String, DownloadError> {
+    let mut response = agent.get(url).call().map_err(to_download_error)?;
+    response
+        .body_mut()
+        .read_to_string()
+        .map_err(to_download_error)
+}
+
+pub fn download_all(
+    urls: &[String],
+    _workers: usize,
+    timeout: Duration,
+) -> Vec<Result<String, DownloadError>> {
+    let agent = agent(timeout);
+    urls.iter().map(|url| fetch(&agent, url)).collect()
+}
