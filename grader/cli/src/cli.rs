@@ -72,6 +72,10 @@ pub struct CheckArgs {
     /// document on stdout, schema in the book's grading chapter).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Run the model checks on one schedule only, as a failing model check
+    /// printed it (`random-17`, `pct-4`), to see its interleaving again.
+    #[arg(long, value_name = "SCHEDULE")]
+    pub replay: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

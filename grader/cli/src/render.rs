@@ -110,8 +110,10 @@ fn check_lines(check: &CheckReport, width: usize) -> String {
             figure.required
         ));
     }
-    for line in &check.outcome.details {
-        out.push_str(&format!("{indent}{line}\n"));
+    for detail in &check.outcome.details {
+        for line in detail.lines() {
+            out.push_str(&format!("{indent}{line}\n"));
+        }
     }
     out
 }

@@ -8,7 +8,7 @@
 //! the caller can show while the first build of the dependencies runs.
 
 use crate::child::{self, Exit};
-use crate::manifest::Exercise;
+use crate::manifest::{Exercise, Model};
 use crate::workbook::Workbook;
 use crate::Error;
 use serde::Deserialize;
@@ -36,6 +36,14 @@ pub enum Target {
 }
 
 impl Target {
+    /// The package holding this target's code of `exercise`.
+    pub fn package(self, exercise: &Exercise) -> String {
+        match self {
+            Target::Learner => exercise.slug.clone(),
+            Target::Reference => format!("{}-solution", exercise.slug),
+        }
+    }
+
     /// The checks crate's feature that selects this target.
     fn feature(self) -> &'static str {
         match self {
@@ -69,19 +77,50 @@ pub enum Built {
     TimedOut(Duration),
 }
 
-/// Builds `exercise`'s checks against `target`. `color` asks rustc for
-/// coloured diagnostics (for a terminal).
+/// The cargo that runs kata (`CARGO` under `cargo run`), else the one on PATH.
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Cargo, in the workbook, set up for a plain build or a model build.
+///
+/// A model build adds `--cfg kata_<model>` to RUSTFLAGS, which changes every
+/// crate's fingerprint; it therefore gets a target dir of its own, so the
+/// plain and model builds never evict each other and each stays warm.
+fn cargo_for(workbook: &Workbook, model: Option<Model>) -> Command {
+    let mut command = cargo();
+    command.current_dir(workbook.root());
+    if let Some(model) = model {
+        let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+        flags.push_str(&format!(" --cfg kata_{}", model.name()));
+        command.env("RUSTFLAGS", flags.trim()).env(
+            "CARGO_TARGET_DIR",
+            target_dir(workbook).join("kata-model").join(model.name()),
+        );
+    }
+    command
+}
+
+/// Where cargo puts its output for this workbook: `CARGO_TARGET_DIR` when
+/// set, else `target/` at the root.
+pub fn target_dir(workbook: &Workbook) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workbook.root().join("target"))
+}
+
+/// Builds `exercise`'s checks against `target`, as a plain build or with a
+/// model checker. `color` asks rustc for coloured diagnostics.
 pub fn build(
     workbook: &Workbook,
     exercise: &Exercise,
     target: Target,
+    model: Option<Model>,
     color: bool,
     on_event: impl FnMut(BuildEvent) + Send + 'static,
 ) -> Result<Built, Error> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = cargo_for(workbook, model);
     command
-        .current_dir(workbook.root())
         .arg("build")
         .arg("--manifest-path")
         .arg(workbook.root().join("Cargo.toml"))
@@ -124,6 +163,122 @@ pub fn build(
         });
     }
     Ok(Built::CompileError(errors))
+}
+
+/// What clippy said of the learner's crate under a lint configuration.
+#[derive(Debug)]
+pub enum Linted {
+    /// Nothing the configuration forbids.
+    Clean,
+    /// The forbidden uses, as clippy rendered them.
+    Forbidden(Vec<Diagnostic>),
+    /// Clippy could not run; the reason, for an inconclusive verdict.
+    Unavailable(String),
+}
+
+/// Runs clippy on the learner's crate of `exercise` with the configuration in
+/// `grader/lints/<lint>/clippy.toml`, keeping only the `disallowed_*` lints
+/// (the learner's own style is not graded).
+///
+/// With a `model`, clippy runs in that model's build: there the `kata_sync`
+/// facade resolves to the model checker's types, so only a use of std's own
+/// `Mutex` (say) is flagged. In a plain build the facade *is* std, and clippy,
+/// which sees through re-exports, could not tell the two apart.
+pub fn lint(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    target: Target,
+    lint: &str,
+    model: Option<Model>,
+    color: bool,
+) -> Result<Linted, Error> {
+    let config_dir = workbook.root().join("grader").join("lints").join(lint);
+    if !config_dir.join("clippy.toml").is_file() {
+        return Err(Error::Grader(format!(
+            "{} names lint = \"{lint}\", but {} does not exist",
+            exercise.slug,
+            config_dir.join("clippy.toml").display()
+        )));
+    }
+    let mut command = cargo_for(workbook, model);
+    command
+        .env("CLIPPY_CONF_DIR", &config_dir)
+        .arg("clippy")
+        .arg("--manifest-path")
+        .arg(workbook.root().join("Cargo.toml"))
+        .args(["--profile", PROFILE, "--package", &target.package(exercise)])
+        // Only the learner's crate: the facade itself rightly uses std.
+        .arg("--no-deps")
+        .arg(if color {
+            "--message-format=json-diagnostic-rendered-ansi"
+        } else {
+            "--message-format=json"
+        })
+        .args([
+            "--",
+            "-W",
+            "clippy::disallowed_types",
+            "-W",
+            "clippy::disallowed_methods",
+            "-W",
+            "clippy::disallowed_macros",
+        ]);
+    let state = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&state);
+    let finished = child::run(command, BUILD_LIMIT, move |line| {
+        if let Some(diagnostic) = disallowed(line) {
+            sink.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(diagnostic);
+        }
+    })
+    .map_err(|source| Error::CargoMissing { source })?;
+    let found = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
+    if !found.is_empty() {
+        return Ok(Linted::Forbidden(found));
+    }
+    match finished.exit {
+        Exit::Code(0) => Ok(Linted::Clean),
+        _ => {
+            let stderr = finished.stderr.text();
+            if stderr.contains("no such command") || stderr.contains("not installed") {
+                Ok(Linted::Unavailable(
+                    "clippy is not installed: `rustup component add clippy` adds it".into(),
+                ))
+            } else {
+                // The crate does not compile; the build step reports that.
+                Ok(Linted::Unavailable(format!(
+                    "clippy did not finish: {}",
+                    stderr.trim()
+                )))
+            }
+        }
+    }
+}
+
+/// A `clippy::disallowed_*` message from one line of cargo's JSON, if it is one.
+fn disallowed(line: &str) -> Option<Diagnostic> {
+    #[derive(Deserialize)]
+    struct Line {
+        reason: String,
+        message: Option<Inner>,
+    }
+    #[derive(Deserialize)]
+    struct Inner {
+        code: Option<Code>,
+        rendered: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Code {
+        code: String,
+    }
+    let line: Line = serde_json::from_str(line).ok()?;
+    let message = line.message.filter(|_| line.reason == "compiler-message")?;
+    let code = message.code?.code;
+    code.starts_with("clippy::disallowed_").then(|| Diagnostic {
+        level: "error".into(),
+        rendered: message.rendered.unwrap_or_default(),
+    })
 }
 
 #[derive(Default)]

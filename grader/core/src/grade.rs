@@ -8,12 +8,13 @@
 
 use crate::child::{self, Exit, Finished};
 use crate::compile::{self, BuildEvent, Built, Target};
-use crate::manifest::Exercise;
+use crate::manifest::{Exercise, Model};
 use crate::report::{CheckReport, ExerciseReport, Graded};
 use crate::workbook::Workbook;
 use crate::Error;
-use kata_check::fail;
+use kata_check::protocol::Status;
 use kata_check::protocol::{human_duration, CheckInfo, Outcome};
+use kata_check::{fail, inconclusive, pass};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -44,14 +45,18 @@ pub enum Event {
 }
 
 /// Options of a grading run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub target: Target,
     /// Ask rustc for coloured diagnostics.
     pub color: bool,
+    /// Run model checks on this one schedule only (`random-17`, `pct-4`),
+    /// as a failing model check printed it.
+    pub replay: Option<String>,
 }
 
-/// Builds and checks one exercise.
+/// Builds and checks one exercise: the plain build's checks, then the
+/// exercise's lint, then each model checker's build and checks.
 pub fn grade(
     workbook: &Workbook,
     exercise: &Exercise,
@@ -59,49 +64,191 @@ pub fn grade(
     on_event: impl FnMut(Event) + Send + 'static,
 ) -> Result<ExerciseReport, Error> {
     let on_event = std::sync::Arc::new(std::sync::Mutex::new(on_event));
-    let emit = {
-        let on_event = std::sync::Arc::clone(&on_event);
-        move |event: Event| (on_event.lock().unwrap_or_else(|e| e.into_inner()))(event)
-    };
+    let emit = move |event: Event| (on_event.lock().unwrap_or_else(|e| e.into_inner()))(event);
     let report = |result| ExerciseReport {
         slug: exercise.slug.clone(),
         target: options.target,
         result,
     };
 
-    let build_emit = emit.clone();
-    let binary = match compile::build(
-        workbook,
-        exercise,
-        options.target,
-        options.color,
-        move |e| build_emit(Event::Build(e)),
-    )? {
+    let binary = match build(workbook, exercise, &options, None, &emit)? {
         Built::Binary(binary) => binary,
         Built::CompileError(diagnostics) => {
             return Ok(report(Graded::CompileError { diagnostics }))
         }
         Built::TimedOut(limit) => return Ok(report(Graded::BuildTimedOut { limit })),
     };
-
     let scratch = workbook.scratch_dir();
     std::fs::create_dir_all(&scratch)
         .map_err(|e| Error::io(format!("could not create {}", scratch.display()), e))?;
-    let checks = list(&binary, &scratch)?;
+
+    let mut reports = Vec::new();
+    let mut lint_clean = true;
+    if let Some(name) = &exercise.lint {
+        let check = lint_check(workbook, exercise, name, &options)?;
+        lint_clean = check.outcome.status != Status::Failed;
+        emit(Event::Finished(check.clone()));
+        reports.push(check);
+    }
+    run_checks(
+        workbook,
+        exercise,
+        &binary,
+        &scratch,
+        &options,
+        &emit,
+        &mut reports,
+    )?;
+
+    for &model in &exercise.models {
+        let name = format!("model-{}", model.name());
+        if !lint_clean {
+            let check = synthetic(
+                &name,
+                &format!("the checks under {}, which tries many interleavings", model.name()),
+                fail(format!(
+                    "not run: your code uses primitives that {} cannot see (the lint above names them), \
+                     so no interleaving it tried would mean anything. Import them from `kata_sync` and check again.",
+                    model.name()
+                )),
+            );
+            emit(Event::Finished(check.clone()));
+            reports.push(check);
+            continue;
+        }
+        match build(workbook, exercise, &options, Some(model), &emit)? {
+            Built::Binary(binary) => run_checks(
+                workbook,
+                exercise,
+                &binary,
+                &scratch,
+                &options,
+                &emit,
+                &mut reports,
+            )?,
+            Built::CompileError(diagnostics) => {
+                let mut outcome = fail(format!(
+                    "your code compiles with std but not with {}: it uses something the facade does not promise \
+                     (loom has no `thread::scope`, say). rustc says:",
+                    model.name()
+                ));
+                for diagnostic in diagnostics.iter().take(3) {
+                    outcome = outcome.detail(diagnostic.rendered.trim_end());
+                }
+                let check = synthetic(&name, "builds under the model checker", outcome);
+                emit(Event::Finished(check.clone()));
+                reports.push(check);
+            }
+            Built::TimedOut(limit) => {
+                let check = synthetic(
+                    &name,
+                    "builds under the model checker",
+                    fail(format!(
+                        "the {} build did not finish in {}",
+                        model.name(),
+                        human_duration(limit)
+                    )),
+                );
+                emit(Event::Finished(check.clone()));
+                reports.push(check);
+            }
+        }
+    }
+    Ok(report(Graded::Checked { checks: reports }))
+}
+
+fn build(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    options: &Options,
+    model: Option<Model>,
+    emit: &(impl Fn(Event) + Clone + Send + 'static),
+) -> Result<Built, Error> {
+    let emit = emit.clone();
+    compile::build(
+        workbook,
+        exercise,
+        options.target,
+        model,
+        options.color,
+        move |e| emit(Event::Build(e)),
+    )
+}
+
+/// The lint step as a check: clippy with the exercise's configuration.
+fn lint_check(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    name: &str,
+    options: &Options,
+) -> Result<CheckReport, Error> {
+    let started = std::time::Instant::now();
+    // Against the reference, the lint proves it keeps the rules it teaches.
+    let linted = compile::lint(
+        workbook,
+        exercise,
+        options.target,
+        name,
+        exercise.models.first().copied(),
+        options.color,
+    )?;
+    let outcome = match linted {
+        compile::Linted::Clean => pass("nothing that this exercise forbids"),
+        compile::Linted::Unavailable(why) => {
+            inconclusive(format!("could not lint your code: {why}"))
+        }
+        compile::Linted::Forbidden(found) => {
+            let mut outcome = fail(format!(
+                "your code uses {} thing(s) this exercise forbids; each note below says why:",
+                found.len()
+            ));
+            for diagnostic in found.iter().take(4) {
+                outcome = outcome.detail(diagnostic.rendered.trim_end());
+            }
+            outcome
+        }
+    };
+    let mut check = synthetic(
+        &format!("lint-{name}"),
+        &format!("clippy with grader/lints/{name}/clippy.toml"),
+        outcome,
+    );
+    check.elapsed = started.elapsed();
+    Ok(check)
+}
+
+fn synthetic(name: &str, about: &str, outcome: Outcome) -> CheckReport {
+    CheckReport {
+        name: name.to_string(),
+        about: about.to_string(),
+        outcome,
+        elapsed: Duration::ZERO,
+    }
+}
+
+/// Lists the checks of `binary` and runs each in its own process, one at a
+/// time: on a 2-core machine two timing checks at once would measure each
+/// other.
+fn run_checks(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    binary: &Path,
+    scratch: &Path,
+    options: &Options,
+    emit: &impl Fn(Event),
+    reports: &mut Vec<CheckReport>,
+) -> Result<(), Error> {
+    let checks = list(binary, scratch)?;
     emit(Event::Listed {
         count: checks.len(),
     });
-
-    let mut reports = Vec::with_capacity(checks.len());
-    // One at a time: on a 2-core machine two timing checks at once would
-    // measure each other.
     for info in checks {
         emit(Event::Starting {
             name: info.name.clone(),
         });
         let result_file = scratch.join(format!("result-{}-{}.json", std::process::id(), info.name));
         let _ = std::fs::remove_file(&result_file);
-        let mut command = Command::new(&binary);
+        let mut command = Command::new(binary);
         command
             .current_dir(workbook.root())
             .args(["--kata-run", &info.name, "--out"])
@@ -114,6 +261,10 @@ pub fn grade(
         command
             .env("NO_PROXY", "127.0.0.1,localhost")
             .env("no_proxy", "127.0.0.1,localhost");
+        match &options.replay {
+            Some(schedule) => command.env("KATA_REPLAY", schedule),
+            None => command.env_remove("KATA_REPLAY"),
+        };
         let finished = child::run(command, exercise.time_limit, |_| {})
             .map_err(|e| Error::io(format!("could not run {}", binary.display()), e))?;
         let outcome = judge(&finished, &result_file, exercise.time_limit);
@@ -127,7 +278,7 @@ pub fn grade(
         emit(Event::Finished(check.clone()));
         reports.push(check);
     }
-    Ok(report(Graded::Checked { checks: reports }))
+    Ok(())
 }
 
 /// Asks the checks binary for its list of checks.

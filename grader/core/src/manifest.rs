@@ -31,6 +31,30 @@ pub struct Exercise {
     pub hints: [String; 3],
     /// How long each check may run before it is stopped.
     pub time_limit: Duration,
+    /// Model checkers whose builds also run this exercise's checks.
+    pub models: Vec<Model>,
+    /// A clippy configuration in `grader/lints/<name>/` that the learner's
+    /// crate must pass (say, no `std::sync` past the model checker's facade).
+    pub lint: Option<String>,
+}
+
+/// A model checker the grader can build an exercise's checks with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Model {
+    /// Randomised and PCT schedules with fixed seeds (SeqCst only).
+    Shuttle,
+    /// Exhaustive within a preemption bound; models weak memory orderings.
+    Loom,
+}
+
+impl Model {
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Shuttle => "shuttle",
+            Model::Loom => "loom",
+        }
+    }
 }
 
 impl Exercise {
@@ -60,6 +84,10 @@ struct RawExercise {
     topic: String,
     hints: Spanned<Vec<String>>,
     time_limit: Spanned<u64>,
+    #[serde(default)]
+    models: Vec<Model>,
+    #[serde(default)]
+    lint: Option<Spanned<String>>,
 }
 
 impl Manifest {
@@ -125,6 +153,21 @@ impl Manifest {
                     format!("`{slug}` has time-limit = {seconds}; give a number of seconds from 1 to 600"),
                 ));
             }
+            let lint = match raw.lint {
+                Some(lint) => {
+                    let span = lint.span();
+                    let name = lint.into_inner();
+                    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    {
+                        return Err(at(
+                            Some(span),
+                            format!("`{slug}` has lint = \"{name}\"; name a folder of grader/lints/ (lowercase letters and `-`)"),
+                        ));
+                    }
+                    Some(name)
+                }
+                None => None,
+            };
             exercises.push(Exercise {
                 number,
                 slug,
@@ -132,6 +175,8 @@ impl Manifest {
                 topic: raw.topic,
                 hints,
                 time_limit: Duration::from_secs(seconds),
+                models: raw.models,
+                lint,
             });
         }
         Ok(Manifest { exercises })
@@ -318,6 +363,32 @@ hints = ["a", "b", "c"]
         assert!(
             unknown.starts_with("kata.toml:") && unknown.contains("titel"),
             "{unknown}"
+        );
+    }
+
+    #[test]
+    fn models_and_lint_are_optional_and_checked() {
+        let m = parse(TWO).unwrap();
+        assert!(m.exercises[0].models.is_empty() && m.exercises[0].lint.is_none());
+        let text = TWO.replacen(
+            "time-limit = 5",
+            "time-limit = 5\nmodels = [\"shuttle\", \"loom\"]\nlint = \"race\"",
+            1,
+        );
+        let m = parse(&text).unwrap();
+        assert_eq!(m.exercises[0].models, [Model::Shuttle, Model::Loom]);
+        assert_eq!(m.exercises[0].lint.as_deref(), Some("race"));
+        let bad = TWO.replacen("time-limit = 5", "time-limit = 5\nmodels = [\"miri\"]", 1);
+        assert!(
+            error_of(&bad).starts_with("kata.toml:7:"),
+            "{}",
+            error_of(&bad)
+        );
+        let bad = TWO.replacen("time-limit = 5", "time-limit = 5\nlint = \"../x\"", 1);
+        assert!(
+            error_of(&bad).starts_with("kata.toml:7: `ex01-spawn-and-join` has lint"),
+            "{}",
+            error_of(&bad)
         );
     }
 

@@ -11,6 +11,10 @@
 //! in one process, which is handy while writing checks.
 
 pub mod measure;
+/// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
+/// `--cfg kata_loom`), where there is a model checker to report on.
+#[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]
+pub mod model;
 pub mod protocol;
 mod run;
 

@@ -92,7 +92,7 @@ where
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| run_one(token, move || test())));
         panic::set_hook(previous);
         if let Err(payload) = outcome {
-            let message = payload_text(payload.as_ref());
+            let message = original_message(&payload_text(payload.as_ref()));
             let trace = std::mem::take(&mut *TRACE.lock().unwrap_or_else(|e| e.into_inner()));
             return Err(Failure {
                 deadlock: message.to_lowercase().contains("deadlock"),
@@ -107,6 +107,15 @@ where
         executions,
         how: description(replay.as_deref()),
     })
+}
+
+/// Shuttle reports a panic inside a test as "test panicked in task 'x'"
+/// followed by "original panic: <message>"; the message is what teaches.
+fn original_message(text: &str) -> String {
+    match text.split_once("original panic: ") {
+        Some((_, original)) => original.trim().to_string(),
+        None => text.trim().to_string(),
+    }
 }
 
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {

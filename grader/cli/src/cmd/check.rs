@@ -31,7 +31,7 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         if index > 0 && human {
             println!("\n{}\n", "─".repeat(60).dimmed());
         }
-        let report = check_one(workbook, exercise, target, human)?;
+        let report = check_one(workbook, exercise, target, human, args.replay.clone())?;
         if !report.passed() {
             failed.push(exercise.id());
         }
@@ -96,11 +96,13 @@ fn check_one(
     exercise: &Exercise,
     target: Target,
     human: bool,
+    replay: Option<String>,
 ) -> anyhow::Result<ExerciseReport> {
     let started = Instant::now();
     let options = Options {
         target,
         color: human && render::color_on(),
+        replay,
     };
     let mut progress = BuildProgress::new(exercise.id());
     let report = grade::grade(workbook, exercise, options, move |event| {
