@@ -98,8 +98,86 @@ impl Scratch {
     }
 }
 
+/// What a known-wrong or hostile file's header says must happen.
+fn expectations_met(name: &str, text: &str, code: i32, report: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let kind = report["result"]["kind"].as_str().unwrap_or_default();
+    let first_error = report["result"]["diagnostics"][0]["rendered"]
+        .as_str()
+        .unwrap_or_default();
+    let checks = checks_of(report);
+    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
+    let expects_pass = header.contains(&"//! expect-pass");
+    let wanted_code = if expects_pass { 0 } else { 1 };
+    if code != wanted_code {
+        problems.push(format!(
+            "{name}: expected exit code {wanted_code}, got {code}: {report:#}"
+        ));
+    }
+    if expects_pass && report["passed"] != true {
+        problems.push(format!("{name}: should pass, but: {report:#}"));
+    }
+    if header.contains(&"//! expect-build-timeout") && kind != "build-timed-out" {
+        problems.push(format!(
+            "{name}: the build should time out, but the result is {kind}"
+        ));
+    }
+    for wanted in header
+        .iter()
+        .filter_map(|l| l.strip_prefix("//! expect-compile-error: "))
+    {
+        if kind != "compile-error" || !first_error.contains(wanted) {
+            problems.push(format!("{name}: the first compile error should contain \"{wanted}\", but got {kind}: {first_error}"));
+        }
+    }
+    for expectation in header
+        .iter()
+        .filter_map(|l| l.strip_prefix("//! expect-fail: "))
+    {
+        let (check, wanted) = expectation
+            .split_once(": ")
+            .expect("expect-fail: <check>: <text>");
+        match checks.iter().find(|(name, _, _)| name == check) {
+            Some((_, status, message)) if status == "failed" && message.contains(wanted) => {}
+            Some((_, status, message)) => problems.push(format!(
+                "{name}: check `{check}` should fail with \"{wanted}\", but it {status}: {message}"
+            )),
+            None => problems.push(format!("{name}: no check named `{check}` ran: {report:#}")),
+        }
+    }
+    problems
+}
+
+/// The `.rs` files of `dir`, sorted.
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Processes still running from the scratch target dir (Linux: /proc).
+fn leftover_processes(target: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let exe = std::fs::read_link(path.join("exe")).ok()?;
+            exe.starts_with(target)
+                .then(|| format!("{} ({})", path.display(), exe.display()))
+        })
+        .collect()
+}
+
 #[test]
-fn every_stub_fails_and_every_known_wrong_solution_fails_as_it_should() {
+fn every_stub_fails_and_every_known_wrong_or_hostile_solution_gets_its_verdict() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let root = support::root();
     let scratch = Scratch::new();
@@ -113,35 +191,15 @@ fn every_stub_fails_and_every_known_wrong_solution_fails_as_it_should() {
                 "the stub of {slug} did not fail cleanly (exit {code}): {report:#}"
             ));
         }
-        let wrong_dir = root.join("tests/wrong").join(slug);
-        let Ok(entries) = std::fs::read_dir(&wrong_dir) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
-        files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            let (code, report) = scratch.check(slug, &file);
+        let files = [
+            cases(&root.join("tests/wrong").join(slug)),
+            cases(&root.join("tests/hostile").join(slug)),
+        ];
+        for file in files.iter().flatten() {
+            let text = std::fs::read_to_string(file).unwrap();
+            let (code, report) = scratch.check(slug, file);
             let name = file.strip_prefix(&root).unwrap().display().to_string();
-            if code != 1 {
-                problems.push(format!("{name}: expected exit code 1, got {code}"));
-            }
-            let checks = checks_of(&report);
-            for expectation in text
-                .lines()
-                .filter_map(|l| l.strip_prefix("//! expect-fail: "))
-            {
-                let (check, wanted) = expectation
-                    .split_once(": ")
-                    .expect("expect-fail: <check>: <text>");
-                match checks.iter().find(|(name, _, _)| name == check) {
-                    Some((_, status, message)) if status == "failed" && message.contains(wanted) => {}
-                    Some((_, status, message)) => problems.push(format!(
-                        "{name}: check `{check}` should fail with \"{wanted}\", but it {status}: {message}"
-                    )),
-                    None => problems.push(format!("{name}: no check named `{check}` ran: {report:#}")),
-                }
-            }
+            problems.extend(expectations_met(&name, &text, code, &report));
         }
         // Leave the scratch exercise as a learner would find it.
         std::fs::copy(
@@ -149,6 +207,10 @@ fn every_stub_fails_and_every_known_wrong_solution_fails_as_it_should() {
             scratch.dir.join("exercises").join(slug).join("src/lib.rs"),
         )
         .unwrap();
+    }
+    let left = leftover_processes(&support::root().join("target/kata-tests/target"));
+    if !left.is_empty() {
+        problems.push(format!("processes left behind: {left:?}"));
     }
     assert!(
         problems.is_empty(),

@@ -47,6 +47,21 @@ pub enum Command {
         /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
         exercise: String,
     },
+    /// Build the book (with mdbook) and open it in your browser.
+    Book {
+        /// Serve it instead, rebuilding as the chapters change.
+        #[arg(long)]
+        serve: bool,
+        /// Build it without opening a browser.
+        #[arg(long)]
+        no_open: bool,
+    },
+    /// mdbook's preprocessor hook: adds each exercise's hints from kata.toml.
+    #[command(hide = true)]
+    BookPreprocessor {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Show the reference solution of an exercise you have passed.
     Solution {
         /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.

@@ -38,5 +38,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hint { exercise, level } => cmd::hint::run(&workbook, &exercise, level),
         Command::Reset { exercise } => cmd::reset::run(&workbook, &exercise),
         Command::Solution { exercise, force } => cmd::solution::run(&workbook, &exercise, force),
+        Command::Book { serve, no_open } => cmd::book::run(&workbook, serve, !no_open),
+        Command::BookPreprocessor { args } => cmd::book::preprocess(&workbook, &args),
     }
 }

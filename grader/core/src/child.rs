@@ -9,7 +9,8 @@
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -57,9 +58,61 @@ pub struct Finished {
 /// it arrives (cargo's JSON messages are read this way); pass `|_| {}` if
 /// not needed.
 pub fn run(
-    mut command: Command,
+    command: Command,
     limit: Duration,
     on_stdout_line: impl FnMut(&str) + Send + 'static,
+) -> std::io::Result<Finished> {
+    run_watched(command, &Deadline::after(limit), on_stdout_line, |_| {})
+}
+
+/// A time limit that can be brought forward while the child runs: the
+/// output callbacks of [`run_watched`] hold a clone and may call
+/// [`Deadline::tighten`] when they see the child start a step that has a
+/// shorter limit of its own.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    start: Instant,
+    /// Milliseconds after `start`.
+    at: Arc<AtomicU64>,
+}
+
+impl Deadline {
+    pub fn after(limit: Duration) -> Deadline {
+        Deadline {
+            start: Instant::now(),
+            at: Arc::new(AtomicU64::new(millis(limit))),
+        }
+    }
+
+    /// Ends the run at most `limit` from now (never later than before).
+    pub fn tighten(&self, limit: Duration) {
+        let at = millis(self.start.elapsed() + limit);
+        // Ordering: a lone value polled by the waiting thread; Relaxed
+        // suffices, the poll re-reads it every few milliseconds.
+        self.at.fetch_min(at, Ordering::Relaxed);
+    }
+
+    fn remaining(&self) -> Duration {
+        let at = Duration::from_millis(self.at.load(Ordering::Relaxed));
+        at.saturating_sub(self.start.elapsed())
+    }
+
+    /// The limit as it now stands, from the start.
+    pub fn limit(&self) -> Duration {
+        Duration::from_millis(self.at.load(Ordering::Relaxed))
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// [`run`], with a deadline that can move and a callback for stderr lines.
+pub fn run_watched(
+    mut command: Command,
+    deadline: &Deadline,
+    on_stdout_line: impl FnMut(&str) + Send + 'static,
+    on_stderr_line: impl FnMut(&str) + Send + 'static,
 ) -> std::io::Result<Finished> {
     command
         .stdin(Stdio::null())
@@ -70,7 +123,7 @@ pub fn run(
     let mut child = command.spawn()?;
     let pid = child.id();
     let stdout = child.stdout.take().map(|s| drain(s, on_stdout_line));
-    let stderr = child.stderr.take().map(|s| drain(s, |_| {}));
+    let stderr = child.stderr.take().map(|s| drain(s, on_stderr_line));
 
     let (tx, rx) = mpsc::channel();
     let waiter = std::thread::Builder::new()
@@ -79,13 +132,23 @@ pub fn run(
             let status = child.wait();
             let _ = tx.send(status);
         })?;
-    let exit = match rx.recv_timeout(limit) {
-        Ok(status) => exit_of(status?),
-        Err(_) => {
-            kill_group(pid);
-            // The kill cannot be ignored; the waiter returns promptly.
-            let _ = rx.recv();
-            Exit::TimedOut
+    let exit = loop {
+        // Poll in short steps so that a tightened deadline takes effect.
+        let step = deadline.remaining().min(Duration::from_millis(20));
+        match rx.recv_timeout(step) {
+            Ok(status) => break exit_of(status?),
+            Err(mpsc::RecvTimeoutError::Timeout) if deadline.remaining().is_zero() => {
+                kill_group(pid);
+                // The kill cannot be ignored; the waiter returns promptly.
+                let _ = rx.recv();
+                break Exit::TimedOut;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(std::io::Error::other(
+                    "lost the thread waiting for the child",
+                ))
+            }
         }
     };
     let elapsed = started.elapsed();
@@ -99,6 +162,39 @@ pub fn run(
         elapsed,
     })
 }
+
+/// Caps the address space of the child (Unix): an allocation of tens of GiB,
+/// or thousands of threads each reserving a stack, then fails inside the
+/// child instead of starving the machine.
+#[cfg(unix)]
+pub fn limit_memory(command: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    let limit = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: bytes as libc::rlim_t,
+    };
+    let no_core = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // Safety: the closure runs in the child between fork and exec, where
+    // only async-signal-safe calls are allowed; setrlimit is one, and the
+    // closure touches no lock and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // No core files from crashes the grader already reports.
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+            Ok(())
+        });
+    }
+}
+
+/// Elsewhere the time limit alone bounds the child.
+#[cfg(not(unix))]
+pub fn limit_memory(_command: &mut Command, _bytes: u64) {}
 
 fn drain<R: Read + Send + 'static>(
     mut stream: R,
@@ -242,6 +338,35 @@ mod tests {
     fn sees_signals() {
         let done = run(sh("kill -ABRT $$"), Duration::from_secs(10), |_| {}).unwrap();
         assert_eq!(done.exit, Exit::Signal(libc::SIGABRT));
+    }
+
+    #[test]
+    fn a_tightened_deadline_stops_the_child_early() {
+        let deadline = Deadline::after(Duration::from_secs(60));
+        let watch = deadline.clone();
+        let done = run_watched(
+            sh("echo starting >&2; sleep 30"),
+            &deadline,
+            |_| {},
+            move |line| {
+                if line == "starting" {
+                    watch.tighten(Duration::from_millis(100));
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(done.exit, Exit::TimedOut);
+        assert!(done.elapsed < Duration::from_secs(20), "{:?}", done.elapsed);
+        assert!(deadline.limit() < Duration::from_secs(20));
+    }
+
+    #[test]
+    fn memory_is_capped() {
+        // The shell reports its own address-space limit in KiB.
+        let mut command = sh("ulimit -v; ulimit -c");
+        limit_memory(&mut command, 256 * 1024 * 1024);
+        let done = run(command, Duration::from_secs(20), |_| {}).unwrap();
+        assert_eq!(done.stdout.text(), "262144\n0\n");
     }
 
     #[test]

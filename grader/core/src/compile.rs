@@ -25,6 +25,11 @@ pub const PROFILE: &str = "grade";
 /// compile that never ends (a `const` evaluation loop) ends as a verdict.
 pub const BUILD_LIMIT: Duration = Duration::from_secs(20 * 60);
 
+/// Once cargo starts compiling the learner's own crate (all dependencies are
+/// built by then), the rest of the build gets this long. An exercise crate
+/// compiles in seconds; a `const` whose evaluation never ends does not.
+pub const LEARNER_COMPILE_LIMIT: Duration = Duration::from_secs(60);
+
 /// Whose code the checks run against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -73,8 +78,11 @@ pub enum Built {
     Binary(PathBuf),
     /// The code did not compile: rustc's errors, the first error first.
     CompileError(Vec<Diagnostic>),
-    /// The build did not end within [`BUILD_LIMIT`].
+    /// The build did not end in time (the limit it had).
     TimedOut(Duration),
+    /// Cargo failed before rustc said anything: a broken `Cargo.toml`, a
+    /// missing file, an unwritable target dir. Cargo's own words.
+    CargoFailed(String),
 }
 
 /// The cargo that runs kata (`CARGO` under `cargo run`), else the one on PATH.
@@ -137,35 +145,39 @@ pub fn build(
     let sink = Arc::clone(&state);
     let workspace_root = workbook.root().to_path_buf();
     let mut on_event = on_event;
-    let finished = child::run(command, BUILD_LIMIT, move |line| {
-        let mut messages = sink.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(event) = messages.read(line, &workspace_root) {
-            on_event(event);
-        }
-    })
+    let deadline = child::Deadline::after(BUILD_LIMIT);
+    let watch = deadline.clone();
+    let compiling_learner = format!("Compiling {} v", target.package(exercise));
+    let finished = child::run_watched(
+        command,
+        &deadline,
+        move |line| {
+            let mut messages = sink.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(event) = messages.read(line, &workspace_root) {
+                on_event(event);
+            }
+        },
+        move |line| {
+            if line.trim_start().starts_with(&compiling_learner) {
+                watch.tighten(LEARNER_COMPILE_LIMIT);
+            }
+        },
+    )
     .map_err(|source| Error::CargoMissing { source })?;
 
     let messages = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
     if finished.exit == Exit::TimedOut {
-        return Ok(Built::TimedOut(BUILD_LIMIT));
+        return Ok(Built::TimedOut(deadline.limit().min(BUILD_LIMIT)));
     }
     if let (Exit::Code(0), Some(binary)) = (finished.exit, messages.binary) {
         return Ok(Built::Binary(binary));
     }
-    let mut errors = messages.diagnostics;
-    if errors.is_empty() {
-        // Cargo failed before rustc said anything (a bad Cargo.toml, a
-        // missing file, a network error fetching dependencies): cargo's own
-        // stderr is the diagnostic.
-        errors.push(Diagnostic {
-            level: "error".into(),
-            rendered: finished.stderr.text(),
-        });
+    if messages.diagnostics.is_empty() {
+        return Ok(Built::CargoFailed(finished.stderr.text()));
     }
-    Ok(Built::CompileError(errors))
+    Ok(Built::CompileError(messages.diagnostics))
 }
 
-/// What clippy said of the learner's crate under a lint configuration.
 #[derive(Debug)]
 pub enum Linted {
     /// Nothing the configuration forbids.

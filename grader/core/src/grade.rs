@@ -19,6 +19,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+/// The address space a check may use: far more than any exercise needs,
+/// far less than the machine has. Past it, allocations (and thread stacks)
+/// fail inside the check, which then ends with a verdict that says so.
+pub const MEMORY_LIMIT: u64 = 8 << 30;
+
 const PROXY_VARIABLES: [&str; 6] = [
     "HTTP_PROXY",
     "http_proxy",
@@ -71,12 +76,24 @@ pub fn grade(
         result,
     };
 
+    let code = match options.target {
+        Target::Learner => workbook.exercise_file(exercise),
+        Target::Reference => workbook.solution_file(exercise),
+    };
+    if !code.is_file() {
+        return Err(Error::Grader(format!(
+            "{} is missing, so there is nothing to check. `kata reset {}` puts the original stub back.",
+            workbook.relative(&code).display(),
+            exercise.id()
+        )));
+    }
     let binary = match build(workbook, exercise, &options, None, &emit)? {
         Built::Binary(binary) => binary,
         Built::CompileError(diagnostics) => {
             return Ok(report(Graded::CompileError { diagnostics }))
         }
         Built::TimedOut(limit) => return Ok(report(Graded::BuildTimedOut { limit })),
+        Built::CargoFailed(stderr) => return Err(cargo_failed(exercise, &stderr)),
     };
     let scratch = workbook.scratch_dir();
     std::fs::create_dir_all(&scratch)
@@ -139,6 +156,7 @@ pub fn grade(
                 emit(Event::Finished(check.clone()));
                 reports.push(check);
             }
+            Built::CargoFailed(stderr) => return Err(cargo_failed(exercise, &stderr)),
             Built::TimedOut(limit) => {
                 let check = synthetic(
                     &name,
@@ -217,6 +235,21 @@ fn lint_check(
     Ok(check)
 }
 
+fn cargo_failed(exercise: &Exercise, stderr: &str) -> Error {
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            !l.trim_start().starts_with("Compiling") && !l.trim_start().starts_with("Blocking")
+        })
+        .collect();
+    Error::Grader(format!(
+        "cargo could not build the checks of {} before compiling any code, so nothing was checked. Cargo says:\n{}\n\
+         If the workbook is read-only or was moved, run kata from a writable copy; if you edited a Cargo.toml, undo that.",
+        exercise.id(),
+        said.join("\n").trim()
+    ))
+}
+
 fn synthetic(name: &str, about: &str, outcome: Outcome) -> CheckReport {
     CheckReport {
         name: name.to_string(),
@@ -265,6 +298,7 @@ fn run_checks(
             Some(schedule) => command.env("KATA_REPLAY", schedule),
             None => command.env_remove("KATA_REPLAY"),
         };
+        child::limit_memory(&mut command, MEMORY_LIMIT);
         let finished = child::run(command, exercise.time_limit, |_| {})
             .map_err(|e| Error::io(format!("could not run {}", binary.display()), e))?;
         let outcome = judge(&finished, &result_file, exercise.time_limit);
@@ -317,6 +351,17 @@ fn judge(finished: &Finished, result_file: &Path, limit: Duration) -> Outcome {
         Exit::TimedOut => format!(
             "did not finish in {}: a deadlock, a lost wake-up, or a loop that never ends?",
             human_duration(limit)
+        ),
+        _ if stderr.contains("memory allocation of") => format!(
+            "your code ran out of memory: it asked for more than the {} GiB a check may use ({}). \
+             An unbounded buffer, or a collection that grows without end?",
+            MEMORY_LIMIT >> 30,
+            stderr.lines().find(|l| l.contains("memory allocation of")).unwrap_or_default().trim()
+        ),
+        _ if stderr.contains("failed to spawn thread") => format!(
+            "your code could not start another thread: too many threads at once for the {} GiB a check may use. \
+             Bound the number of threads (a pool), instead of one per item.",
+            MEMORY_LIMIT >> 30
         ),
         _ if stderr.contains("has overflowed its stack") => {
             "your code overflowed its stack: a recursion that never stops, or a very large value on the stack?".into()

@@ -10,6 +10,8 @@
 //! Run a checks binary by hand with no arguments to see every check's verdict
 //! in one process, which is handy while writing checks.
 
+#[cfg(feature = "async")]
+pub mod asyncx;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.

@@ -100,6 +100,11 @@ fn describe_panic(info: &panic::PanicHookInfo<'_>) -> String {
         .unwrap_or_else(|| "an unknown place".into());
     if message.starts_with("not yet implemented") {
         format!("still a stub: the `todo!()` at {place} ran. Replace it with your code.")
+    } else if message.starts_with("failed to spawn thread") {
+        format!(
+            "your code could not start another thread (the system refused: {message}). \
+             Too many threads at once? Bound them with a pool instead of one thread per item."
+        )
     } else {
         format!("your code panicked at {place}: {message}")
     }

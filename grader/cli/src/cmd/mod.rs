@@ -1,5 +1,6 @@
 //! One file per verb.
 
+pub mod book;
 pub mod check;
 pub mod hint;
 pub mod list;
