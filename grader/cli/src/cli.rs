@@ -38,15 +38,29 @@ pub enum Command {
     Hint {
         /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
         exercise: String,
-        /// How many hints to show (1 to 3).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=3))]
-        level: u8,
+        /// How many hints to show (1 to 3); by default, one more than you
+        /// have seen so far.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+        level: Option<u8>,
     },
     /// Put the original stub back, keeping a backup of your file.
     Reset {
         /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
         exercise: String,
     },
+    /// Check the current exercise on every save, and move on when it passes.
+    Watch {
+        /// Start with this exercise instead of the next one not passed.
+        exercise: Option<String>,
+        /// Look for changes every half second instead of waiting for the
+        /// system's file events (for network mounts, WSL, some editors).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Check this machine and workbook: toolchain, clippy, cores, load, mdbook.
+    Doctor,
+    /// Print a shell completion script: `kata completions bash > ~/.local/share/bash-completion/completions/kata`.
+    Completions { shell: clap_complete::Shell },
     /// Build the book (with mdbook) and open it in your browser.
     Book {
         /// Serve it instead, rebuilding as the chapters change.
@@ -83,8 +97,9 @@ pub struct CheckArgs {
     /// Run the checks against the reference solution instead of your code.
     #[arg(long)]
     pub solution: bool,
-    /// `human` for people; `json` for scripts and a teacher's CI (one JSON
-    /// document on stdout, schema in the book's grading chapter).
+    /// `human` for people; `json` or `junit` for scripts and a teacher's CI
+    /// (one document on stdout; the JSON schema is in `kata check --help`'s
+    /// source, grader/cli/src/cmd/check.rs).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Run the model checks on one schedule only, as a failing model check
@@ -97,4 +112,6 @@ pub struct CheckArgs {
 pub enum Format {
     Human,
     Json,
+    /// JUnit XML, which most CI systems show as test results.
+    Junit,
 }

@@ -27,6 +27,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Completions { shell } = cli.command {
+        // Works anywhere, workbook or not.
+        clap_complete::generate(
+            shell,
+            &mut <Cli as clap::CommandFactory>::command(),
+            "kata",
+            &mut std::io::stdout(),
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let here = std::env::current_dir().map_err(|e| {
         anyhow::anyhow!("cannot tell which folder this is ({e}); run kata from inside the workbook")
     })?;
@@ -38,6 +48,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hint { exercise, level } => cmd::hint::run(&workbook, &exercise, level),
         Command::Reset { exercise } => cmd::reset::run(&workbook, &exercise),
         Command::Solution { exercise, force } => cmd::solution::run(&workbook, &exercise, force),
+        Command::Doctor => cmd::doctor::run(&workbook),
+        Command::Watch { exercise, poll } => cmd::watch::run(&workbook, exercise.as_deref(), poll),
+        Command::Completions { .. } => unreachable!("handled before the workbook is needed"),
         Command::Book { serve, no_open } => cmd::book::run(&workbook, serve, !no_open),
         Command::BookPreprocessor { args } => cmd::book::preprocess(&workbook, &args),
     }

@@ -26,4 +26,4 @@ pub mod report;
 pub mod workbook;
 
 pub use error::Error;
-pub use kata_check::protocol::{Figure, Outcome, Status};
+pub use kata_check::protocol::{Figure, Medal, Outcome, Status};

@@ -1,7 +1,7 @@
 //! A grading run as data: what the CLI renders and a teacher's CI can read.
 
 use crate::compile::{Diagnostic, Target};
-use kata_check::protocol::{Outcome, Status};
+use kata_check::protocol::{Medal, Outcome, Status};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -45,6 +45,17 @@ impl ExerciseReport {
             }
             _ => false,
         }
+    }
+
+    /// The best medal any check awarded, if the exercise passed.
+    pub fn medal(&self) -> Option<Medal> {
+        let Graded::Checked { checks } = &self.result else {
+            return None;
+        };
+        if !self.passed() {
+            return None;
+        }
+        checks.iter().filter_map(|c| c.outcome.medal).max()
     }
 
     /// How many checks ended with each status: (passed, failed, inconclusive).

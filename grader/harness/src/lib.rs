@@ -12,6 +12,8 @@
 
 #[cfg(feature = "async")]
 pub mod asyncx;
+#[cfg(feature = "cpu")]
+pub mod cpu;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.
@@ -20,7 +22,7 @@ pub mod model;
 pub mod protocol;
 mod run;
 
-pub use protocol::{Figure, Outcome, Status};
+pub use protocol::{Figure, Medal, Outcome, Status};
 pub use run::main;
 
 use std::time::Duration;

@@ -42,10 +42,12 @@ pub fn verdict(
                     first_line(&failure.message)
                 ));
             }
-            Err(outcome.detail(format!(
+            let mut outcome = outcome.detail(format!(
                 "See it again, alone: cargo kata check {id} --replay {}",
                 failure.replay
-            )))
+            ));
+            outcome.seed = Some(failure.replay.clone());
+            Err(outcome)
         }
     }
 }

@@ -29,6 +29,25 @@ pub enum Status {
     Inconclusive,
 }
 
+/// Medals beyond the pass, from least to best.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Medal {
+    Bronze,
+    Silver,
+    Gold,
+}
+
+impl Medal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Medal::Bronze => "bronze",
+            Medal::Silver => "silver",
+            Medal::Gold => "gold",
+        }
+    }
+}
+
 /// A measured value set beside the value the check required of it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Figure {
@@ -47,6 +66,12 @@ pub struct Outcome {
     /// Extra lines shown under the message: a report, a table, a picture.
     #[serde(default)]
     pub details: Vec<String>,
+    /// A medal beyond the pass, for exercises that award them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medal: Option<Medal>,
+    /// The schedule that made a model check fail, for `kata check --replay`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
 }
 
 impl Outcome {
@@ -56,7 +81,15 @@ impl Outcome {
             message: message.into(),
             figures: Vec::new(),
             details: Vec::new(),
+            medal: None,
+            seed: None,
         }
+    }
+
+    /// Awards a medal beyond the pass.
+    pub fn medal(mut self, medal: Medal) -> Outcome {
+        self.medal = Some(medal);
+        self
     }
 
     /// Adds a measured value and what was required of it.

@@ -37,8 +37,10 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
         reports.push(report);
     }
-    if !human {
+    if args.format == Format::Json {
         print_json(&reports, failed.is_empty())?;
+    } else if args.format == Format::Junit {
+        print!("{}", junit(&reports));
     } else if exercises.len() > 1 {
         println!("\n{}", "═".repeat(60).dimmed());
         if failed.is_empty() {
@@ -68,12 +70,14 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 ///
 /// ```text
 /// { "passed": bool,                        every exercise passed
+///   "kata": "0.1.0", "toolchain": "rustc 1.95.0 (...)", "cores": 2,
 ///   "exercises": [ { "slug", "target": "learner" | "reference", "passed": bool,
 ///                    "result": { "kind": "checked", "checks": [ { "name", "about",
 ///                                 "elapsed" (seconds), "outcome": { "status":
 ///                                 "passed" | "failed" | "inconclusive", "message",
 ///                                 "figures": [ { "label", "measured", "required" } ],
-///                                 "details": [ text ] } } ] }
+///                                 "details": [ text ], "medal"?: "gold",
+///                                 "seed"?: "pct-4" (a model check's failing schedule) } } ] }
 ///                            | { "kind": "compile-error", "diagnostics": [ { "level", "rendered" } ] }
 ///                            | { "kind": "build-timed-out", "limit" (seconds) } } ] }
 /// ```
@@ -86,12 +90,125 @@ fn print_json(reports: &[ExerciseReport], passed: bool) -> anyhow::Result<()> {
             Ok(value)
         })
         .collect::<Result<_, serde_json::Error>>()?;
-    let document = serde_json::json!({ "passed": passed, "exercises": exercises });
+    let document = serde_json::json!({
+        "passed": passed,
+        "kata": env!("CARGO_PKG_VERSION"),
+        "toolchain": super::doctor::rustc_version().unwrap_or_default(),
+        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        "exercises": exercises,
+    });
     println!("{}", serde_json::to_string_pretty(&document)?);
     Ok(())
 }
 
-fn check_one(
+/// The reports as JUnit XML: a test suite per exercise, a test case per
+/// check; a compile error is one failing case named `build`, and an
+/// inconclusive check is "skipped" with its reason.
+fn junit(reports: &[ExerciseReport]) -> String {
+    use kata_grader::report::Graded;
+    use kata_grader::Status;
+    fn escape(text: &str) -> String {
+        text.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+    let mut suites = String::new();
+    let (mut total, mut failures) = (0, 0);
+    for report in reports {
+        let slug = escape(&report.slug);
+        let mut cases = String::new();
+        let (mut tests, mut failed) = (0, 0);
+        match &report.result {
+            Graded::Checked { checks } => {
+                for check in checks {
+                    tests += 1;
+                    let outcome = &check.outcome;
+                    let mut body = outcome.message.clone();
+                    for figure in &outcome.figures {
+                        body.push_str(&format!(
+                            "\n{}: {} (required: {})",
+                            figure.label, figure.measured, figure.required
+                        ));
+                    }
+                    for line in &outcome.details {
+                        body.push_str(&format!("\n{line}"));
+                    }
+                    let inner = match outcome.status {
+                        Status::Passed => String::new(),
+                        Status::Failed => {
+                            failed += 1;
+                            format!(
+                                "<failure message=\"{}\">{}</failure>",
+                                escape(&outcome.message),
+                                escape(&body)
+                            )
+                        }
+                        Status::Inconclusive => {
+                            format!("<skipped message=\"{}\"/>", escape(&outcome.message))
+                        }
+                    };
+                    cases.push_str(&format!(
+                        "    <testcase classname=\"{slug}\" name=\"{}\" time=\"{:.3}\">{inner}</testcase>\n",
+                        escape(&check.name),
+                        check.elapsed.as_secs_f64()
+                    ));
+                }
+            }
+            Graded::CompileError { diagnostics } => {
+                tests += 1;
+                failed += 1;
+                let text: Vec<&str> = diagnostics.iter().map(|d| d.rendered.as_str()).collect();
+                cases.push_str(&format!(
+                    "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"does not compile\">{}</failure></testcase>\n",
+                    escape(&strip_ansi(&text.join("\n")))
+                ));
+            }
+            Graded::BuildTimedOut { limit } => {
+                tests += 1;
+                failed += 1;
+                cases.push_str(&format!(
+                    "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"the build did not finish in {} s\"/></testcase>\n",
+                    limit.as_secs()
+                ));
+            }
+        }
+        total += tests;
+        failures += failed;
+        suites.push_str(&format!(
+            "  <testsuite name=\"{slug}\" tests=\"{tests}\" failures=\"{failed}\">\n{cases}  </testsuite>\n"
+        ));
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kata\" tests=\"{total}\" failures=\"{failures}\">\n{suites}</testsuites>\n"
+    )
+}
+
+/// Removes terminal colour codes (rustc's diagnostics may carry them).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub(crate) fn check_one(
     workbook: &Workbook,
     exercise: &Exercise,
     target: Target,
@@ -108,10 +225,10 @@ fn check_one(
     let report = grade::grade(workbook, exercise, options, move |event| {
         progress.show(event)
     })?;
+    if report.passed() && target == Target::Learner {
+        record(workbook, exercise, &report);
+    }
     if !human {
-        if report.passed() && target == Target::Learner {
-            Progress::record_pass(workbook, &exercise.slug)?;
-        }
         return Ok(report);
     }
     let file = workbook
@@ -124,9 +241,12 @@ fn check_one(
     if report.passed() {
         match target {
             Target::Learner => {
-                Progress::record_pass(workbook, &exercise.slug)?;
+                let medal = report
+                    .medal()
+                    .map(|m| format!(" Medal: {}.", m.name().bold()))
+                    .unwrap_or_default();
                 println!(
-                    "{} {id} passed. {elapsed}\nOn to the next one: {}",
+                    "{} {id} passed.{medal} {elapsed}\nOn to the next one: {}",
                     "Well done!".green().bold(),
                     command("next")
                 );
@@ -149,6 +269,18 @@ fn check_one(
         }
     }
     Ok(report)
+}
+
+/// Records a pass of the learner's code. A pass that cannot be recorded (a
+/// read-only checkout) is still a pass: say so, and carry on.
+fn record(workbook: &Workbook, exercise: &Exercise, report: &ExerciseReport) {
+    let medal = report.medal().map(|m| m.name());
+    if let Err(error) = Progress::record_pass(workbook, &exercise.slug, medal) {
+        eprintln!(
+            "kata: warning: {} passed, but the pass could not be recorded ({error}); `kata next` will not know.",
+            exercise.id()
+        );
+    }
 }
 
 /// Says what is happening while the learner waits: the first check builds

@@ -18,7 +18,10 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
     for exercise in &workbook.manifest.exercises {
         let status = if progress.has_passed(&exercise.slug) {
             done += 1;
-            "passed".green().to_string()
+            match progress.medal(&exercise.slug) {
+                Some(medal) => format!("{} ({medal})", "passed".green()),
+                None => "passed".green().to_string(),
+            }
         } else if std::fs::read(workbook.exercise_file(exercise)).ok()
             != std::fs::read(workbook.original_stub(exercise)).ok()
         {

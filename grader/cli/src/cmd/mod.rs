@@ -2,11 +2,13 @@
 
 pub mod book;
 pub mod check;
+pub mod doctor;
 pub mod hint;
 pub mod list;
 pub mod next;
 pub mod reset;
 pub mod solution;
+pub mod watch;
 
 use kata_grader::progress::Progress;
 use kata_grader::workbook::Workbook;
