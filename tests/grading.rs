@@ -219,3 +219,46 @@ fn every_stub_fails_and_every_known_wrong_or_hostile_solution_gets_its_verdict()
         problems.join("\n\n")
     );
 }
+
+/// The verdict screens a learner sees, as snapshots: durations, paths and
+/// timings filtered; no colour (not a terminal).
+#[test]
+fn verdict_screens_read_well() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let root = support::root();
+    let dir = support::root().join("target/kata-tests/screens");
+    support::copy_workbook(&dir);
+    let target = support::root().join("target/kata-tests/target");
+    let slug = "ex01-spawn-and-join";
+    let screen = |file: &Path, args: &[&str]| {
+        std::fs::copy(file, dir.join("exercises").join(slug).join("src/lib.rs")).unwrap();
+        let mut command = support::kata(&dir);
+        command.env("CARGO_TARGET_DIR", &target).args(args);
+        let (code, stdout, stderr) = support::run(&mut command);
+        let stderr: String = stderr
+            .lines()
+            .filter(|l| !l.contains("dependencies"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("$ kata {}\n[exit {code}]\n{stdout}{stderr}", args.join(" "))
+    };
+    let stub = root.join("grader/stubs").join(format!("{slug}.rs"));
+    let solution = root.join("solutions").join(slug).join("src/lib.rs");
+    let hostile = root.join("tests/hostile").join(slug);
+    insta::with_settings!({
+        filters => vec![
+            (r"\(\d+\.\d s\)", "([TIME])"),
+            (r#"time="\d+\.\d+""#, r#"time="[TIME]""#),
+            (r"\d+(\.\d+)? (ms|s)\b", "[DURATION]"),
+        ],
+        prepend_module_to_snapshot => false,
+        snapshot_path => support::root().join("tests/snapshots"),
+    }, {
+        insta::assert_snapshot!("check_stub", screen(&stub, &["check", "1"]));
+        insta::assert_snapshot!("check_compile_error", screen(&hostile.join("type_error.rs"), &["check", "1"]));
+        insta::assert_snapshot!("check_wrong", screen(&root.join("tests/wrong").join(slug).join("join_each_at_once.rs"), &["check", "1"]));
+        insta::assert_snapshot!("check_passed", screen(&solution, &["check", "1"]));
+        insta::assert_snapshot!("check_junit", screen(&solution, &["check", "1", "--format", "junit"]));
+        insta::assert_snapshot!("list_after_a_pass", screen(&solution, &["list"]));
+    });
+}

@@ -298,6 +298,10 @@ fn run_checks(
             Some(schedule) => command.env("KATA_REPLAY", schedule),
             None => command.env_remove("KATA_REPLAY"),
         };
+        if !options.color {
+            // Pictures in the checks' reports are drawn in plain ASCII.
+            command.env("KATA_PLAIN", "1");
+        }
         child::limit_memory(&mut command, MEMORY_LIMIT);
         let finished = child::run(command, exercise.time_limit, |_| {})
             .map_err(|e| Error::io(format!("could not run {}", binary.display()), e))?;

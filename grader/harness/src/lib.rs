@@ -15,6 +15,7 @@ pub mod asyncx;
 #[cfg(feature = "cpu")]
 pub mod cpu;
 pub mod measure;
+pub mod picture;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.
 #[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]

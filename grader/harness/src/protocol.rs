@@ -112,6 +112,12 @@ impl Outcome {
         self.details.push(line.into());
         self
     }
+
+    /// Adds several lines of report (a picture, a table) under the message.
+    pub fn details(mut self, lines: impl IntoIterator<Item = impl Into<String>>) -> Outcome {
+        self.details.extend(lines.into_iter().map(Into::into));
+        self
+    }
 }
 
 /// Writes `value` as JSON to `path`, atomically (temporary file + rename).

@@ -366,7 +366,7 @@ fn bound_held() -> Verdict {
     let timeline = timeline(&server.events());
     let figure = |o: Outcome| {
         o.figure("peak in flight (server-side)", peak, format!("== {W}"))
-            .detail(timeline.clone())
+            .details(timeline.clone())
     };
     ensure(peak <= W, || {
         figure(fail(format!(
@@ -443,7 +443,7 @@ fn near_ideal_time() -> Verdict {
             human_duration(elapsed),
             if runs > 1 { " (best of 2 runs)" } else { "" }
         ))
-        .detail(timeline.clone())
+        .details(timeline.clone())
     };
     ensure(elapsed <= bound, || {
         report(fail(format!(
@@ -464,43 +464,9 @@ fn near_ideal_time() -> Verdict {
     ))))
 }
 
-/// One line: how many requests the server was handling, one character per
-/// time step from the first request's start to the last one's end (`+` is
-/// ten or more).
-fn timeline(events: &[Event]) -> String {
-    let (Some(first), Some(last)) = (
-        events.iter().map(|e| e.start).min(),
-        events.iter().map(|e| e.end).max(),
-    ) else {
-        return "in flight (server-side): no request finished".to_string();
-    };
-    let span = last.saturating_sub(first);
-    // The finest round step that keeps the line within 60 characters.
-    let cells_of = |step: Duration| span.as_nanos().div_ceil(step.as_nanos()).max(1);
-    let step = [25, 50, 100, 250, 500, 1000, 2500, 5000]
-        .map(ms)
-        .into_iter()
-        .find(|&step| cells_of(step) <= 60)
-        .unwrap_or_else(|| span / 60 + Duration::from_micros(1));
-    let cells = cells_of(step);
-    let mut line = String::new();
-    for cell in 0..cells {
-        let from = first + step * u32::try_from(cell).unwrap_or(u32::MAX);
-        // The most in flight at any of five instants within the cell.
-        let most = (0..5)
-            .map(|k| {
-                let t = from + step * k / 5 + step / 10;
-                events.iter().filter(|e| e.start <= t && t < e.end).count()
-            })
-            .max()
-            .unwrap_or(0);
-        line.push(match most {
-            0..=9 => char::from(b'0' + u8::try_from(most).unwrap_or(0)),
-            _ => '+',
-        });
-    }
-    format!(
-        "in flight (server-side), one digit per {}: {line}",
-        human_duration(step)
-    )
+/// How many requests the server was handling over time, with the limit
+/// (the number of workers) marked.
+fn timeline(events: &[Event]) -> Vec<String> {
+    let intervals: Vec<(Duration, Duration)> = events.iter().map(|e| (e.start, e.end)).collect();
+    kata_check::picture::in_flight("requests in flight, counted by the server", &intervals, Some(W))
 }

@@ -4,14 +4,16 @@
 use crate::cli::{CheckArgs, Format};
 use crate::render::{self, command};
 use colored::Colorize;
+use indicatif::{ProgressBar, ProgressStyle};
 use kata_grader::compile::{BuildEvent, Target};
 use kata_grader::grade::{self, Event, Options};
 use kata_grader::manifest::Exercise;
 use kata_grader::progress::Progress;
 use kata_grader::report::ExerciseReport;
 use kata_grader::workbook::Workbook;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::time::Duration;
 use std::time::Instant;
 
 pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
@@ -31,7 +33,15 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         if index > 0 && human {
             println!("\n{}\n", "─".repeat(60).dimmed());
         }
-        let report = check_one(workbook, exercise, target, human, args.replay.clone())?;
+        let position = (exercises.len() > 1).then_some((index + 1, exercises.len()));
+        let report = check_one(
+            workbook,
+            exercise,
+            target,
+            human,
+            args.replay.clone(),
+            position,
+        )?;
         if !report.passed() {
             failed.push(exercise.id());
         }
@@ -214,6 +224,7 @@ pub(crate) fn check_one(
     target: Target,
     human: bool,
     replay: Option<String>,
+    position: Option<(usize, usize)>,
 ) -> anyhow::Result<ExerciseReport> {
     let started = Instant::now();
     let options = Options {
@@ -221,10 +232,17 @@ pub(crate) fn check_one(
         color: human && render::color_on(),
         replay,
     };
-    let mut progress = BuildProgress::new(exercise.id());
+    let progress = std::sync::Arc::new(std::sync::Mutex::new(BuildProgress::new(
+        exercise.id(),
+        position,
+    )));
+    let shown = std::sync::Arc::clone(&progress);
     let report = grade::grade(workbook, exercise, options, move |event| {
-        progress.show(event)
-    })?;
+        shown.lock().unwrap_or_else(|e| e.into_inner()).show(event)
+    });
+    // The spinner goes before anything is printed.
+    drop(progress);
+    let report = report?;
     if report.passed() && target == Target::Learner {
         record(workbook, exercise, &report);
     }
@@ -283,25 +301,46 @@ fn record(workbook: &Workbook, exercise: &Exercise, report: &ExerciseReport) {
     }
 }
 
-/// Says what is happening while the learner waits: the first check builds
-/// every dependency once, which can take a minute or two.
+/// Says what is happening while the learner waits: a spinner with what is
+/// being built (the first check builds every dependency once, which can take
+/// a minute or two) or which check runs, and where `--all` has got to. On a
+/// terminal only; elsewhere one line says that dependencies are building.
 struct BuildProgress {
-    id: String,
+    prefix: String,
     dependencies: usize,
+    bar: ProgressBar,
     terminal: bool,
 }
 
 impl BuildProgress {
-    fn new(id: String) -> BuildProgress {
+    fn new(id: String, position: Option<(usize, usize)>) -> BuildProgress {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = if terminal {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {prefix}{msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let prefix = match position {
+            Some((at, of)) => format!("[{at}/{of}] {id}: "),
+            None => format!("{id}: "),
+        };
+        bar.set_prefix(prefix.clone());
+        bar.set_message("building");
         BuildProgress {
-            id,
+            prefix,
             dependencies: 0,
-            terminal: std::io::stderr().is_terminal(),
+            bar,
+            terminal,
         }
     }
 
     fn show(&mut self, event: Event) {
-        let mut err = std::io::stderr();
         match event {
             Event::Build(BuildEvent::Compiled {
                 package,
@@ -309,32 +348,29 @@ impl BuildProgress {
             }) => {
                 self.dependencies += 1;
                 if self.terminal {
-                    let _ = write!(
-                        err,
-                        "\r\x1b[2KBuilding the checks' dependencies, once only ({} so far: {package})",
+                    self.bar.set_message(format!(
+                        "building the checks' dependencies, once only: {} built ({package})",
                         self.dependencies
-                    );
+                    ));
                 } else if self.dependencies == 1 {
-                    let _ = writeln!(err, "Building the checks' dependencies; this happens once and can take a minute or two.");
+                    eprintln!(
+                        "{}building the checks' dependencies; this happens once and can take a minute or two.",
+                        self.prefix
+                    );
                 }
             }
-            Event::Build(BuildEvent::Compiled { .. }) => {}
-            Event::Listed { .. } => {
-                if self.terminal && self.dependencies > 0 {
-                    let _ = write!(err, "\r\x1b[2K");
-                }
+            Event::Build(BuildEvent::Compiled { package, .. }) => {
+                self.bar.set_message(format!("building {package}"));
             }
-            Event::Starting { name } => {
-                if self.terminal {
-                    let _ = write!(err, "\r\x1b[2KChecking {}: {name} ...", self.id);
-                }
-            }
-            Event::Finished(_) => {
-                if self.terminal {
-                    let _ = write!(err, "\r\x1b[2K");
-                }
-            }
+            Event::Listed { count } => self.bar.set_message(format!("{count} checks")),
+            Event::Starting { name } => self.bar.set_message(format!("checking {name}")),
+            Event::Finished(_) => {}
         }
-        let _ = err.flush();
+    }
+}
+
+impl Drop for BuildProgress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
     }
 }

@@ -154,13 +154,14 @@ pub fn run(workbook: &Workbook, start: Option<&str>, poll: bool) -> anyhow::Resu
 
 /// Runs one check with a clear screen heading; `true` when it passed.
 fn check(workbook: &Workbook, exercise: &Exercise, file: &Path, polling: bool) -> bool {
-    let passed = match super::check::check_one(workbook, exercise, Target::Learner, true, None) {
-        Ok(report) => report.passed(),
-        Err(error) => {
-            eprintln!("kata: error: {error:#}");
-            false
-        }
-    };
+    let passed =
+        match super::check::check_one(workbook, exercise, Target::Learner, true, None, None) {
+            Ok(report) => report.passed(),
+            Err(error) => {
+                eprintln!("kata: error: {error:#}");
+                false
+            }
+        };
     if !passed {
         watching(workbook, file, polling);
     }

@@ -1,0 +1,264 @@
+//! The answer to the notes' question, "at what size does the parallel
+//! version become faster?": sequential against parallel time per size, as
+//! lines of text for the verdict and as a hand-written SVG chart.
+
+use kata_check::protocol::human_duration;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One size of the sweep: the time of one product on 1 thread and on the
+/// whole pool.
+#[derive(Clone, Copy, Debug)]
+pub struct Point {
+    pub n: usize,
+    pub one: Duration,
+    pub many: Duration,
+}
+
+impl Point {
+    pub fn speedup(&self) -> f64 {
+        self.one.as_secs_f64() / self.many.as_secs_f64().max(1e-12)
+    }
+}
+
+/// The smallest size from which the pool was faster at every larger size
+/// too; `None` when it was slower at the largest size.
+pub fn crossover(points: &[Point]) -> Option<usize> {
+    let mut from = None;
+    for point in points.iter().rev() {
+        if point.speedup() > 1.0 {
+            from = Some(point.n);
+        } else {
+            break;
+        }
+    }
+    from
+}
+
+/// The sweep as a table with a bar per size: left of the axis when the pool
+/// was slower, right when it was faster (a log scale: each `█` is a factor
+/// of 2^(1/4), about 1.19).
+pub fn lines(points: &[Point], threads: usize) -> Vec<String> {
+    const CELLS_PER_DOUBLING: f64 = 4.0;
+    const HALF: usize = 16;
+    let mut out = vec![
+        format!(
+            "     n   1 thread   {threads} threads   speed-up   {:>w$}│{}",
+            "slower ◀",
+            "▶ faster",
+            w = HALF
+        ),
+    ];
+    for point in points {
+        let speedup = point.speedup();
+        let cells = ((speedup.log2().abs() * CELLS_PER_DOUBLING).round() as usize).min(HALF);
+        let (left, right) = if speedup >= 1.0 {
+            (" ".repeat(HALF), "█".repeat(cells))
+        } else {
+            (
+                format!("{}{}", " ".repeat(HALF - cells), "█".repeat(cells)),
+                String::new(),
+            )
+        };
+        out.push(format!(
+            "  {:>4}   {:>8}   {:>9}   {:>7.2}×   {left}│{right}",
+            point.n,
+            human_duration(point.one),
+            human_duration(point.many),
+            speedup
+        ));
+    }
+    out.push(match crossover(points) {
+        Some(n) if Some(n) == points.first().map(|p| p.n) => format!(
+            "Parallel won at every size measured, from n = {n} (time per product, the fastest of several runs)."
+        ),
+        Some(n) => format!(
+            "Crossover: parallel wins from n = {n} on. Below that, waking {threads} threads and splitting the work costs more than the product itself."
+        ),
+        None => "Parallel never won here (a busy machine, or work split so finely that the splitting costs more than it saves).".into(),
+    });
+    out
+}
+
+/// Where the chart is written: `target/kata/` of the workbook (the grader
+/// runs checks from the workbook's root).
+pub fn svg_path() -> PathBuf {
+    Path::new("target").join("kata").join("ex19-crossover.svg")
+}
+
+/// Writes the chart; returns the path written.
+pub fn write_svg(points: &[Point], threads: usize) -> std::io::Result<PathBuf> {
+    let path = svg_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, svg(points, threads))?;
+    Ok(path)
+}
+
+/// A log-log chart: time per product against n, one line for 1 thread and
+/// one for the pool, and the crossover marked.
+pub fn svg(points: &[Point], threads: usize) -> String {
+    let (width, height) = (640.0, 400.0);
+    let (left, right, top, bottom) = (80.0, 24.0, 40.0, 56.0);
+    let plot_w = width - left - right;
+    let plot_h = height - top - bottom;
+    let seconds = |d: Duration| d.as_secs_f64().max(1e-9);
+    let (n_min, n_max) = (
+        points.first().map_or(1, |p| p.n) as f64,
+        points.last().map_or(2, |p| p.n) as f64,
+    );
+    let all: Vec<f64> = points
+        .iter()
+        .flat_map(|p| [seconds(p.one), seconds(p.many)])
+        .collect();
+    // Whole decades around the data, so the grid lines are 1 µs, 10 µs, ...
+    let t_lo = all.iter().cloned().fold(f64::MAX, f64::min).log10().floor();
+    let t_hi = all.iter().cloned().fold(f64::MIN, f64::max).log10().ceil().max(t_lo + 1.0);
+    let x = |n: f64| left + plot_w * (n.log2() - n_min.log2()) / (n_max.log2() - n_min.log2()).max(1e-9);
+    let y = |t: f64| top + plot_h * (t_hi - t.log10()) / (t_hi - t_lo);
+
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">matmul: time per product, 1 thread vs {threads} threads (log-log)</text>"#,
+        width / 2.0
+    );
+    // Grid and axes.
+    for decade in (t_lo as i32)..=(t_hi as i32) {
+        let t = 10f64.powi(decade);
+        let _ = writeln!(
+            s,
+            r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
+            width - right,
+            left - 6.0,
+            y(t) + 4.0,
+            human_duration(Duration::from_secs_f64(t)),
+            y = y(t)
+        );
+    }
+    for point in points {
+        let px = x(point.n as f64);
+        let _ = writeln!(
+            s,
+            r##"<line x1="{px:.1}" x2="{px:.1}" y1="{top}" y2="{}" stroke="#eee"/><text x="{px:.1}" y="{}" text-anchor="middle">{}</text>"##,
+            height - bottom,
+            height - bottom + 18.0,
+            point.n
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="{}" text-anchor="middle">n (the matrices are n×n)</text>"#,
+        left + plot_w / 2.0,
+        height - 14.0
+    );
+    let _ = writeln!(
+        s,
+        r##"<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#444"/>"##
+    );
+    // The crossover.
+    if let Some(n) = crossover(points) {
+        let px = x(n as f64);
+        let _ = writeln!(
+            s,
+            r##"<line x1="{px:.1}" x2="{px:.1}" y1="{top}" y2="{}" stroke="#2a7" stroke-dasharray="6 4" stroke-width="2"/><text x="{:.1}" y="{}" fill="#2a7">parallel wins from n = {n}</text>"##,
+            height - bottom,
+            px + 6.0,
+            top + 16.0
+        );
+    }
+    // The two lines.
+    for (label, color, pick, dy) in [
+        ("1 thread", "#c33", 0, 0.0),
+        ("pool", "#36c", 1, 18.0),
+    ] {
+        let label = if pick == 1 {
+            format!("{threads} threads")
+        } else {
+            label.to_string()
+        };
+        let coords: Vec<String> = points
+            .iter()
+            .map(|p| {
+                let t = if pick == 0 { p.one } else { p.many };
+                format!("{:.1},{:.1}", x(p.n as f64), y(seconds(t)))
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#,
+            coords.join(" ")
+        );
+        for c in &coords {
+            let (cx, cy) = c.split_once(',').unwrap_or(("0", "0"));
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{cx}" cy="{cy}" r="3.5" fill="{color}"/>"#
+            );
+        }
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" x2="{}" y1="{ly:.1}" y2="{ly:.1}" stroke="{color}" stroke-width="2"/><text x="{}" y="{:.1}">{label}</text>"#,
+            left + 12.0,
+            left + 36.0,
+            left + 42.0,
+            top + 20.0 + dy + 4.0,
+            ly = top + 20.0 + dy
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(n: usize, one_us: u64, many_us: u64) -> Point {
+        Point {
+            n,
+            one: Duration::from_micros(one_us),
+            many: Duration::from_micros(many_us),
+        }
+    }
+
+    #[test]
+    fn the_crossover_is_where_parallel_wins_for_good() {
+        let points = [
+            point(16, 2, 20),
+            point(32, 10, 8),
+            point(64, 80, 90),
+            point(128, 600, 400),
+            point(256, 5000, 2700),
+        ];
+        assert_eq!(crossover(&points), Some(128));
+        assert_eq!(crossover(&points[..3]), None);
+        assert_eq!(crossover(&points[1..2]), Some(32));
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_size_and_the_answer() {
+        let points = [point(16, 2, 20), point(512, 5000, 2600)];
+        let lines = lines(&points, 4);
+        assert_eq!(lines.len(), 4);
+        assert!(lines[1].contains("0.10×"));
+        assert!(lines[3].contains("n = 512"));
+    }
+
+    #[test]
+    fn the_svg_is_one_document_with_both_lines() {
+        let points = [point(16, 2, 20), point(64, 90, 60), point(512, 5000, 2600)];
+        let svg = svg(&points, 4);
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("parallel wins from n = 64"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+}
