@@ -268,6 +268,25 @@ pub fn lint(
     }
 }
 
+/// `text` without terminal colour codes (rustc's diagnostics carry them when
+/// asked for colour).
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A `clippy::disallowed_*` message from one line of cargo's JSON, if it is one.
 fn disallowed(line: &str) -> Option<Diagnostic> {
     #[derive(Deserialize)]

@@ -216,9 +216,24 @@ fn lint_check(
             inconclusive(format!("could not lint your code: {why}"))
         }
         compile::Linted::Forbidden(found) => {
+            // The reasons from the lint's configuration teach; say each once.
+            let mut reasons: Vec<String> = Vec::new();
+            for diagnostic in &found {
+                for line in compile::strip_ansi(&diagnostic.rendered).lines() {
+                    let Some(note) = line.trim_start().strip_prefix("= note: ") else {
+                        continue;
+                    };
+                    if !note.starts_with("requested on the command line")
+                        && !reasons.iter().any(|r| r == note)
+                    {
+                        reasons.push(note.to_string());
+                    }
+                }
+            }
             let mut outcome = fail(format!(
-                "your code uses {} thing(s) this exercise forbids; each note below says why:",
-                found.len()
+                "your code uses {} thing(s) this exercise forbids: {}. Where, below:",
+                found.len(),
+                reasons.join("; ")
             ));
             for diagnostic in found.iter().take(4) {
                 outcome = outcome.detail(diagnostic.rendered.trim_end());

@@ -177,7 +177,7 @@ fn junit(reports: &[ExerciseReport]) -> String {
                 let text: Vec<&str> = diagnostics.iter().map(|d| d.rendered.as_str()).collect();
                 cases.push_str(&format!(
                     "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"does not compile\">{}</failure></testcase>\n",
-                    escape(&strip_ansi(&text.join("\n")))
+                    escape(&kata_grader::compile::strip_ansi(&text.join("\n")))
                 ));
             }
             Graded::BuildTimedOut { limit } => {
@@ -198,24 +198,6 @@ fn junit(reports: &[ExerciseReport]) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kata\" tests=\"{total}\" failures=\"{failures}\">\n{suites}</testsuites>\n"
     )
-}
-
-/// Removes terminal colour codes (rustc's diagnostics may carry them).
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 pub(crate) fn check_one(
