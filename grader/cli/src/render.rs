@@ -21,10 +21,47 @@ pub fn set_color(choice: Color) {
         }
     };
     colored::control::set_override(on);
+    COLOR.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// The decision of [`set_color`], made once at start-up.
+static COLOR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub fn color_on() -> bool {
-    colored::control::SHOULD_COLORIZE.should_colorize()
+    COLOR.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `path` (relative to the workbook root `root`) as a clickable link on
+/// terminals known to support OSC 8 hyperlinks; plain text everywhere else
+/// (and always when colour is off, so logs and snapshots stay clean).
+pub fn path_link(root: &std::path::Path, path: &std::path::Path) -> String {
+    let shown = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    if !color_on() || !hyperlinks_supported() {
+        return shown;
+    }
+    let absolute = root.join(path.strip_prefix(root).unwrap_or(path));
+    format!(
+        "\x1b]8;;file://{}\x1b\\{shown}\x1b]8;;\x1b\\",
+        absolute.display()
+    )
+}
+
+fn hyperlinks_supported() -> bool {
+    let var = |name| std::env::var(name).unwrap_or_default();
+    if var("KATA_HYPERLINKS") == "0" {
+        return false;
+    }
+    let vte = var("VTE_VERSION").parse::<u32>().is_ok_and(|v| v >= 5000);
+    let known =
+        ["iTerm.app", "WezTerm", "vscode", "ghostty"].contains(&var("TERM_PROGRAM").as_str());
+    vte || known
+        || !var("WT_SESSION").is_empty()
+        || !var("KITTY_WINDOW_ID").is_empty()
+        || var("KATA_HYPERLINKS") == "1"
 }
 
 /// The command to show for a verb: `cargo kata check ex14` when kata was

@@ -231,10 +231,7 @@ pub(crate) fn check_one(
     if !human {
         return Ok(report);
     }
-    let file = workbook
-        .relative(&workbook.exercise_file(exercise))
-        .display()
-        .to_string();
+    let file = render::path_link(workbook.root(), &workbook.exercise_file(exercise));
     print!("{}", render::report(exercise, &report, &file));
     let elapsed = format!("({:.1} s)", started.elapsed().as_secs_f64()).dimmed();
     let id = exercise.id();

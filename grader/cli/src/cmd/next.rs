@@ -20,13 +20,15 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
     println!("Next: {}", render::heading(exercise).bold());
     println!("  {}", exercise.topic);
     println!();
+    let root = workbook.root();
     println!(
         "  edit    {}",
-        workbook
-            .relative(&workbook.exercise_file(exercise))
-            .display()
+        render::path_link(root, &workbook.exercise_file(exercise))
     );
-    println!("  read    {}", workbook.chapter_path(exercise).display());
+    println!(
+        "  read    {}",
+        render::path_link(root, &workbook.chapter_file(exercise))
+    );
     println!("  check   {}", command(&format!("check {id}")));
     println!("  stuck?  {}", command(&format!("hint {id}")));
     Ok(ExitCode::SUCCESS)
