@@ -23,6 +23,12 @@ fn the_compiler_rejects_what_would_race() {
     }
     // Paths from this package (grader/cli) to the workbook's tests/.
     let cases = trybuild::TestCases::new();
-    cases.compile_fail(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/compile-fail/*.rs"));
-    cases.pass(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/compile-pass/*.rs"));
+    cases.compile_fail(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/compile-fail/*.rs"
+    ));
+    cases.pass(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/compile-pass/*.rs"
+    ));
 }

@@ -78,7 +78,12 @@ where
     F: Fn() + Send + Sync + 'static,
 {
     let test = std::sync::Arc::new(test);
-    let replay = std::env::var("KATA_REPLAY").ok().filter(|r| !r.is_empty());
+    // A token names a schedule of one checker (`random-17` and `pct-4` are
+    // shuttle's, `loom` is loom's); the other checker's build explores as
+    // usual.
+    let replay = std::env::var("KATA_REPLAY")
+        .ok()
+        .filter(|r| is_own_token(r));
     let runs = schedules(replay.as_deref());
     let mut executions = 0;
     for token in &runs {
@@ -91,6 +96,10 @@ where
         panic::set_hook(Box::new(|_| {}));
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| run_one(token, move || test())));
         panic::set_hook(previous);
+        // loom explores many executions within one token.
+        if let Ok(ran) = &outcome {
+            executions += ran.saturating_sub(1);
+        }
         if let Err(payload) = outcome {
             let message = original_message(&payload_text(payload.as_ref()));
             let trace = std::mem::take(&mut *TRACE.lock().unwrap_or_else(|e| e.into_inner()));
@@ -127,6 +136,16 @@ fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 #[cfg(kata_shuttle)]
+fn is_own_token(token: &str) -> bool {
+    token.starts_with("random-") || token.starts_with("pct-")
+}
+
+#[cfg(kata_loom)]
+fn is_own_token(token: &str) -> bool {
+    token == "loom"
+}
+
+#[cfg(kata_shuttle)]
 fn schedules(replay: Option<&str>) -> Vec<String> {
     match replay {
         Some(token) => vec![token.to_string()],
@@ -147,8 +166,9 @@ fn description(replay: Option<&str>) -> String {
     }
 }
 
+/// Runs the schedule named by `token`; returns how many executions ran.
 #[cfg(kata_shuttle)]
-fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) {
+fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) -> u64 {
     use shuttle::scheduler::{PctScheduler, RandomScheduler};
     use shuttle::{Config, FailurePersistence, Runner};
     let mut config = Config::new();
@@ -156,11 +176,12 @@ fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) {
     config.silence_warnings = true;
     let (kind, seed) = token.split_once('-').unwrap_or((token, "0"));
     let seed: u64 = seed.parse().unwrap_or(0);
-    match kind {
+    let ran = match kind {
         "pct" => Runner::new(PctScheduler::new_from_seed(seed, PCT_DEPTH, 1), config).run(test),
         "random" => Runner::new(RandomScheduler::new_from_seed(seed, 1), config).run(test),
         other => panic!("kata: unknown schedule `{other}`: replay a token the grader printed, like random-17 or pct-4"),
     };
+    u64::try_from(ran).unwrap_or(u64::MAX)
 }
 
 #[cfg(kata_loom)]
@@ -173,12 +194,19 @@ fn description(_replay: Option<&str>) -> String {
     format!("loom, every interleaving up to {LOOM_PREEMPTION_BOUND} preemptions")
 }
 
+/// Explores every execution within the bound; returns how many ran.
 #[cfg(kata_loom)]
-fn run_one(_token: &str, test: impl Fn() + Send + Sync + 'static) {
+fn run_one(_token: &str, test: impl Fn() + Send + Sync + 'static) -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static RAN: AtomicU64 = AtomicU64::new(0);
+    RAN.store(0, Ordering::Relaxed);
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(LOOM_PREEMPTION_BOUND);
     builder.check(move || {
+        // Ordering: a plain tally read after `check` returns, on this thread.
+        RAN.fetch_add(1, Ordering::Relaxed);
         TRACE.lock().unwrap_or_else(|e| e.into_inner()).clear();
         test()
     });
+    RAN.load(Ordering::Relaxed)
 }

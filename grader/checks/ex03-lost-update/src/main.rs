@@ -88,13 +88,18 @@ fn main() -> ExitCode {
     kata_check::main(&checks)
 }
 
+/// `2 threads × 3`, `1 thread × 1 000`.
+fn sized(threads: usize, per_thread: u64) -> String {
+    let s = if threads == 1 { "" } else { "s" };
+    format!("{threads} thread{s} × {}", spaced(per_thread))
+}
+
 /// `1 234 567`: big counts, readable.
-#[cfg_attr(any(kata_shuttle, kata_loom), allow(dead_code))]
 fn spaced(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -174,7 +179,7 @@ mod plain {
         /// Runs the counter once, within the time limit.
         fn count(&self, threads: usize, per_thread: u64) -> Result<u64, Outcome> {
             let run = self.run;
-            let call = format!("{}({threads} threads × {per_thread})", self.function);
+            let call = format!("{}({})", self.function, sized(threads, per_thread));
             within(LIMIT, &call, move || run(threads, per_thread)).map_err(|timed_out| {
                 if self.function == "count_with_channel" {
                     timed_out.detail(
@@ -199,8 +204,9 @@ mod plain {
                 format!("{} too many", spaced(count - want))
             };
             Err(fail(format!(
-                "{}({threads} threads × {per_thread}) counted {} of {} ({how}). {}",
+                "{}({}) counted {} of {} ({how}). {}",
                 self.function,
+                sized(threads, per_thread),
                 spaced(count),
                 spaced(want),
                 self.advice
@@ -292,7 +298,7 @@ mod plain {
                             .or_else(|| panic.downcast_ref::<String>().cloned())
                             .unwrap_or_default();
                         Some(fail(if text.starts_with("not yet implemented") {
-                            format!("{} is still a stub (`todo!()`)", counter.function)
+                            format!("{} is still a stub (its `todo!` ran)", counter.function)
                         } else {
                             format!("{} panicked: {text}", counter.function)
                         }))
@@ -444,7 +450,7 @@ mod plain {
         }
         if !stubs.is_empty() {
             problems.push(format!(
-                "still a stub (`todo!()`): {}. Replace each with your code.",
+                "still a stub (each still has its `todo!`): {}. Replace each with your code.",
                 stubs.join(", ")
             ));
         }
@@ -482,14 +488,13 @@ mod shuttle {
         for (threads, per_thread) in SIZES {
             let explored = explore(move || {
                 let want = threads as u64 * per_thread;
-                narrate(format!(
-                    "calls {function}({threads} threads × {per_thread})"
-                ));
+                narrate(format!("calls {function}({})", sized(threads, per_thread)));
                 let count = run(threads, per_thread);
                 narrate(format!("{function} returned; the count is {count}"));
                 assert!(
                     count == want,
-                    "{function}({threads} threads × {per_thread}) counted {count} of {want}"
+                    "{function}({}) counted {count} of {want}",
+                    sized(threads, per_thread)
                 );
             })?;
             executions += explored.executions;
@@ -571,32 +576,56 @@ mod shuttle {
 mod loom {
     use super::*;
     use kata_check::model::verdict;
+    use kata_check::Outcome;
     use kata_sync::model::{explore, narrate, Explored, Failure};
     use kata_sync::sync::atomic::{AtomicU64, Ordering};
     use kata_sync::sync::Arc;
     use kata_sync::thread::{self, ThreadId};
     use std::collections::HashSet;
+    use std::sync::Mutex as StdMutex;
     use target::AtomicCounter;
 
     /// 2 and 3 threads: with 2 preemptions, every interleaving that matters
     /// for a lost update, in well under a second.
     const SIZES: [(usize, u64); 3] = [(2, 2), (2, 3), (3, 2)];
 
+    /// A failure's story is cut after this many lines (a spinning thread
+    /// would tell thousands).
+    const STORY_LINES: usize = 40;
+
+    /// Executions loom ran: `explore` sees one exhaustive `loom::model`
+    /// per call, so the closure counts its own runs for the report.
+    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+    /// The current execution's story, kept here as well as by `narrate`:
+    /// when loom finds a deadlock it panics where it cannot unwind, and the
+    /// process aborts before `explore` can return the failure. The panic
+    /// hook set in `each_size` reports it from this copy first. loom runs
+    /// every thread of an execution on one OS thread, so std's Mutex is
+    /// never contended and adds no scheduling point.
+    static STORY: StdMutex<Vec<String>> = StdMutex::new(Vec::new());
+
+    fn tell(event: String) {
+        let who = format!("{:?}", thread::current().id());
+        STORY
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(format!("{who}: {event}"));
+        narrate(event);
+    }
+
     /// The counter handed to the learner: a loom atomic that narrates every
-    /// access and remembers which threads wrote to it. The bookkeeping uses
-    /// std's Mutex on purpose: loom runs every thread of an execution on one
-    /// OS thread, so it is never contended, and it adds no scheduling point
-    /// of its own.
+    /// access and remembers which threads wrote to it.
     struct Watched {
         value: AtomicU64,
-        writers: std::sync::Mutex<HashSet<ThreadId>>,
+        writers: StdMutex<HashSet<ThreadId>>,
     }
 
     impl Watched {
         fn new() -> Watched {
             Watched {
                 value: AtomicU64::new(0),
-                writers: std::sync::Mutex::new(HashSet::new()),
+                writers: StdMutex::new(HashSet::new()),
             }
         }
 
@@ -617,20 +646,20 @@ mod loom {
         /// even SeqCst as AcqRel), a story for the memory-ordering exercises.
         fn load(&self, order: Ordering) -> u64 {
             let value = self.value.fetch_add(0, order);
-            narrate(format!("load()          reads {value}"));
+            tell(format!("load()          reads {value}"));
             value
         }
 
         fn store(&self, value: u64, order: Ordering) {
             self.wrote();
             self.value.store(value, order);
-            narrate(format!("store({value})        writes {value}"));
+            tell(format!("store({value})        writes {value}"));
         }
 
         fn fetch_add(&self, value: u64, order: Ordering) -> u64 {
             self.wrote();
             let before = self.value.fetch_add(value, order);
-            narrate(format!(
+            tell(format!(
                 "fetch_add({value})    {before} -> {} in one step",
                 before + value
             ));
@@ -638,32 +667,50 @@ mod loom {
         }
     }
 
-    /// Executions loom ran: `explore` sees one exhaustive `loom::model`
-    /// per call, so the closure counts its own runs for the report.
-    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
     fn each_size() -> Result<Explored, Failure> {
         let runs = || RUNS.load(std::sync::atomic::Ordering::SeqCst);
         let mut how = String::new();
         for (threads, per_thread) in SIZES {
             let explored = explore(move || {
                 RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                STORY.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                // `explore` silenced the panic hook; this one stays silent
+                // too, except for the deadlock that would abort the process.
+                std::panic::set_hook(Box::new(|info| {
+                    let payload = info.payload();
+                    let text = payload
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| payload.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    if text.starts_with("deadlock") {
+                        report_before_abort(text);
+                    }
+                }));
                 let want = threads as u64 * per_thread;
                 let counter = Arc::new(Watched::new());
-                narrate(format!(
-                    "calls count_with_atomic(counter, {threads} threads × {per_thread})"
+                tell(format!(
+                    "calls count_with_atomic(counter, {})",
+                    sized(threads, per_thread)
                 ));
                 let caller = thread::current().id();
                 target::count_with_atomic(Arc::clone(&counter), threads, per_thread);
                 // Ordering: SeqCst, the strongest; the learner's joins are
                 // what must make the increments visible here.
                 let count = counter.value.load(Ordering::SeqCst);
-                narrate(format!("count_with_atomic returned; the counter holds {count}"));
+                tell(format!(
+                    "count_with_atomic returned; the counter holds {count}"
+                ));
                 assert!(
                     count == want,
-                    "count_with_atomic({threads} threads × {per_thread}) left the counter at {count} of {want}"
+                    "count_with_atomic({}) left the counter at {count} of {want}",
+                    sized(threads, per_thread)
                 );
-                let writers = counter.writers.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let writers = counter
+                    .writers
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
                 assert!(
                     !writers.contains(&caller),
                     "the calling thread itself updated the counter: start `threads` threads and let each add its share"
@@ -686,37 +733,63 @@ mod loom {
         })
     }
 
-    /// loom names threads `ThreadId(n)`, with the caller as 0; say "caller"
-    /// and "thread n" instead.
+    /// loom names threads `ThreadId(n)`, with the caller as 0: say "caller"
+    /// and "thread n" instead, fold repeated lines and cut a long story.
     fn readable(mut failure: Failure) -> Failure {
-        for line in &mut failure.trace {
-            if let Some(rest) = line.strip_prefix("ThreadId(") {
-                if let Some((id, event)) = rest.split_once("): ") {
-                    *line = if id == "0" {
-                        format!("caller:   {event}")
-                    } else {
-                        format!("thread {id}: {event}")
-                    };
-                }
+        let named = failure.trace.iter().map(|line| {
+            let Some((id, event)) = line
+                .strip_prefix("ThreadId(")
+                .and_then(|rest| rest.split_once("): "))
+            else {
+                return line.clone();
+            };
+            if id == "0" {
+                format!("caller:   {event}")
+            } else {
+                format!("thread {id}: {event}")
             }
+        });
+        let mut folded: Vec<(String, usize)> = Vec::new();
+        for line in named {
+            match folded.last_mut() {
+                Some((last, times)) if *last == line => *times += 1,
+                _ => folded.push((line, 1)),
+            }
+        }
+        let total = folded.len();
+        failure.trace = folded
+            .into_iter()
+            .take(STORY_LINES)
+            .map(|(line, times)| {
+                if times > 1 {
+                    format!("{line}   (× {times})")
+                } else {
+                    line
+                }
+            })
+            .collect();
+        if total > STORY_LINES {
+            failure
+                .trace
+                .push(format!("... and {} more steps", total - STORY_LINES));
         }
         failure
     }
 
-    pub fn atomic() -> Verdict {
-        verdict(each_size(), "ex03", "the count was exact", |failure| {
+    /// The verdict of a failure, in words for this exercise.
+    fn judge(result: Result<Explored, Failure>) -> Result<Outcome, Outcome> {
+        verdict(result, "ex03", "the count was exact", |failure| {
             let story = failure.trace.join("\n");
+            let first_line = failure.message.lines().next().unwrap_or_default();
             if failure.deadlock {
-                format!(
-                    "loom found a deadlock: every thread was waiting for another. \
-                     count_with_atomic needs no waiting but `join`. ({})",
-                    failure.message.lines().next().unwrap_or_default()
-                )
+                "loom found a deadlock: every thread was waiting for another. \
+                 count_with_atomic needs no lock and no waiting but `join`: each thread adds \
+                 its share with `fetch_add` and ends."
+                    .to_string()
             } else if failure.message.contains("branches") {
                 format!(
                     "loom gave up on an execution that never ended: a thread looping until \
-                     another one acts? Each thread only adds its share, then ends. ({})",
-                    failure.message.lines().next().unwrap_or_default()
+                     another one acts? Each thread only adds its share, then ends. ({first_line})"
                 )
             } else if story.contains("load()") && story.contains("store(") {
                 format!(
@@ -733,8 +806,43 @@ mod loom {
                     failure.message
                 )
             } else {
-                failure.message.clone()
+                format!("your code panicked under loom: {}", failure.message)
             }
         })
+    }
+
+    /// Writes the deadlock's verdict where the grader reads it (the
+    /// `--out` file of `--kata-run`), or to stderr when run by hand: the
+    /// process aborts right after this hook returns.
+    fn report_before_abort(message: String) {
+        let trace = std::mem::take(&mut *STORY.lock().unwrap_or_else(|e| e.into_inner()));
+        let failure = readable(Failure {
+            message,
+            deadlock: true,
+            replay: "loom".into(),
+            trace,
+            executions: RUNS.load(std::sync::atomic::Ordering::SeqCst),
+        });
+        let outcome = match judge(Err(failure)) {
+            Ok(outcome) | Err(outcome) => outcome,
+        };
+        let args: Vec<String> = std::env::args().collect();
+        let out = args
+            .iter()
+            .position(|a| a == "--out")
+            .and_then(|at| args.get(at + 1));
+        let written = out.is_some_and(|out| {
+            kata_check::protocol::write_json(std::path::Path::new(out), &outcome).is_ok()
+        });
+        if !written {
+            eprintln!("{}", outcome.message);
+            for line in &outcome.details {
+                eprintln!("    {line}");
+            }
+        }
+    }
+
+    pub fn atomic() -> Verdict {
+        judge(each_size())
     }
 }
