@@ -155,3 +155,34 @@ fn the_solution_stays_hidden_until_passed() {
     let (code, _, stderr) = support::run(support::kata(&dir).args(["solution", "1"]));
     assert_eq!((code, stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn doctor_names_each_thing_it_checked() {
+    let dir = workbook("doctor");
+    let (code, stdout, _) = support::run(support::kata(&dir).arg("doctor"));
+    for label in [
+        "cargo", "rustc", "clippy", "cores", "load", "mdbook", "workbook",
+    ] {
+        assert!(
+            stdout.contains(&format!(" {label} ")),
+            "doctor says nothing of {label}:\n{stdout}"
+        );
+    }
+    // 0 when all is well, 1 with problems: both are answers, never a crash.
+    assert!(code == 0 || code == 1, "exit {code}:\n{stdout}");
+    assert_eq!(code == 0, stdout.contains("All set."), "{stdout}");
+}
+
+#[test]
+fn completions_work_outside_a_workbook() {
+    let outside = std::env::temp_dir();
+    let (code, stdout, stderr) =
+        support::run(support::kata(&outside).args(["completions", "bash"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("_kata()") && stdout.contains("watch"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = support::run(support::kata(&outside).args(["completions", "tcsh"]));
+    assert_eq!(code, 2, "an unknown shell is bad input: {stderr}");
+}

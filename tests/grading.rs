@@ -262,3 +262,38 @@ fn verdict_screens_read_well() {
         insta::assert_snapshot!("list_after_a_pass", screen(&solution, &["list"]));
     });
 }
+
+/// `kata watch` checks at once, takes keys from stdin, and quits on `q`.
+#[test]
+fn watch_checks_at_once_and_quits_on_q() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = support::root().join("target/kata-tests/watch");
+    support::copy_workbook(&dir);
+    let mut child = support::kata(&dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            support::root().join("target/kata-tests/target"),
+        )
+        .args(["watch", "1", "--poll"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("kata watch starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"h\nq\n").unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("still a stub"),
+        "the first check ran: {stdout}"
+    );
+    assert!(
+        stdout.contains("Watching exercises/ex01-spawn-and-join/src/lib.rs for changes (polling)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Hint 1 of 3"), "h showed a hint: {stdout}");
+}
