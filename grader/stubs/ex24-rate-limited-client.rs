@@ -36,10 +36,11 @@
 //! - paused clock: two `get_all` at once on one `Client` share its limits;
 //! - the notes' experiment: 50 calls of 500 ms with at most 1, 5 and 10 in
 //!   flight, with the time, mean latency and peak in flight of each;
-//! - real HTTP, 3 hosts, a server that answers 429 past `rate + 1` requests
-//!   per window: no 429 at all, the caps held (server-side), and at most
-//!   1.3 × the ideal time + 150 ms; and a server stricter than your limits,
-//!   whose 429s must be honoured;
+//! - real HTTP (your `HttpTransport`, which the check wraps to see when each
+//!   request leaves), 3 hosts, a server that answers 429 past `rate + 1`
+//!   arrivals per window: the caps held (server-side), your departures
+//!   within the rate, no 429, and at most 1.3 × the ideal time + 150 ms;
+//!   and a server stricter than your limits, whose 429s must be honoured;
 //! - your crate uses nothing that blocks the runtime's thread
 //!   (`std::thread::sleep`, ...): clippy with grader/lints/async/clippy.toml.
 //!

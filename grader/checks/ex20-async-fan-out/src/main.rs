@@ -251,14 +251,17 @@ fn thousand_calls() -> Verdict {
             human_duration(run.wall)
         ))
     };
-    ensure(run.elapsed <= bound && stats.peak_in_flight == ids.len(), || {
-        report(fail(format!(
+    ensure(
+        run.elapsed <= bound && stats.peak_in_flight == ids.len(),
+        || {
+            report(fail(format!(
             "1,000 calls of 1 s took {} of virtual time with at most {} in flight at once: every call \
              must be in flight at the same time, whatever their number",
             human_duration(run.elapsed),
             stats.peak_in_flight
         )))
-    })?;
+        },
+    )?;
     Ok(report(pass(format!(
         "1,000 calls of 1 s took {} of virtual time, all in flight at once on one thread",
         human_duration(run.elapsed)

@@ -8,11 +8,11 @@
 //!   peak in flight overall and per host, and every start time. Times are
 //!   virtual and exact, so the limits are judged exactly and time is held to
 //!   1.05 × the ideal.
-//! - Over real HTTP, the learner's `HttpTransport` talks to
-//!   `kata_fakes::FakeServer` on 127.0.0.1: three hosts (ports), a
-//!   sliding-window meter that answers 429 past `rate + 1` starts per window,
-//!   and server-side counts. Real time is noisy, so the bound is looser:
-//!   1.3 × the ideal + 150 ms.
+//! - Over real HTTP, the learner's `HttpTransport` (wrapped by the check,
+//!   which notes when each request leaves) talks to `kata_fakes::FakeServer`
+//!   on 127.0.0.1: three hosts (ports), a sliding-window meter that answers
+//!   429 past `rate + 1` arrivals per window, and server-side counts. Real
+//!   time is noisy, so the bound is looser: 1.3 × the ideal + 150 ms.
 //!
 //! The ideal is `asyncx::ideal_time`: each request starting as early as the
 //! limits allow. Nothing the code under test reports about itself is trusted.
@@ -24,9 +24,10 @@ use kata_check::asyncx::{
 };
 use kata_check::protocol::human_duration;
 use kata_check::{ensure, fail, pass, Check, Outcome, Verdict};
-use kata_fakes::{Event, FakeServer, Script};
+use kata_fakes::{Event, FakeServer, Script, Stats};
 use std::future::Future;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[cfg(feature = "learner")]
@@ -84,7 +85,7 @@ fn main() -> ExitCode {
         ),
         Check::new(
             "loopback",
-            "real HTTP, 3 hosts, a server allowing rate + 1 per window: no 429, caps held server-side, ≤ 1.3 × ideal + 150 ms",
+            "real HTTP, 3 hosts: caps held server-side, departures within the rate, no 429 from a server allowing rate + 1, ≤ 1.3 × ideal + 150 ms",
             loopback,
         ),
         Check::new(
@@ -99,7 +100,13 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn limits(concurrency: usize, per_host: usize, rate: usize, window: Duration, max_retries: u32) -> Limits {
+fn limits(
+    concurrency: usize,
+    per_host: usize,
+    rate: usize,
+    window: Duration,
+    max_retries: u32,
+) -> Limits {
     Limits {
         concurrency,
         per_host,
@@ -162,7 +169,12 @@ struct Paused {
 }
 
 /// `client.get_all(urls)` on the paused clock, over a fake of `script`.
-fn paused_get_all(what: &str, script: FakeScript, limits: Limits, urls: Vec<String>) -> Result<Paused, Outcome> {
+fn paused_get_all(
+    what: &str,
+    script: FakeScript,
+    limits: Limits,
+    urls: Vec<String>,
+) -> Result<Paused, Outcome> {
     let run = run_paused(PAUSED_LIMIT, what, move || async move {
         let fake = FakeService::new(script);
         let client = Client::new(FakeTransport(fake.clone()), limits);
@@ -189,7 +201,8 @@ fn all_bodies(urls: &[String], results: &[Result<String, ClientError>]) -> Resul
     })?;
     for (i, (url, result)) in urls.iter().zip(results).enumerate() {
         let want = body_for(split_url(url).1);
-        ensure(*result == Ok(want.clone()), || match result {
+        ensure(*result == Ok(want.clone()), || {
+            match result {
             Ok(body) if urls.iter().any(|u| body_for(split_url(u).1) == *body) => fail(format!(
                 "result {i} is {}, the body of another URL: results must come back in the order of the URLs",
                 show(result)
@@ -198,6 +211,7 @@ fn all_bodies(urls: &[String], results: &[Result<String, ClientError>]) -> Resul
                 "urls[{i}] ({url}) answers 200 with {want:?}, but its result is {}",
                 show(result)
             )),
+        }
         })?;
     }
     Ok(())
@@ -222,7 +236,10 @@ fn results_in_order() -> Verdict {
         let latency = ms((n - i as u64) * 20 + 20);
         script = script.route(path, FakeRoute::status(status_of(i)).latency(latency));
     }
-    let urls: Vec<String> = paths.iter().map(|p| format!("http://api.test{p}")).collect();
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|p| format!("http://api.test{p}"))
+        .collect();
     let run = paused_get_all(
         "get_all of 12 URLs",
         script,
@@ -250,8 +267,11 @@ fn results_in_order() -> Verdict {
             } else {
                 format!("requested {times} times: request each URL once")
             };
-            fail(format!("urls[{i}] ({path}) was {why}"))
-                .figure(format!("requests for {path} (fake's side)"), times, "== 1")
+            fail(format!("urls[{i}] ({path}) was {why}")).figure(
+                format!("requests for {path} (fake's side)"),
+                times,
+                "== 1",
+            )
         })?;
     }
     for (i, (result, path)) in run.results.iter().zip(&paths).enumerate() {
@@ -261,7 +281,9 @@ fn results_in_order() -> Verdict {
         };
         ensure(*result == want, || {
             let hint = match (&want, result) {
-                (Ok(_), Ok(_)) => "that is another URL's body: results must come back in the order of the URLs",
+                (Ok(_), Ok(_)) => {
+                    "that is another URL's body: results must come back in the order of the URLs"
+                }
                 (Err(_), Ok(_)) => "a non-2xx answer is not a body: give Err(Status(code))",
                 _ => "each URL gets its own result, whatever happened to the others",
             };
@@ -272,7 +294,12 @@ fn results_in_order() -> Verdict {
             ))
         })?;
     }
-    let empty = paused_get_all("get_all of no URLs", FakeScript::new(), limits(4, 4, NO_RATE, ms(1000), 3), Vec::new())?;
+    let empty = paused_get_all(
+        "get_all of no URLs",
+        FakeScript::new(),
+        limits(4, 4, NO_RATE, ms(1000), 3),
+        Vec::new(),
+    )?;
     ensure(empty.results.is_empty() && empty.stats.calls == 0, || {
         fail(format!(
             "get_all of no URLs gave {} results after {} requests: expected none of either",
@@ -288,7 +315,9 @@ fn results_in_order() -> Verdict {
 fn concurrency_cap() -> Verdict {
     let cap = 4;
     let latency = ms(100);
-    let urls: Vec<String> = (0..30).map(|i| format!("http://api.test/item/{i}")).collect();
+    let urls: Vec<String> = (0..30)
+        .map(|i| format!("http://api.test/item/{i}"))
+        .collect();
     let limits = limits(cap, cap, NO_RATE, ms(1000), 3);
     let run = paused_get_all(
         "get_all of 30 URLs",
@@ -307,7 +336,11 @@ fn concurrency_cap() -> Verdict {
             .figure(
                 "virtual time",
                 human_duration(run.elapsed),
-                format!("≤ 1.05 × ideal {} = {}", human_duration(ideal), human_duration(bound)),
+                format!(
+                    "≤ 1.05 × ideal {} = {}",
+                    human_duration(ideal),
+                    human_duration(bound)
+                ),
             )
             .detail(picture.clone())
     };
@@ -359,7 +392,9 @@ fn starts_per_window(calls: &[FakeCall], window: Duration) -> String {
 fn rate_limit() -> Verdict {
     let (rate, window) = (5, ms(1000));
     let latency = ms(50);
-    let urls: Vec<String> = (0..30).map(|i| format!("http://api.test/item/{i}")).collect();
+    let urls: Vec<String> = (0..30)
+        .map(|i| format!("http://api.test/item/{i}"))
+        .collect();
     let limits = limits(10, 10, rate, window, 3);
     let run = paused_get_all(
         "get_all of 30 URLs at 5 per second",
@@ -375,14 +410,33 @@ fn rate_limit() -> Verdict {
     let bound = ideal.mul_f64(1.05);
     let per_window = starts_per_window(&run.calls, window);
     let report = |o: Outcome| {
-        o.figure("most starts within any 1 s (fake's side)", most, format!("≤ {rate}"))
-            .figure(
-                "virtual time",
-                human_duration(run.elapsed),
-                format!("≤ 1.05 × ideal {} = {}", human_duration(ideal), human_duration(bound)),
-            )
-            .detail(format!("starts in each second from the first: {per_window}"))
+        o.figure(
+            "most starts within any 1 s (fake's side)",
+            most,
+            format!("≤ {rate}"),
+        )
+        .figure(
+            "virtual time",
+            human_duration(run.elapsed),
+            format!(
+                "≤ 1.05 × ideal {} = {}",
+                human_duration(ideal),
+                human_duration(bound)
+            ),
+        )
+        .detail(format!(
+            "starts in each second from the first: {per_window}"
+        ))
     };
+    let peak = run.stats.peak_in_flight;
+    ensure(peak <= limits.concurrency, || {
+        report(fail(format!(
+            "nothing held the requests back: the fake saw {peak} in flight at once (concurrency is {}) and \
+             {most} starts within one window of 1 s (the rate is {rate} per 1 s). `join_all` alone sends every \
+             request at once; the limits must make each `get` wait for its turn.",
+            limits.concurrency
+        )))
+    })?;
     ensure(most <= rate, || {
         report(fail(format!(
             "{most} requests started within one window of 1 s, but the rate is {rate} per 1 s. A semaphore \
@@ -436,14 +490,25 @@ fn per_host_caps() -> Verdict {
         .join(", ");
     let worst = peaks.values().copied().max().unwrap_or(0);
     let report = |o: Outcome| {
-        o.figure("peak in flight per host (fake's side)", worst, format!("≤ {cap}"))
-            .figure(
-                "virtual time",
-                human_duration(run.elapsed),
-                format!("≤ 1.05 × ideal {} = {}", human_duration(ideal), human_duration(bound)),
-            )
-            .detail(format!("peak in flight per host: {listed}"))
-            .detail(timeline("in flight, all hosts (fake's side)", &spans(&run.calls)))
+        o.figure(
+            "peak in flight per host (fake's side)",
+            worst,
+            format!("≤ {cap}"),
+        )
+        .figure(
+            "virtual time",
+            human_duration(run.elapsed),
+            format!(
+                "≤ 1.05 × ideal {} = {}",
+                human_duration(ideal),
+                human_duration(bound)
+            ),
+        )
+        .detail(format!("peak in flight per host: {listed}"))
+        .detail(timeline(
+            "in flight, all hosts (fake's side)",
+            &spans(&run.calls),
+        ))
     };
     if let Some((host, peak)) = peaks.iter().find(|(_, &p)| p > cap) {
         return Err(report(fail(format!(
@@ -481,7 +546,10 @@ fn retry_after() -> Verdict {
     // "wait 300 ms". `Retry-After` carries the same in whole seconds (1).
     let told = |path: &str| if path == "/busy" { ms(700) } else { ms(300) };
     let script = FakeScript::new()
-        .route("/busy", FakeRoute::ok().latency(ms(50)).busy(2, told("/busy")))
+        .route(
+            "/busy",
+            FakeRoute::ok().latency(ms(50)).busy(2, told("/busy")),
+        )
         .route("/never", FakeRoute::ok().busy(usize::MAX, told("/never")));
     let urls = vec![
         "http://api.test/busy".to_string(),
@@ -493,7 +561,8 @@ fn retry_after() -> Verdict {
         limits(4, 4, NO_RATE, ms(1000), max_retries),
         urls,
     )?;
-    let attempts = |path: &str| -> Vec<&FakeCall> { run.calls.iter().filter(|c| c.path == path).collect() };
+    let attempts =
+        |path: &str| -> Vec<&FakeCall> { run.calls.iter().filter(|c| c.path == path).collect() };
     // `Retry-After: 1`, and a little more for a client that adds jitter.
     let longest = ms(1250);
     for path in ["/busy", "/never"] {
@@ -531,14 +600,17 @@ fn retry_after() -> Verdict {
         )
     })?;
     let busy_tries = attempts("/busy").len();
-    ensure(busy == Some(Ok(body_for("/busy"))) && busy_tries == 3, || {
-        fail(format!(
+    ensure(
+        busy == Some(Ok(body_for("/busy"))) && busy_tries == 3,
+        || {
+            fail(format!(
             "/busy answers 429 twice, then 200: it should take 3 requests and give Ok({:?}), but it took \
              {busy_tries} and gave {}",
             body_for("/busy"),
             busy.as_ref().map_or("nothing".into(), show)
         ))
-    })?;
+        },
+    )?;
     let never_tries = attempts("/never").len();
     let want = 1 + max_retries as usize;
     ensure(never_tries == want, || {
@@ -583,15 +655,26 @@ fn limits_shared() -> Verdict {
     let most = max_in_window(&starts, window);
     let peak = stats.peak_in_flight;
     let report = |o: Outcome| {
-        o.figure("peak in flight, both calls (fake's side)", peak, format!("≤ {cap}"))
-            .figure("most starts within any 1 s", most, format!("≤ {rate}"))
+        o.figure(
+            "peak in flight, both calls (fake's side)",
+            peak,
+            format!("≤ {cap}"),
+        )
+        .figure("most starts within any 1 s", most, format!("≤ {rate}"))
     };
-    ensure(peak <= cap && most <= rate, || {
+    ensure(peak <= cap, || {
         report(fail(format!(
-            "two get_all running at once on one Client had {peak} requests in flight and {most} starts within \
-             one window; its limits are {cap} and {rate} per 1 s. The limits belong to the Client and hold \
-             over every call made through it: keep the semaphores and the start times in the Client, and \
-             take them in `get` (a limit built inside `get_all` bounds only that one call)."
+            "two get_all running at once on one Client had {peak} requests in flight; its concurrency is {cap}. \
+             The limits belong to the Client and hold over every call made through it: keep the semaphores \
+             and the start times in the Client, and take them in `get` (a limit built inside `get_all` bounds \
+             only that one call)."
+        )))
+    })?;
+    ensure(most <= rate, || {
+        report(fail(format!(
+            "two get_all running at once on one Client started {most} requests within one window of 1 s; its \
+             rate is {rate} per 1 s over both calls. Keep the start times of recent requests in the Client, \
+             shared by every `get`."
         )))
     })?;
     let jobs: Vec<(&str, Duration)> = (0..24).map(|_| ("api.test", latency)).collect();
@@ -642,23 +725,29 @@ fn notes_experiment() -> Verdict {
     let latency = ms(500);
     let mut rows = Vec::new();
     for limit in [1, 5, 10] {
-        let urls: Vec<String> = (0..n).map(|i| format!("http://api.test/call/{i}")).collect();
+        let urls: Vec<String> = (0..n)
+            .map(|i| format!("http://api.test/call/{i}"))
+            .collect();
         let run_urls = urls.clone();
         let limits = limits(limit, limit, NO_RATE, ms(1000), 3);
         // The check calls `get` itself, 50 at once with `join_all`, the way
         // the notes' `asyncio.gather` does: the Client's limits must hold.
-        let run = run_paused(PAUSED_LIMIT, "50 calls of get at once", move || async move {
-            let fake = FakeService::new(FakeScript::new().latency(latency));
-            let client = Client::new(FakeTransport(fake.clone()), limits);
-            let client = &client;
-            let timed = join_all(run_urls.iter().map(|url| async move {
-                let watch = Stopwatch::start();
-                let result = client.get(url).await;
-                (result, watch.elapsed())
-            }))
-            .await;
-            (timed, fake.stats(), fake.calls())
-        })?;
+        let run = run_paused(
+            PAUSED_LIMIT,
+            "50 calls of get at once",
+            move || async move {
+                let fake = FakeService::new(FakeScript::new().latency(latency));
+                let client = Client::new(FakeTransport(fake.clone()), limits);
+                let client = &client;
+                let timed = join_all(run_urls.iter().map(|url| async move {
+                    let watch = Stopwatch::start();
+                    let result = client.get(url).await;
+                    (result, watch.elapsed())
+                }))
+                .await;
+                (timed, fake.stats(), fake.calls())
+            },
+        )?;
         let (timed, stats, calls) = run.value;
         let (results, waits): (Vec<_>, Vec<_>) = timed.into_iter().unzip();
         all_bodies(&urls, &results)?;
@@ -673,7 +762,9 @@ fn notes_experiment() -> Verdict {
         });
     }
     let table = |o: Outcome| {
-        let mut o = o.detail("at most | total  | ideal  | mean response | mean wait for the result | peak in flight");
+        let mut o = o.detail(
+            "at most | total  | ideal  | mean response | mean wait for the result | peak in flight",
+        );
         for r in &rows {
             o = o.detail(format!(
                 "{:>7} | {:>6} | {:>6} | {:>13} | {:>24} | {:>14}",
@@ -713,14 +804,26 @@ fn notes_experiment() -> Verdict {
     let mut outcome = pass(format!(
         "50 calls of 500 ms: {}",
         rows.iter()
-            .map(|r| format!("{} at most {} in flight", human_duration(r.elapsed), r.limit))
+            .map(|r| format!(
+                "{} at most {} in flight",
+                human_duration(r.elapsed),
+                r.limit
+            ))
             .collect::<Vec<_>>()
             .join(", ")
     ));
     if let Some(r) = five {
         outcome = outcome
-            .figure("total, at most 5 in flight", human_duration(r.elapsed), format!("≤ 1.05 × {}", human_duration(r.ideal)))
-            .figure("mean response time (fake's side)", human_duration(r.mean_response), "500 ms")
+            .figure(
+                "total, at most 5 in flight",
+                human_duration(r.elapsed),
+                format!("≤ 1.05 × {}", human_duration(r.ideal)),
+            )
+            .figure(
+                "mean response time (fake's side)",
+                human_duration(r.mean_response),
+                "500 ms injected",
+            )
             .figure("peak in flight", r.peak, "≤ 5");
     }
     Ok(table(outcome))
@@ -729,15 +832,10 @@ fn notes_experiment() -> Verdict {
 /// The loopback phase's shape.
 const HOSTS: usize = 3;
 const LOOPBACK_LATENCY: Duration = Duration::from_millis(50);
-/// How much shorter the server's window is than the client's. The server
-/// meters *arrivals*, the client its *departures*; between the two, a
-/// request waits for the client's thread, a pooled connection, the server's
-/// accept: a few milliseconds that vary, more on a busy machine. Measured
-/// here (reference client, 2 cores with other builds running): 2 runs in 20
-/// saw a pair of requests arrive 3-5 ms later than they left while the pair
-/// that replaced them one window later did not, and the server counted 8 in
-/// a window of 250 ms. One request of slack does not cover a pair; 20 ms of
-/// time does, and no client that breaks its rate by a request fits in it.
+/// How much shorter the server's window is than the client's: the server
+/// meters *arrivals*, the client its *departures*, and between the two a
+/// request waits for the client's thread, a pooled connection or a new one,
+/// the server's accept. See [`loopback`].
 const LOOPBACK_SLACK: Duration = Duration::from_millis(20);
 
 /// Which host request `i` goes to: two thirds to host 0, so its cap binds.
@@ -746,101 +844,198 @@ fn loopback_host(i: usize) -> usize {
 }
 
 fn start(script: Script) -> Result<FakeServer, Outcome> {
-    FakeServer::start(script).map_err(|e| fail(format!("the check could not start its HTTP server: {e}")))
+    FakeServer::start(script)
+        .map_err(|e| fail(format!("the check could not start its HTTP server: {e}")))
 }
 
-/// `get_all(urls)` over real HTTP with a new `Client`: the results and the
-/// real time the call took.
-fn loopback_get_all(
-    what: &str,
-    limits: Limits,
-    urls: Vec<String>,
-) -> Result<(Vec<Result<String, ClientError>>, Duration), Outcome> {
+/// The learner's transport, wrapped by the check: it records, on the
+/// check's side, when each request was handed over and first polled (the
+/// moment it leaves), then lets the learner's transport send it.
+struct Departures<T> {
+    inner: T,
+    epoch: tokio::time::Instant,
+    log: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl<T: Transport + Sync> Transport for Departures<T> {
+    fn get(&self, url: &str) -> impl Future<Output = Result<Response, TransportError>> + Send {
+        let sending = self.inner.get(url);
+        let (epoch, log) = (self.epoch, Arc::clone(&self.log));
+        async move {
+            log.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(epoch.elapsed());
+            sending.await
+        }
+    }
+}
+
+/// What one loopback run gave: results, real time, and the departures the
+/// check recorded, sorted.
+struct LoopbackRun {
+    results: Vec<Result<String, ClientError>>,
+    elapsed: Duration,
+    departures: Vec<Duration>,
+}
+
+/// `get_all(urls)` over real HTTP with a new `Client` on the learner's
+/// `HttpTransport`, wrapped in [`Departures`].
+fn loopback_get_all(what: &str, limits: Limits, urls: Vec<String>) -> Result<LoopbackRun, Outcome> {
     let run = run_loopback(LOOPBACK_LIMIT, what, move || async move {
-        let client = Client::new(HttpTransport::new(), limits);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let transport = Departures {
+            inner: HttpTransport::new(),
+            epoch: tokio::time::Instant::now(),
+            log: Arc::clone(&log),
+        };
+        let client = Client::new(transport, limits);
         let watch = Stopwatch::start();
         let results = client.get_all(&urls).await;
-        (results, watch.elapsed())
+        let elapsed = watch.elapsed();
+        let mut departures = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        departures.sort_unstable();
+        LoopbackRun {
+            results,
+            elapsed,
+            departures,
+        }
     })?;
     Ok(run.value)
 }
 
-fn loopback() -> Verdict {
-    let n = 24;
-    let limits = limits(4, 2, 6, ms(250), 3);
-    // One request of slack per window: the server meters arrivals, which
-    // network delays shift a little against the client's departures.
+/// The loopback shape, run once against a fresh server.
+struct Shape {
+    run: LoopbackRun,
+    stats: Stats,
+    events: Vec<Event>,
+    urls: Vec<String>,
+}
+
+const LOOPBACK_N: usize = 24;
+
+fn loopback_limits() -> Limits {
+    limits(4, 2, 6, ms(200), 3)
+}
+
+fn loopback_shape() -> Result<Shape, Outcome> {
+    let limits = loopback_limits();
     let server = start(
         Script::new()
             .latency(LOOPBACK_LATENCY)
             .hosts(HOSTS)
             .rate_limit(limits.rate + 1, limits.window - LOOPBACK_SLACK),
     )?;
-    let urls: Vec<String> = (0..n)
+    let urls: Vec<String> = (0..LOOPBACK_N)
         .map(|i| server.url_on(loopback_host(i), &format!("/r/{i}")))
         .collect();
-    let (results, elapsed) = loopback_get_all("get_all of 24 URLs over HTTP", limits, urls.clone())?;
-    let stats = server.stats();
-    let events = server.events();
-    let jobs: Vec<(usize, Duration)> = (0..n).map(|i| (loopback_host(i), LOOPBACK_LATENCY)).collect();
+    let run = loopback_get_all("get_all of 24 URLs over HTTP", limits, urls.clone())?;
+    Ok(Shape {
+        run,
+        stats: server.stats(),
+        events: server.events(),
+        urls,
+    })
+}
+
+/// Real HTTP. What is judged, and on whose side:
+///
+/// - the caps: the server's own peaks in flight, overall and per host (a
+///   request is in flight at the server for less time than at the client,
+///   so a client that keeps its caps always passes);
+/// - the rate: the *departures* the check records at the transport (see
+///   [`Departures`]), at most `rate + 1` within any `window`: exact, but for
+///   one request whose thread was preempted between the client's clock
+///   reading and the send;
+/// - no 429 at all, from a server that allows `rate + 1` arrivals per
+///   `window - 20 ms`. Arrivals are departures shifted by a delay that a busy
+///   machine stretches now and then, for several requests at once: measured
+///   here (a window of 250 ms, both cores busy, builds running), 1 run in 80
+///   of the reference saw three requests arrive 30-60 ms late while the ones
+///   that replaced them a window later did not, and the server answered
+///   429. Neither a request nor 20 ms of slack covers that. So when the
+///   server answered 429 but the departures kept the rate, the run is
+///   repeated once (as ex14 repeats a slow run): a busy machine is forgiven,
+///   a client that breaks its rate never is (its departures fail first).
+///   Since: 220 runs with 2 to 4 `yes` loops on the 2 cores, no failure, one
+///   second run;
+/// - the results, then the time, ≤ 1.3 × the ideal + 150 ms.
+fn loopback() -> Verdict {
+    let limits = loopback_limits();
+    let mut shape = loopback_shape()?;
+    let mut runs = 1;
+    let departed = |shape: &Shape| max_in_window(&shape.run.departures, limits.window);
+    if shape.stats.rate_limited > 0 && departed(&shape) <= limits.rate + 1 {
+        shape = loopback_shape()?;
+        runs = 2;
+    }
+    let Shape {
+        run,
+        stats,
+        events,
+        urls,
+    } = &shape;
+    let (results, elapsed) = (&run.results, run.elapsed);
+    let jobs: Vec<(usize, Duration)> = (0..LOOPBACK_N)
+        .map(|i| (loopback_host(i), LOOPBACK_LATENCY))
+        .collect();
     let ideal = ideal_time(&jobs, ideal_limits(limits));
     let bound = ideal.mul_f64(1.3) + ms(150);
     let host_peak = stats.peak_per_host.values().copied().max().unwrap_or(0);
-    let all_starts: Vec<Duration> = events.iter().map(|e| e.start).collect();
-    let most = max_in_window(&all_starts, limits.window);
+    let most = departed(&shape);
     let mean_response = mean(events.iter().map(|e| e.end.saturating_sub(e.start)));
     let spans: Vec<(Duration, Duration)> = events.iter().map(|e| (e.start, e.end)).collect();
     let report = |o: Outcome| {
         o.figure(
             "elapsed",
             human_duration(elapsed),
-            format!("≤ 1.3 × ideal {} + 150 ms = {}", human_duration(ideal), human_duration(bound)),
+            format!(
+                "≤ 1.3 × ideal {} + 150 ms = {}",
+                human_duration(ideal),
+                human_duration(bound)
+            ),
         )
         .figure("429 answers (server-side)", stats.rate_limited, "== 0")
-        .figure("peak in flight (server-side)", stats.peak_in_flight, format!("≤ {}", limits.concurrency))
-        .figure("peak in flight per host (server-side)", host_peak, format!("≤ {}", limits.per_host))
-        .figure("mean response time (server-side)", human_duration(mean_response), format!("{} injected", human_duration(LOOPBACK_LATENCY)))
+        .figure(
+            "most requests sent within one window (check-side, at the transport)",
+            most,
+            format!("≤ {} + 1", limits.rate),
+        )
+        .figure(
+            "peak in flight (server-side)",
+            stats.peak_in_flight,
+            format!("≤ {}", limits.concurrency),
+        )
+        .figure(
+            "peak in flight per host (server-side)",
+            host_peak,
+            format!("≤ {}", limits.per_host),
+        )
+        .figure(
+            "mean response time (server-side)",
+            human_duration(mean_response),
+            format!("{} injected", human_duration(LOOPBACK_LATENCY)),
+        )
         .detail(format!(
-            "limits: concurrency {}, {} per host, {} starts per {}; the server allows {} arrivals per {}",
+            "limits: concurrency {}, {} per host, {} starts per {}; the server allows {} arrivals per {}{}",
             limits.concurrency,
             limits.per_host,
             limits.rate,
             human_duration(limits.window),
             limits.rate + 1,
-            human_duration(limits.window - LOOPBACK_SLACK)
-        ))
-        .detail(format!(
-            "most requests arriving within one window (server-side, 429s included): {most}"
+            human_duration(limits.window - LOOPBACK_SLACK),
+            if runs > 1 {
+                " (second run: in the first, the server answered 429 to requests that had left within \
+                 your rate, delayed on the way by a busy machine)"
+            } else {
+                ""
+            }
         ))
         .detail(timeline("in flight (server-side)", &spans))
     };
-    if let Some((i, result)) = results.iter().enumerate().find(|(_, r)| r.is_err()) {
-        return Err(report(fail(format!(
-            "urls[{i}] gave {} over HTTP: every URL answers 200 when asked within the limits. (The checks on the \
-             fake passed? Then look at your HttpTransport: any status is an answer, and only a request that got \
-             none is a TransportError.)",
-            show(result)
-        ))));
-    }
-    ensure(results.len() == n, || {
-        report(fail(format!("expected {n} results, got {}", results.len())))
-    })?;
-    all_bodies(&urls, &results)?;
-    ensure(stats.rate_limited == 0, || {
-        report(fail(format!(
-            "the server answered {} request(s) 429: it allows {} arrivals per {}, one more than your client's \
-             rate in a slightly shorter window, so a client that keeps its rate never sees one. Is the start \
-             time you record the moment the request leaves (take the rate's slot last, right before sending), \
-             and are retries counted?",
-            stats.rate_limited,
-            limits.rate + 1,
-            human_duration(limits.window - LOOPBACK_SLACK)
-        )))
-    })?;
     ensure(host_peak <= limits.per_host, || {
         report(fail(format!(
-            "the server saw {host_peak} requests in flight at once on one host, but per_host is {}: one semaphore \
-             per host, port included",
+            "the server saw {host_peak} requests in flight at once on one host, but per_host is {}: one \
+             semaphore per host, port included",
             limits.per_host
         )))
     })?;
@@ -850,10 +1045,42 @@ fn loopback() -> Verdict {
             stats.peak_in_flight, limits.concurrency
         )))
     })?;
+    ensure(most <= limits.rate + 1, || {
+        report(fail(format!(
+            "your client sent {most} requests within one window of {} (counted by the check as each request \
+             left through your transport), but its rate is {} per window, and the server answered {} of them \
+             429. Does your client keep a rate at all (a semaphore bounds the requests in flight, not the \
+             starts per window)? If it does: is the start time you record the moment the request leaves (take \
+             the rate's slot last, right before sending), and does a retry take a slot too?",
+            human_duration(limits.window),
+            limits.rate,
+            stats.rate_limited
+        )))
+    })?;
+    ensure(stats.rate_limited == 0, || {
+        report(fail(format!(
+            "the server answered {} request(s) 429, in two runs: it allows {} arrivals per {}, one more than \
+             your client's rate in a slightly shorter window. Your client's departures kept the rate; are your \
+             requests held up between leaving your limiter and reaching the socket (something slow after \
+             the rate's slot is taken)?",
+            stats.rate_limited,
+            limits.rate + 1,
+            human_duration(limits.window - LOOPBACK_SLACK)
+        )))
+    })?;
+    if let Some((i, result)) = results.iter().enumerate().find(|(_, r)| r.is_err()) {
+        return Err(report(fail(format!(
+            "urls[{i}] gave {} over HTTP: every URL answers 200 when asked within the limits. (The checks \
+             on the fake passed? Then look at your HttpTransport: any status is an answer, and only a \
+             request that got none is a TransportError.)",
+            show(result)
+        ))));
+    }
+    all_bodies(urls, results)?;
     ensure(elapsed <= bound, || {
         report(fail(format!(
-            "24 requests over HTTP took {}; under your limits they need {}: keep every slot busy and wait no \
-             longer than the rate requires",
+            "24 requests over HTTP took {}; under your limits they need {}: keep every slot busy and wait \
+             no longer than the rate requires",
             human_duration(elapsed),
             human_duration(ideal)
         )))
@@ -893,7 +1120,7 @@ fn told_waits(events: &[Event], max: usize, window: Duration) -> Vec<Option<Dura
 }
 
 fn loopback_retry_after() -> Verdict {
-    let n = 9;
+    let n = 6;
     let (server_max, server_window) = (3, ms(200));
     let server = start(
         Script::new()
@@ -903,7 +1130,12 @@ fn loopback_retry_after() -> Verdict {
     // The client believes it may go much faster than the server allows.
     let limits = limits(6, 6, 100, ms(1000), 8);
     let urls: Vec<String> = (0..n).map(|i| server.url(&format!("/retry/{i}"))).collect();
-    let (results, elapsed) = loopback_get_all("get_all of 9 URLs against a strict server", limits, urls.clone())?;
+    let run = loopback_get_all(
+        "get_all of 6 URLs against a strict server",
+        limits,
+        urls.clone(),
+    )?;
+    let (results, elapsed) = (run.results, run.elapsed);
     let stats = server.stats();
     let events = server.events();
     let told = told_waits(&events, server_max, server_window);
@@ -944,6 +1176,14 @@ fn loopback_retry_after() -> Verdict {
         stats.rate_limited,
         human_duration(elapsed)
     ))
-    .figure("429 answers (server-side)", stats.rate_limited, "any, each honoured")
-    .figure("requests (server-side)", stats.requests, format!("≤ {n} × (1 + {})", limits.max_retries)))
+    .figure(
+        "429 answers (server-side)",
+        stats.rate_limited,
+        "any, each honoured",
+    )
+    .figure(
+        "requests (server-side)",
+        stats.requests,
+        format!("≤ {n} × (1 + {})", limits.max_retries),
+    ))
 }
