@@ -17,6 +17,9 @@
 //!   on their own get through the same work than one thread, right now. A
 //!   speed-up decides a verdict only when the probe shows at least
 //!   [`CAPACITY_NEEDED`]; otherwise the check is inconclusive, never failed.
+//!   [`capacity_once`] is a single quick look, to pair with one measurement
+//!   (before and after it): load on a shared machine comes and goes within
+//!   tens of milliseconds, so a probe a second away says little about it.
 //! - [`alternate`] times two pieces of code A B A B and keeps the shortest
 //!   time of each, for ratios against a reference run in the same process.
 //!
@@ -85,6 +88,12 @@ impl MeteredPool {
 
     /// Runs `op` on the pool and measures what it cost: CPU time per pool
     /// thread, wall time, and the process's CPU time.
+    ///
+    /// Judge the spread of *one* call. `op` starts on one pool thread and
+    /// stays there unless the code inside splits the work; a sequential
+    /// function called in several `metered` calls may land on a different
+    /// thread each time, and the sum would look parallel. To measure many
+    /// repetitions, loop inside `op`.
     pub fn metered<R: Send>(&self, op: impl FnOnce() -> R + Send) -> (R, Usage) {
         let process_before = ProcessTime::try_now().ok();
         let before = self.clocks();
@@ -267,24 +276,37 @@ fn spin(steps: u64) -> u64 {
 /// [`SPIN_STEPS`] on one thread, then on each of two threads at once, three
 /// times in turn, keeping the shortest time of each.
 pub fn capacity() -> Capacity {
-    let mut best = Capacity {
-        one: Duration::MAX,
-        two: Duration::MAX,
-    };
-    for _ in 0..3 {
-        let start = Instant::now();
-        spin(SPIN_STEPS);
-        best.one = best.one.min(start.elapsed());
+    (0..3).map(|_| capacity_once()).fold(
+        Capacity {
+            one: Duration::MAX,
+            two: Duration::MAX,
+        },
+        |best, c| Capacity {
+            one: best.one.min(c.one),
+            two: best.two.min(c.two),
+        },
+    )
+}
 
-        let start = Instant::now();
-        std::thread::scope(|s| {
-            let other = s.spawn(|| spin(SPIN_STEPS));
-            spin(SPIN_STEPS);
-            let _ = other.join();
-        });
-        best.two = best.two.min(start.elapsed());
+/// One quick look (~20 ms): the probe's work once on one thread, then once
+/// on each of two threads at once. For pairing with a measurement taken
+/// right before or after it: the load on a shared machine comes and goes
+/// within tens of milliseconds, so only a probe next to a measurement
+/// speaks for it.
+pub fn capacity_once() -> Capacity {
+    let start = Instant::now();
+    spin(SPIN_STEPS);
+    let one = start.elapsed();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        let other = s.spawn(|| spin(SPIN_STEPS));
+        spin(SPIN_STEPS);
+        let _ = other.join();
+    });
+    Capacity {
+        one,
+        two: start.elapsed(),
     }
-    best
 }
 
 /// Which clock [`alternate`] reads.

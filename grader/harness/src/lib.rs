@@ -22,6 +22,8 @@ pub mod picture;
 pub mod model;
 pub mod protocol;
 mod run;
+#[cfg(feature = "runtime")]
+pub mod runtime;
 
 pub use protocol::{Figure, Medal, Outcome, Status};
 pub use run::main;

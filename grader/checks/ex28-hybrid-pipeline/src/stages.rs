@@ -1,0 +1,268 @@
+//! The stages handed to `run_pipeline`, instrumented: the checks count, the
+//! code under test only moves things along.
+//!
+//! - Every [`Record`] and [`Output`] counts itself in on creation and out on
+//!   drop ([`Live`]), so "records in memory at once" is counted by the
+//!   records, wherever the pipeline keeps them. Neither can be made outside
+//!   this module: a record comes only from `parse`, an output only from
+//!   `process`.
+//! - `process` is a calibrated CPU loop inside a [`Gauge`] (calls at once),
+//!   and notes its thread and its start and end.
+//! - `write` is storage that takes one write at a time (a [`Gauge`] counts
+//!   writes at once), waits a little on the runtime's clock, can stall once
+//!   on a given record, and logs what it wrote and when.
+
+use crate::target::Stages;
+use kata_check::measure::Gauge;
+use kata_check::runtime::cpu_of;
+use kata_fakes::body_for;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
+
+/// The path of record `index` on the fake server.
+pub fn path_of(index: usize) -> String {
+    format!("/records/{index}")
+}
+
+/// The body the server answers for record `index`.
+pub fn body_of(index: usize) -> String {
+    body_for(&path_of(index))
+}
+
+/// The checks' CPU work: an FNV-style hash of `body`, `rounds` times over,
+/// each round depending on the last (nothing to skip or vectorise).
+pub fn crunch(body: &[u8], rounds: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for _ in 0..black_box(rounds) {
+        for &b in black_box(body) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        h = h.rotate_left(17) ^ (h >> 7);
+    }
+    h
+}
+
+/// How many rounds of [`crunch`] over a record's body cost about `target` of
+/// CPU here, measured now on a plain thread (the shortest of three probes).
+pub fn calibrate(target: Duration) -> u64 {
+    const PROBE: u64 = 20_000;
+    let body = body_of(123);
+    let spent = (0..3)
+        .map(|_| match cpu_of(|| crunch(body.as_bytes(), PROBE)) {
+            Ok((_, cpu)) => cpu,
+            // No thread clock here: wall time on this thread will do.
+            Err(_) => {
+                let start = Instant::now();
+                black_box(crunch(body.as_bytes(), PROBE));
+                start.elapsed()
+            }
+        })
+        .min()
+        .unwrap_or_default()
+        .max(Duration::from_micros(10));
+    let rounds = PROBE as f64 * target.as_secs_f64() / spent.as_secs_f64();
+    (rounds as u64).clamp(1, 1 << 40)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Records in memory: how many now, the most at once, and each record's
+/// life from `parse` to the drop of its output.
+#[derive(Default)]
+pub struct Live {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+    lives: Mutex<Vec<(Instant, Instant)>>,
+}
+
+impl Live {
+    fn enter(&self) {
+        // Ordering: SeqCst keeps "now" and "peak" in one total order, so the
+        // peak never misses an overlap that happened.
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// The most records (and outputs) alive at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    /// Each finished record's life, from `parse` to its end.
+    pub fn lives(&self) -> Vec<(Instant, Instant)> {
+        lock(&self.lives).clone()
+    }
+}
+
+/// A fetched record, made only by `parse`.
+pub struct Record {
+    index: usize,
+    body: String,
+    born: Instant,
+    live: Arc<Live>,
+    /// Turned into an output: its life goes on there.
+    handed_on: bool,
+}
+
+impl Drop for Record {
+    fn drop(&mut self) {
+        if !self.handed_on {
+            lock(&self.live.lives).push((self.born, Instant::now()));
+        }
+        self.live.leave();
+    }
+}
+
+/// A processed record, made only by `process`.
+pub struct Output {
+    index: usize,
+    body_ok: bool,
+    born: Instant,
+    live: Arc<Live>,
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        lock(&self.live.lives).push((self.born, Instant::now()));
+        self.live.leave();
+    }
+}
+
+/// One call of `process`.
+#[derive(Clone, Copy, Debug)]
+pub struct Job {
+    pub thread: ThreadId,
+    pub start: Instant,
+    pub end: Instant,
+}
+
+/// One write, as storage saw it.
+#[derive(Clone, Copy, Debug)]
+pub struct Written {
+    pub index: usize,
+    /// The record's body was the one the server answers for its index.
+    pub body_ok: bool,
+    pub start: Instant,
+    pub end: Instant,
+}
+
+/// The instrumented stages.
+pub struct Pipeline {
+    pub live: Arc<Live>,
+    /// `process` calls at once.
+    pub cpu: Gauge,
+    /// Writes at once.
+    pub writes: Gauge,
+    /// Rounds of [`crunch`] per record (the last entry for any later index).
+    rounds: Vec<u64>,
+    write_latency: Duration,
+    /// The write of this record waits this long (storage stalls once).
+    stall: Option<(usize, Duration)>,
+    jobs: Mutex<Vec<Job>>,
+    written: Mutex<Vec<Written>>,
+}
+
+impl Pipeline {
+    pub fn new(
+        rounds: Vec<u64>,
+        write_latency: Duration,
+        stall: Option<(usize, Duration)>,
+    ) -> Pipeline {
+        Pipeline {
+            live: Arc::default(),
+            cpu: Gauge::new(),
+            writes: Gauge::new(),
+            rounds,
+            write_latency,
+            stall,
+            jobs: Mutex::default(),
+            written: Mutex::default(),
+        }
+    }
+
+    pub fn rounds_of(&self, index: usize) -> u64 {
+        self.rounds
+            .get(index)
+            .or(self.rounds.last())
+            .copied()
+            .unwrap_or(1)
+    }
+
+    pub fn jobs(&self) -> Vec<Job> {
+        lock(&self.jobs).clone()
+    }
+
+    /// What storage received, in the order the writes ended (one at a
+    /// time, that is also the order they started).
+    pub fn written(&self) -> Vec<Written> {
+        lock(&self.written).clone()
+    }
+}
+
+impl Stages for Pipeline {
+    type Record = Record;
+    type Output = Output;
+
+    fn parse(&self, index: usize, body: String) -> Record {
+        self.live.enter();
+        Record {
+            index,
+            body,
+            born: Instant::now(),
+            live: Arc::clone(&self.live),
+            handed_on: false,
+        }
+    }
+
+    fn process(&self, mut record: Record) -> Output {
+        let _job = self.cpu.enter();
+        let start = Instant::now();
+        black_box(crunch(record.body.as_bytes(), self.rounds_of(record.index)));
+        let body_ok = record.body == body_of(record.index);
+        let (index, born) = (record.index, record.born);
+        // The record ends before its output begins: one thing in memory
+        // per record at every moment.
+        record.handed_on = true;
+        drop(record);
+        self.live.enter();
+        let output = Output {
+            index,
+            body_ok,
+            born,
+            live: Arc::clone(&self.live),
+        };
+        lock(&self.jobs).push(Job {
+            thread: thread::current().id(),
+            start,
+            end: Instant::now(),
+        });
+        output
+    }
+
+    async fn write(&self, output: Output) {
+        let _writing = self.writes.enter();
+        let start = Instant::now();
+        match self.stall {
+            Some((index, wait)) if index == output.index => tokio::time::sleep(wait).await,
+            _ if !self.write_latency.is_zero() => tokio::time::sleep(self.write_latency).await,
+            // Still asynchronous: the write gives the thread back once.
+            _ => tokio::task::yield_now().await,
+        }
+        lock(&self.written).push(Written {
+            index: output.index,
+            body_ok: output.body_ok,
+            start,
+            end: Instant::now(),
+        });
+        drop(output);
+    }
+}
