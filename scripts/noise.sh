@@ -19,9 +19,8 @@ scratch=$root/target/kata-noise/workbook
 export CARGO_TARGET_DIR=$root/target/kata-noise/target
 rm -rf "$scratch" && mkdir -p "$scratch"
 tar --exclude=./target --exclude=./.git --exclude=./book/book --exclude='./.kata-*' -cf - . | tar -xf - -C "$scratch"
-for stub in grader/stubs/*.rs; do
-    slug=$(basename "$stub" .rs)
-    cp "$stub" "$scratch/exercises/$slug/src/lib.rs"
+for stub in exercises/*/.stub.rs; do
+    cp "$stub" "$scratch/${stub%/.stub.rs}/src/lib.rs"
 done
 
 if [[ "${LOAD:-1}" != 0 ]]; then
@@ -32,7 +31,7 @@ fi
 # passed|failed for one run, from the JSON report.
 verdict() { (cd "$scratch" && NO_COLOR=1 "$kata" check "$@" --format json 2>/dev/null) | grep -m1 '"passed"' | grep -q true && echo passed || echo failed; }
 
-slugs=$(ls grader/stubs | sed 's/\.rs$//')
+slugs=$(ls exercises)
 if [[ $# -gt 0 ]]; then slugs=$(for s in $slugs; do for want in "$@"; do [[ $s == "$want"* ]] && echo "$s"; done; done); fi
 
 printf '%-34s %-36s %s\n' exercise case "intended verdicts"
@@ -50,5 +49,5 @@ for slug in $slugs; do
         for _ in $(seq "$runs"); do [[ $(verdict "$slug") == failed ]] && ok=$((ok + 1)); done
         printf '%-34s %-36s %d/%d failed\n' "$slug" "$(basename "$wrong" .rs)" "$ok" "$runs"
     done
-    cp "grader/stubs/$slug.rs" "$scratch/exercises/$slug/src/lib.rs"
+    cp "exercises/$slug/.stub.rs" "$scratch/exercises/$slug/src/lib.rs"
 done

@@ -128,7 +128,7 @@ fn reset_keeps_a_backup_and_says_where() {
     assert_screen!("reset", screen(&dir, &["reset", "1"]));
     assert_eq!(
         std::fs::read(&file).unwrap(),
-        std::fs::read(dir.join("grader/stubs/ex01-spawn-and-join.rs")).unwrap()
+        std::fs::read(dir.join("exercises/ex01-spawn-and-join/.stub.rs")).unwrap()
     );
     let backups: Vec<_> = std::fs::read_dir(dir.join(".kata-backups"))
         .unwrap()

@@ -242,7 +242,7 @@ fn verdict_screens_read_well() {
             .join("\n");
         format!("$ kata {}\n[exit {code}]\n{stdout}{stderr}", args.join(" "))
     };
-    let stub = root.join("grader/stubs").join(format!("{slug}.rs"));
+    let stub = root.join("exercises").join(slug).join(".stub.rs");
     let solution = root.join("solutions").join(slug).join("src/lib.rs");
     let hostile = root.join("tests/hostile").join(slug);
     insta::with_settings!({

@@ -70,10 +70,9 @@ pub fn copy_workbook(dest: &Path) {
         }
     }
     // Learners start from the untouched stubs, whatever this tree holds.
-    for stub in std::fs::read_dir(dest.join("grader/stubs")).unwrap() {
-        let stub = stub.unwrap().path();
-        let slug = stub.file_stem().unwrap().to_string_lossy().into_owned();
-        std::fs::copy(&stub, dest.join("exercises").join(slug).join("src/lib.rs")).unwrap();
+    for exercise in std::fs::read_dir(dest.join("exercises")).unwrap() {
+        let exercise = exercise.unwrap().path();
+        std::fs::copy(exercise.join(".stub.rs"), exercise.join("src/lib.rs")).unwrap();
     }
 }
 

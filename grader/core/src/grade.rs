@@ -313,6 +313,13 @@ fn run_checks(
             Some(schedule) => command.env("KATA_REPLAY", schedule),
             None => command.env_remove("KATA_REPLAY"),
         };
+        if let Some(medals) = exercise.medals {
+            // The manifest keeps the thresholds; the check reads them here.
+            command.env(
+                kata_check::MEDALS_VARIABLE,
+                format!("silver={},gold={}", medals.silver, medals.gold),
+            );
+        }
         if !options.color {
             // Pictures in the checks' reports are drawn in plain ASCII.
             command.env("KATA_PLAIN", "1");

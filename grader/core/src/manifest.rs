@@ -36,7 +36,20 @@ pub struct Exercise {
     /// A clippy configuration in `grader/lints/<name>/` that the learner's
     /// crate must pass (say, no `std::sync` past the model checker's facade).
     pub lint: Option<String>,
+    /// For exercises that award medals: the shares of a yardstick's
+    /// throughput that earn silver and gold (calibrated per machine kind).
+    pub medals: Option<Medals>,
 }
+
+/// Medal thresholds, as fractions (0.15 is 15%).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Medals {
+    pub silver: f64,
+    pub gold: f64,
+}
+
+impl Eq for Medals {}
 
 /// A model checker the grader can build an exercise's checks with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -88,6 +101,8 @@ struct RawExercise {
     models: Vec<Model>,
     #[serde(default)]
     lint: Option<Spanned<String>>,
+    #[serde(default)]
+    medals: Option<Spanned<Medals>>,
 }
 
 impl Manifest {
@@ -168,6 +183,20 @@ impl Manifest {
                 }
                 None => None,
             };
+            let medals = match raw.medals {
+                Some(medals) => {
+                    let span = medals.span();
+                    let medals = medals.into_inner();
+                    if !(0.0 < medals.silver && medals.silver < medals.gold) {
+                        return Err(at(
+                            Some(span),
+                            format!("`{slug}` has medals silver = {}, gold = {}; need 0 < silver < gold", medals.silver, medals.gold),
+                        ));
+                    }
+                    Some(medals)
+                }
+                None => None,
+            };
             exercises.push(Exercise {
                 number,
                 slug,
@@ -177,6 +206,7 @@ impl Manifest {
                 time_limit: Duration::from_secs(seconds),
                 models: raw.models,
                 lint,
+                medals,
             });
         }
         Ok(Manifest { exercises })
@@ -378,6 +408,28 @@ hints = ["a", "b", "c"]
         let m = parse(&text).unwrap();
         assert_eq!(m.exercises[0].models, [Model::Shuttle, Model::Loom]);
         assert_eq!(m.exercises[0].lint.as_deref(), Some("race"));
+        let medals = TWO.replacen(
+            "time-limit = 5",
+            "time-limit = 5\nmedals = { silver = 0.15, gold = 0.55 }",
+            1,
+        );
+        assert_eq!(
+            parse(&medals).unwrap().exercises[0].medals,
+            Some(Medals {
+                silver: 0.15,
+                gold: 0.55
+            })
+        );
+        let upside_down = TWO.replacen(
+            "time-limit = 5",
+            "time-limit = 5\nmedals = { silver = 0.6, gold = 0.5 }",
+            1,
+        );
+        assert!(
+            error_of(&upside_down).contains("need 0 < silver < gold"),
+            "{}",
+            error_of(&upside_down)
+        );
         let bad = TWO.replacen("time-limit = 5", "time-limit = 5\nmodels = [\"miri\"]", 1);
         assert!(
             error_of(&bad).starts_with("kata.toml:7:"),

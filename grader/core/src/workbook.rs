@@ -67,12 +67,10 @@ impl Workbook {
             .join("main.rs")
     }
 
-    /// The stub as shipped, which `kata reset` restores.
+    /// The stub as shipped, which `kata reset` restores: beside the
+    /// exercise's crate, outside its `src/`, so it is never compiled.
     pub fn original_stub(&self, exercise: &Exercise) -> PathBuf {
-        self.root
-            .join("grader")
-            .join("stubs")
-            .join(format!("{}.rs", exercise.slug))
+        self.exercise_dir(exercise).join(".stub.rs")
     }
 
     /// The chapter's source; the built page is the same path under `book/book`

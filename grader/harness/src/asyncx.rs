@@ -77,7 +77,7 @@ enum Clock {
 ///
 /// `make` runs inside the runtime, so fakes built there (a [`FakeService`])
 /// take their epoch from the paused clock. The future need not be `Send`.
-/// A panic in it (the `todo!()` of a stub) is passed on to the caller, as
+/// A panic in it (the `todo!` of a stub) is passed on to the caller, as
 /// [`crate::within`] does.
 ///
 /// # Errors

@@ -15,11 +15,11 @@ pub mod asyncx;
 #[cfg(feature = "cpu")]
 pub mod cpu;
 pub mod measure;
-pub mod picture;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.
 #[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]
 pub mod model;
+pub mod picture;
 pub mod protocol;
 mod run;
 #[cfg(feature = "runtime")]
@@ -29,6 +29,22 @@ pub use protocol::{Figure, Medal, Outcome, Status};
 pub use run::main;
 
 use std::time::Duration;
+
+/// Where the grader puts an exercise's medal thresholds from `kata.toml`
+/// (`medals = { silver = 0.15, gold = 0.55 }`) for its checks.
+pub const MEDALS_VARIABLE: &str = "KATA_MEDALS";
+
+/// The medal thresholds the grader passed (fractions: `(silver, gold)`), or
+/// `None` when the checks run without the grader.
+pub fn medal_thresholds() -> Option<(f64, f64)> {
+    let text = std::env::var(MEDALS_VARIABLE).ok()?;
+    let value = |name: &str| {
+        text.split(',')
+            .find_map(|part| part.trim().strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    Some((value("silver")?, value("gold")?))
+}
 
 /// One hidden check: a name the grader shows, a line saying what it proves,
 /// and the function that proves it.

@@ -9,7 +9,7 @@ use kata_sync::model::{Explored, Failure};
 /// - `id`: the exercise (`ex04`), for the replay command;
 /// - `passed`: what held in every schedule, completing "... in every one";
 /// - `explain`: from the failure, the sentence that teaches (what broke and
-///   which fix it points to). A stub's `todo!()` is recognised first.
+///   which fix it points to). A stub's `todo!` is recognised first.
 pub fn verdict(
     result: Result<Explored, Failure>,
     id: &str,
@@ -22,7 +22,7 @@ pub fn verdict(
             explored.executions, explored.how
         ))),
         Err(failure) if failure.message.contains("not yet implemented") => Err(fail(
-            "still a stub: a `todo!()` of your code ran. Replace it with your code.",
+            "still a stub: a `todo!` of your code ran. Replace it with your code.",
         )),
         Err(failure) => {
             let mut outcome = fail(explain(&failure)).figure(

@@ -15,11 +15,20 @@ pub fn plain() -> bool {
 /// How many intervals `[start, end)` were open over time, as a chart with one
 /// column per time step (at most 60) and one row per level, with `limit`'s
 /// row marked. The intervals are, say, the requests a server handled.
-pub fn in_flight(title: &str, intervals: &[(Duration, Duration)], limit: Option<usize>) -> Vec<String> {
+pub fn in_flight(
+    title: &str,
+    intervals: &[(Duration, Duration)],
+    limit: Option<usize>,
+) -> Vec<String> {
     draw(title, intervals, limit, plain())
 }
 
-fn draw(title: &str, intervals: &[(Duration, Duration)], limit: Option<usize>, plain: bool) -> Vec<String> {
+fn draw(
+    title: &str,
+    intervals: &[(Duration, Duration)],
+    limit: Option<usize>,
+    plain: bool,
+) -> Vec<String> {
     let (Some(first), Some(last)) = (
         intervals.iter().map(|i| i.0).min(),
         intervals.iter().map(|i| i.1).max(),
@@ -32,7 +41,9 @@ fn draw(title: &str, intervals: &[(Duration, Duration)], limit: Option<usize>, p
         .into_iter()
         .find(|&step| span.as_nanos().div_ceil(step.as_nanos()) <= 60)
         .unwrap_or(span / 60 + Duration::from_micros(1));
-    let columns = usize::try_from(span.as_nanos().div_ceil(step.as_nanos())).unwrap_or(60).max(1);
+    let columns = usize::try_from(span.as_nanos().div_ceil(step.as_nanos()))
+        .unwrap_or(60)
+        .max(1);
     // The most open at any of five instants within each column.
     let heights: Vec<usize> = (0..columns)
         .map(|column| {
@@ -310,9 +321,20 @@ mod tests {
     #[test]
     fn draws_levels_and_marks_the_limit() {
         // Two overlapping intervals, then one: 2 at once, limit 3.
-        let chart = draw("in flight", &[(ms(0), ms(100)), (ms(0), ms(100)), (ms(100), ms(200))], Some(3), true);
-        assert_eq!(chart[0], "in flight (one column per 5.0 ms; the limit, 3, is marked)");
-        assert_eq!(chart[1], "   3 |----------------------------------------  ← limit");
+        let chart = draw(
+            "in flight",
+            &[(ms(0), ms(100)), (ms(0), ms(100)), (ms(100), ms(200))],
+            Some(3),
+            true,
+        );
+        assert_eq!(
+            chart[0],
+            "in flight (one column per 5.0 ms; the limit, 3, is marked)"
+        );
+        assert_eq!(
+            chart[1],
+            "   3 |----------------------------------------  ← limit"
+        );
         assert_eq!(chart[2], "   2 |####################");
         assert_eq!(chart[3], "   1 |########################################");
         assert!(chart[4].starts_with("     +----"), "{}", chart[4]);
@@ -321,7 +343,10 @@ mod tests {
 
     #[test]
     fn nothing_to_draw() {
-        assert_eq!(draw("in flight", &[], None, false), ["in flight: nothing happened"]);
+        assert_eq!(
+            draw("in flight", &[], None, false),
+            ["in flight: nothing happened"]
+        );
     }
 
     #[test]
@@ -331,7 +356,12 @@ mod tests {
         assert_eq!(chart.len(), 1 + 10 + 1, "{chart:#?}");
         assert!(chart[1].starts_with("  40 |#"));
         let limited = draw("x", &many, Some(23), true);
-        assert!(limited.iter().any(|row| row.starts_with("  23 |") && row.ends_with("← limit")), "{limited:#?}");
+        assert!(
+            limited
+                .iter()
+                .any(|row| row.starts_with("  23 |") && row.ends_with("← limit")),
+            "{limited:#?}"
+        );
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn describe_panic(info: &panic::PanicHookInfo<'_>) -> String {
         .map(|l| format!("{}:{}", l.file(), l.line()))
         .unwrap_or_else(|| "an unknown place".into());
     if message.starts_with("not yet implemented") {
-        format!("still a stub: the `todo!()` at {place} ran. Replace it with your code.")
+        format!("still a stub: the `todo!` at {place} ran. Replace it with your code.")
     } else if message.starts_with("failed to spawn thread") {
         format!(
             "your code could not start another thread (the system refused: {message}). \

@@ -9,9 +9,9 @@
 //! bug: on real threads the window is too small to hit reliably (measured:
 //! 0 failures in 10,000 runs of a racy cache that shuttle catches at once).
 
-use kata_check::{Check, Verdict};
 #[cfg(not(kata_shuttle))]
 use kata_check::{ensure, fail, pass, within};
+use kata_check::{Check, Verdict};
 use std::process::ExitCode;
 
 #[cfg(feature = "learner")]

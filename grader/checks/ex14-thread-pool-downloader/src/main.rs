@@ -468,5 +468,9 @@ fn near_ideal_time() -> Verdict {
 /// (the number of workers) marked.
 fn timeline(events: &[Event]) -> Vec<String> {
     let intervals: Vec<(Duration, Duration)> = events.iter().map(|e| (e.start, e.end)).collect();
-    kata_check::picture::in_flight("requests in flight, counted by the server", &intervals, Some(W))
+    kata_check::picture::in_flight(
+        "requests in flight, counted by the server",
+        &intervals,
+        Some(W),
+    )
 }

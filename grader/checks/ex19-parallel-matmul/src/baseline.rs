@@ -87,8 +87,15 @@ pub fn library(a: &Matrix, b: &Matrix) -> Vec<f64> {
 
 /// How a result differs from the expected product.
 pub enum Mismatch {
-    Shape { got: (usize, usize) },
-    Cells { first: (usize, usize), got: f64, want: f64, wrong: usize },
+    Shape {
+        got: (usize, usize),
+    },
+    Cells {
+        first: (usize, usize),
+        got: f64,
+        want: f64,
+        wrong: usize,
+    },
 }
 
 /// Compares `got` with the product `want` (n×p, row-major).

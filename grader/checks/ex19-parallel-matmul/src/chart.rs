@@ -2,10 +2,27 @@
 //! version become faster?": sequential against parallel time per size, as
 //! lines of text for the verdict and as a hand-written SVG chart.
 
-use kata_check::protocol::human_duration;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// `2.1 µs`, `68 µs`, `1.4 ms`, `14 ms`, `1.2 s`: three significant figures
+/// at most, from microseconds up (`human_duration` stops at 0.1 ms).
+pub fn short(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    let (value, unit) = if us < 1000.0 {
+        (us, "µs")
+    } else if us < 1e6 {
+        (us / 1e3, "ms")
+    } else {
+        (us / 1e6, "s")
+    };
+    if value < 10.0 {
+        format!("{value:.1} {unit}")
+    } else {
+        format!("{value:.0} {unit}")
+    }
+}
 
 /// One size of the sweep: the time of one product on 1 thread and on the
 /// whole pool.
@@ -42,14 +59,12 @@ pub fn crossover(points: &[Point]) -> Option<usize> {
 pub fn lines(points: &[Point], threads: usize) -> Vec<String> {
     const CELLS_PER_DOUBLING: f64 = 4.0;
     const HALF: usize = 16;
-    let mut out = vec![
-        format!(
-            "     n   1 thread   {threads} threads   speed-up   {:>w$}│{}",
-            "slower ◀",
-            "▶ faster",
-            w = HALF
-        ),
-    ];
+    let mut out = vec![format!(
+        "     n   1 thread   {threads} threads   speed-up   {:>w$}│{}",
+        "slower ◀",
+        "▶ faster",
+        w = HALF
+    )];
     for point in points {
         let speedup = point.speedup();
         let cells = ((speedup.log2().abs() * CELLS_PER_DOUBLING).round() as usize).min(HALF);
@@ -64,8 +79,8 @@ pub fn lines(points: &[Point], threads: usize) -> Vec<String> {
         out.push(format!(
             "  {:>4}   {:>8}   {:>9}   {:>7.2}×   {left}│{right}",
             point.n,
-            human_duration(point.one),
-            human_duration(point.many),
+            short(point.one),
+            short(point.many),
             speedup
         ));
     }
@@ -115,8 +130,16 @@ pub fn svg(points: &[Point], threads: usize) -> String {
         .collect();
     // Whole decades around the data, so the grid lines are 1 µs, 10 µs, ...
     let t_lo = all.iter().cloned().fold(f64::MAX, f64::min).log10().floor();
-    let t_hi = all.iter().cloned().fold(f64::MIN, f64::max).log10().ceil().max(t_lo + 1.0);
-    let x = |n: f64| left + plot_w * (n.log2() - n_min.log2()) / (n_max.log2() - n_min.log2()).max(1e-9);
+    let t_hi = all
+        .iter()
+        .cloned()
+        .fold(f64::MIN, f64::max)
+        .log10()
+        .ceil()
+        .max(t_lo + 1.0);
+    let x = |n: f64| {
+        left + plot_w * (n.log2() - n_min.log2()) / (n_max.log2() - n_min.log2()).max(1e-9)
+    };
     let y = |t: f64| top + plot_h * (t_hi - t.log10()) / (t_hi - t_lo);
 
     let mut s = String::new();
@@ -139,7 +162,7 @@ pub fn svg(points: &[Point], threads: usize) -> String {
             width - right,
             left - 6.0,
             y(t) + 4.0,
-            human_duration(Duration::from_secs_f64(t)),
+            short(Duration::from_secs_f64(t)),
             y = y(t)
         );
     }
@@ -175,10 +198,7 @@ pub fn svg(points: &[Point], threads: usize) -> String {
         );
     }
     // The two lines.
-    for (label, color, pick, dy) in [
-        ("1 thread", "#c33", 0, 0.0),
-        ("pool", "#36c", 1, 18.0),
-    ] {
+    for (label, color, pick, dy) in [("1 thread", "#c33", 0, 0.0), ("pool", "#36c", 1, 18.0)] {
         let label = if pick == 1 {
             format!("{threads} threads")
         } else {
@@ -198,10 +218,7 @@ pub fn svg(points: &[Point], threads: usize) -> String {
         );
         for c in &coords {
             let (cx, cy) = c.split_once(',').unwrap_or(("0", "0"));
-            let _ = writeln!(
-                s,
-                r#"<circle cx="{cx}" cy="{cy}" r="3.5" fill="{color}"/>"#
-            );
+            let _ = writeln!(s, r#"<circle cx="{cx}" cy="{cy}" r="3.5" fill="{color}"/>"#);
         }
         let _ = writeln!(
             s,
@@ -250,6 +267,15 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert!(lines[1].contains("0.10×"));
         assert!(lines[3].contains("n = 512"));
+    }
+
+    #[test]
+    fn short_durations() {
+        assert_eq!(short(Duration::from_nanos(2_140)), "2.1 µs");
+        assert_eq!(short(Duration::from_micros(68)), "68 µs");
+        assert_eq!(short(Duration::from_micros(1_400)), "1.4 ms");
+        assert_eq!(short(Duration::from_millis(14)), "14 ms");
+        assert_eq!(short(Duration::from_millis(1_200)), "1.2 s");
     }
 
     #[test]
