@@ -163,7 +163,7 @@ pub fn build(
             }
         },
     )
-    .map_err(|source| Error::CargoMissing { source })?;
+    .map_err(|source| Error::CargoMissing { cause: source })?;
 
     let messages = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
     if finished.exit == Exit::TimedOut {
@@ -244,7 +244,7 @@ pub fn lint(
                 .push(diagnostic);
         }
     })
-    .map_err(|source| Error::CargoMissing { source })?;
+    .map_err(|source| Error::CargoMissing { cause: source })?;
     let found = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
     if !found.is_empty() {
         return Ok(Linted::Forbidden(found));

@@ -24,21 +24,16 @@ pub enum Error {
         valid: Vec<String>,
     },
 
-    #[error("{what}: {source}")]
-    Io {
-        what: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // The cause is part of the message, and deliberately not an error
+    // `source`: `anyhow`'s `{:#}` at the CLI edge would print it twice.
+    #[error("{what}: {cause}")]
+    Io { what: String, cause: std::io::Error },
 
     #[error(
-        "could not run cargo ({source}).\n\
+        "could not run cargo ({cause}).\n\
          kata builds exercises with cargo: install Rust from https://rustup.rs and make sure `cargo` is on your PATH."
     )]
-    CargoMissing {
-        #[source]
-        source: std::io::Error,
-    },
+    CargoMissing { cause: std::io::Error },
 
     #[error("{0}")]
     Grader(String),
@@ -58,10 +53,10 @@ fn unknown_exercise(given: &str, suggestion: Option<&str>, valid: &[String]) -> 
 }
 
 impl Error {
-    pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Error {
+    pub(crate) fn io(what: impl Into<String>, cause: std::io::Error) -> Error {
         Error::Io {
             what: what.into(),
-            source,
+            cause,
         }
     }
 }
