@@ -8,6 +8,7 @@
 #   scripts/noise.sh                 every exercise, 20 runs each
 #   RUNS=5 scripts/noise.sh ex14     one exercise, 5 runs
 #   LOAD=0 scripts/noise.sh          without the busy loops
+#   WRONG=0 scripts/noise.sh         references only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-20}
@@ -42,7 +43,7 @@ for slug in $slugs; do
     for _ in $(seq "$runs"); do [[ $(verdict "$slug" --solution) == passed ]] && ok=$((ok + 1)); done
     printf '%-34s %-36s %d/%d passed\n' "$slug" reference "$ok" "$runs"
     for wrong in tests/wrong/"$slug"/*.rs; do
-        [[ -e $wrong ]] || continue
+        [[ -e $wrong && "${WRONG:-1}" != 0 ]] || continue
         cp "$wrong" "$scratch/exercises/$slug/src/lib.rs"
         verdict "$slug" >/dev/null
         ok=0
