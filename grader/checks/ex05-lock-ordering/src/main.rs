@@ -239,7 +239,7 @@ mod plain {
         })
         .map_err(|_| {
             fail(format!(
-                "{THREADS} threads making {} transfers back and forth between accounts 1 and 2 \
+                "{THREADS} threads making up to {} transfers back and forth between accounts 1 and 2 \
                  did not finish in 10 s: a deadlock? A thread moving 1 -> 2 holds account 1 and \
                  waits for 2 while one moving 2 -> 1 holds 2 and waits for 1. Lock the two \
                  accounts in one global order (by id), whichever way the money goes.",
