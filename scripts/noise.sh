@@ -29,8 +29,16 @@ if [[ "${LOAD:-1}" != 0 ]]; then
     trap 'kill $(jobs -p) 2>/dev/null' EXIT
 fi
 
-# passed|failed for one run, from the JSON report.
-verdict() { (cd "$scratch" && NO_COLOR=1 "$kata" check "$@" --format json 2>/dev/null) | grep -m1 '"passed"' | grep -q true && echo passed || echo failed; }
+# passed|failed for one run, from the JSON report; each report is kept in
+# $reports/last.json, and copied aside when the verdict was not the intended
+# one (see `keep`), so that a flake can be read afterwards.
+reports=$root/target/kata-noise/reports
+mkdir -p "$reports"
+verdict() {
+    (cd "$scratch" && NO_COLOR=1 "$kata" check "$@" --format json 2>/dev/null) > "$reports/last.json"
+    grep -m1 '"passed"' "$reports/last.json" | grep -q true && echo passed || echo failed
+}
+keep() { cp "$reports/last.json" "$reports/$1-$(date +%s%N).json"; echo "    unexpected verdict: report kept in $reports/" >&2; }
 
 slugs=$(ls exercises)
 if [[ $# -gt 0 ]]; then slugs=$(for s in $slugs; do for want in "$@"; do [[ $s == "$want"* ]] && echo "$s"; done; done); fi
@@ -40,14 +48,18 @@ for slug in $slugs; do
     # Warm the builds first so that the runs measure checks, not compiles.
     verdict "$slug" --solution >/dev/null
     ok=0
-    for _ in $(seq "$runs"); do [[ $(verdict "$slug" --solution) == passed ]] && ok=$((ok + 1)); done
+    for _ in $(seq "$runs"); do
+        if [[ $(verdict "$slug" --solution) == passed ]]; then ok=$((ok + 1)); else keep "$slug-reference"; fi
+    done
     printf '%-34s %-36s %d/%d passed\n' "$slug" reference "$ok" "$runs"
     for wrong in tests/wrong/"$slug"/*.rs; do
         [[ -e $wrong && "${WRONG:-1}" != 0 ]] || continue
         cp "$wrong" "$scratch/exercises/$slug/src/lib.rs"
         verdict "$slug" >/dev/null
         ok=0
-        for _ in $(seq "$runs"); do [[ $(verdict "$slug") == failed ]] && ok=$((ok + 1)); done
+        for _ in $(seq "$runs"); do
+            if [[ $(verdict "$slug") == failed ]]; then ok=$((ok + 1)); else keep "$slug-$(basename "$wrong" .rs)"; fi
+        done
         printf '%-34s %-36s %d/%d failed\n' "$slug" "$(basename "$wrong" .rs)" "$ok" "$runs"
     done
     cp "exercises/$slug/.stub.rs" "$scratch/exercises/$slug/src/lib.rs"
