@@ -41,7 +41,9 @@ verdict() {
 keep() { cp "$reports/last.json" "$reports/$1-$(date +%s%N).json"; echo "    unexpected verdict: report kept in $reports/" >&2; }
 
 slugs=$(ls exercises)
-if [[ $# -gt 0 ]]; then slugs=$(for s in $slugs; do for want in "$@"; do [[ $s == "$want"* ]] && echo "$s"; done; done); fi
+if [[ $# -gt 0 ]]; then
+    slugs=$(for s in $slugs; do for want in "$@"; do if [[ $s == "$want"* ]]; then echo "$s"; fi; done; done)
+fi
 
 printf '%-34s %-36s %s\n' exercise case "intended verdicts"
 for slug in $slugs; do
