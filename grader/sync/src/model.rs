@@ -59,6 +59,18 @@ pub struct Failure {
     pub executions: u64,
 }
 
+/// Starts a named thread of the model checker: [`narrate`] tells the story
+/// of each thread by its name ("thread A: asks for key 7").
+pub fn spawn_named<T: Send + 'static>(
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> crate::thread::JoinHandle<T> {
+    crate::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(f)
+        .expect("the model checker starts threads")
+}
+
 /// Records an event of the current execution, with the name of the thread
 /// that did it (threads without a name are called by their id).
 pub fn narrate(event: impl AsRef<str>) {

@@ -125,20 +125,9 @@ mod plain {
 mod model {
     use super::*;
     use kata_check::model::verdict;
-    use kata_sync::model::{explore, narrate};
+    use kata_sync::model::{explore, narrate, spawn_named};
     use kata_sync::sync::atomic::{AtomicUsize, Ordering};
     use kata_sync::sync::{Arc, Condvar, Mutex};
-    use kata_sync::thread;
-
-    fn spawn_named<T: Send + 'static>(
-        name: &str,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> thread::JoinHandle<T> {
-        thread::Builder::new()
-            .name(name.to_string())
-            .spawn(f)
-            .expect("the model checker starts threads")
-    }
 
     pub fn loads_once() -> Verdict {
         let result = explore(|| {

@@ -276,19 +276,9 @@ mod plain {
 mod model {
     use super::*;
     use kata_check::model::verdict;
-    use kata_sync::model::{explore, narrate, Failure};
+    use kata_sync::model::{explore, narrate, spawn_named, Failure};
     use kata_sync::sync::Arc;
     use kata_sync::thread;
-
-    fn spawn_named<T: Send + 'static>(
-        name: &str,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> thread::JoinHandle<T> {
-        thread::Builder::new()
-            .name(name.to_string())
-            .spawn(f)
-            .expect("the model checker starts threads")
-    }
 
     /// Accounts 1, 2, ... with these opening balances, their locks watched.
     fn accounts(balances: &[i64]) -> Vec<Arc<Account>> {
