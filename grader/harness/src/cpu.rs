@@ -196,6 +196,24 @@ impl Usage {
         Some(self.process?.saturating_sub(self.pool_total()?))
     }
 
+    /// `outcome` with how many pool threads were busy beside how many were
+    /// required, and the table of each thread's CPU time. `what` says what
+    /// ran, completing "CPU time of each pool thread over ...".
+    pub fn report(&self, outcome: Outcome, busy: usize, needed: usize, what: &str) -> Outcome {
+        let threads = self.per_thread.as_ref().map_or(0, Vec::len);
+        outcome
+            .figure(
+                "pool threads with ≥ 10% of the CPU work",
+                busy,
+                format!(">= {needed} of {threads}"),
+            )
+            .detail(format!(
+                "CPU time of each pool thread over {what}, called one after another from one task of the pool ({} of wall time):",
+                crate::protocol::human_duration(self.wall)
+            ))
+            .details(self.table().into_iter().map(|line| format!("  {line}")))
+    }
+
     /// One line per pool thread: a bar of its share of the CPU time.
     pub fn table(&self) -> Vec<String> {
         let Ok(per_thread) = &self.per_thread else {

@@ -341,16 +341,12 @@ fn judge_spread(usage: &Usage, products: usize, n: usize) -> Verdict {
     let pool_cpu = usage.pool_total().unwrap_or_default();
     let outside = usage.outside_pool().unwrap_or_default();
     let with_table = |outcome: Outcome| {
-        let mut outcome = outcome
-            .figure("pool threads with ≥ 10% of the CPU work", busy, format!(">= {BUSY_NEEDED} of {THREADS}"))
-            .detail(format!(
-                "CPU time of each pool thread over {products} products of {n}×{n}, called one after another from one task of the pool ({} of wall time):",
-                human_duration(usage.wall)
-            ));
-        for line in usage.table() {
-            outcome = outcome.detail(format!("  {line}"));
-        }
-        outcome
+        usage.report(
+            outcome,
+            busy,
+            BUSY_NEEDED,
+            &format!("{products} products of {n}×{n}"),
+        )
     };
     if busy >= BUSY_NEEDED {
         return Ok(with_table(pass(format!(
