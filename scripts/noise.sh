@@ -1,68 +1,106 @@
 #!/usr/bin/env bash
 # Does every verdict hold on a busy machine? Runs every reference solution
-# and every known-wrong solution RUNS times (default 20) while two busy loops
-# keep both cores loaded, and prints how often each got its intended
-# verdict. Not part of the test suite (it takes a while); put its figures in
-# a note.
+# and every known-wrong solution RUNS times (default 20) while busy loops keep
+# both cores loaded, and prints how often each got its intended verdict: a
+# reference must pass; a known-wrong solution must fail every check its
+# header names (`//! expect-fail: <check>: <text>`), with that text. Not part
+# of the test suite (it takes a while); put its figures in a note.
 #
 #   scripts/noise.sh                 every exercise, 20 runs each
 #   RUNS=5 scripts/noise.sh ex14     one exercise, 5 runs
-#   LOAD=0 scripts/noise.sh          without the busy loops
+#   LOAD=0 scripts/noise.sh          without the busy loops (LOAD=n: n loops)
 #   WRONG=0 scripts/noise.sh         references only
+#   NAME=b LOAD=0 scripts/noise.sh   a second run beside a first one
+#
+# Needs `jq` to read the reports (without it, any failure counts for a
+# known-wrong solution, and the script says so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-20}
+loops=${LOAD:-2}
+name=${NAME:-noise}
 root=$PWD
 
 cargo build --quiet -p kata
 kata=$root/target/debug/kata
-scratch=$root/target/kata-noise/workbook
-export CARGO_TARGET_DIR=$root/target/kata-noise/target
+scratch=$root/target/kata-$name/workbook
+export CARGO_TARGET_DIR=$root/target/kata-$name/target
 rm -rf "$scratch" && mkdir -p "$scratch"
 tar --exclude=./target --exclude=./.git --exclude=./book/book --exclude='./.kata-*' -cf - . | tar -xf - -C "$scratch"
 for stub in exercises/*/.stub.rs; do
     cp "$stub" "$scratch/${stub%/.stub.rs}/src/lib.rs"
 done
 
-if [[ "${LOAD:-1}" != 0 ]]; then
-    for _ in 1 2; do (while :; do :; done) & done
+if [[ $loops =~ ^[1-9] ]]; then
+    for _ in $(seq "$loops"); do (while :; do :; done) & done
     trap 'kill $(jobs -p) 2>/dev/null' EXIT
 fi
+if ! command -v jq >/dev/null; then
+    echo "jq not found: a known-wrong solution counts as failing whichever check fails" >&2
+fi
 
-# passed|failed for one run, from the JSON report; each report is kept in
-# $reports/last.json, and copied aside when the verdict was not the intended
-# one (see `keep`), so that a flake can be read afterwards.
-reports=$root/target/kata-noise/reports
+# Each report is kept in $reports/last.json, and copied aside when the
+# verdict was not the intended one, so that a flake can be read afterwards.
+reports=$root/target/kata-$name/reports
 mkdir -p "$reports"
-verdict() {
-    (cd "$scratch" && NO_COLOR=1 "$kata" check "$@" --format json 2>/dev/null) > "$reports/last.json"
-    grep -m1 '"passed"' "$reports/last.json" | grep -q true && echo passed || echo failed
+check() {
+    (cd "$scratch" && NO_COLOR=1 "$kata" check "$@" --format json 2>/dev/null) > "$reports/last.json" || true
 }
-keep() { cp "$reports/last.json" "$reports/$1-$(date +%s%N).json"; echo "    unexpected verdict: report kept in $reports/" >&2; }
+passed() { grep -m1 '"passed"' "$reports/last.json" | grep -q true; }
+# How many checks of the last report were inconclusive.
+inconclusive() { grep -c '"status": "inconclusive"' "$reports/last.json" || true; }
+# Did the last report fail every check that the header of $1 names, with its text?
+failed_as_intended() {
+    passed && return 1
+    command -v jq >/dev/null || return 0
+    local line check text
+    while IFS= read -r line; do
+        check=${line%%: *}
+        text=${line#*: }
+        jq -e --arg c "$check" --arg t "$text" \
+            'any(.exercises[0].result.checks[]?; .name == $c and .outcome.status == "failed" and (.outcome.message | contains($t)))' \
+            "$reports/last.json" >/dev/null || return 1
+    done < <(sed -n 's|^//! expect-fail: ||p' "$1")
+}
+keep() { cp "$reports/last.json" "$reports/$1-$(date +%s%N).json"; echo "    $1: unexpected verdict, report kept in $reports/" >&2; }
+now() { date +%s.%N; }
+# "20/20 passed   2.4 s a run   (3 runs with a check inconclusive)"
+line() {
+    local slug=$1 case=$2 ok=$3 word=$4 start=$5 unsure=$6
+    local each
+    each=$(awk -v a="$start" -v b="$(now)" -v n="$runs" 'BEGIN { print (b - a) / n }')
+    printf '%-32s %-28s %2d/%d %-6s %5.1f s a run' "$slug" "$case" "$ok" "$runs" "$word" "$each"
+    if [[ $unsure -gt 0 ]]; then printf '   (%d with a check inconclusive)' "$unsure"; fi
+    printf '\n'
+}
 
 slugs=$(ls exercises)
 if [[ $# -gt 0 ]]; then
     slugs=$(for s in $slugs; do for want in "$@"; do if [[ $s == "$want"* ]]; then echo "$s"; fi; done; done)
 fi
 
-printf '%-34s %-36s %s\n' exercise case "intended verdicts"
+echo "$(date -u +%FT%TZ) · $(nproc) cores · $loops busy loops · $runs runs a case"
+printf '%-32s %-28s %s\n' exercise case "intended verdicts"
 for slug in $slugs; do
     # Warm the builds first so that the runs measure checks, not compiles.
-    verdict "$slug" --solution >/dev/null
-    ok=0
+    check "$slug" --solution
+    ok=0 unsure=0 start=$(now)
     for _ in $(seq "$runs"); do
-        if [[ $(verdict "$slug" --solution) == passed ]]; then ok=$((ok + 1)); else keep "$slug-reference"; fi
+        check "$slug" --solution
+        if passed; then ok=$((ok + 1)); else keep "$slug-reference"; fi
+        [[ $(inconclusive) -eq 0 ]] || unsure=$((unsure + 1))
     done
-    printf '%-34s %-36s %d/%d passed\n' "$slug" reference "$ok" "$runs"
+    line "$slug" reference "$ok" passed "$start" "$unsure"
     for wrong in tests/wrong/"$slug"/*.rs; do
         [[ -e $wrong && "${WRONG:-1}" != 0 ]] || continue
         cp "$wrong" "$scratch/exercises/$slug/src/lib.rs"
-        verdict "$slug" >/dev/null
-        ok=0
+        check "$slug"
+        ok=0 unsure=0 start=$(now)
         for _ in $(seq "$runs"); do
-            if [[ $(verdict "$slug") == failed ]]; then ok=$((ok + 1)); else keep "$slug-$(basename "$wrong" .rs)"; fi
+            check "$slug"
+            if failed_as_intended "$wrong"; then ok=$((ok + 1)); else keep "$slug-$(basename "$wrong" .rs)"; fi
         done
-        printf '%-34s %-36s %d/%d failed\n' "$slug" "$(basename "$wrong" .rs)" "$ok" "$runs"
+        line "$slug" "$(basename "$wrong" .rs)" "$ok" failed "$start" 0
     done
     cp "exercises/$slug/.stub.rs" "$scratch/exercises/$slug/src/lib.rs"
 done

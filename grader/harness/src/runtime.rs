@@ -18,13 +18,18 @@
 //!   cannot run, so the longest gap between ticks is how long the other
 //!   tasks (requests, timers) were kept waiting. Each tick also reads the
 //!   thread's CPU clock, so a gap is known to be *computing* (the thread ran
-//!   code other than the heartbeat for much of it) or *waiting* (it used no
-//!   CPU: blocked in a call, or not scheduled at all). A plain thread
-//!   sleeping [`TICK`] in a loop ticks alongside as a control: a waiting gap
-//!   counts against the code only when the control kept ticking through it
-//!   and never went half as long without a tick anywhere in the run; else
-//!   the machine may have done it. [`judge_heartbeat`] holds the gaps to
-//!   [`GAP_LIMIT`] and draws them ([`crate::picture::heartbeat`]).
+//!   code other than the heartbeat for much of it) or not. A gap without
+//!   CPU is the code's fault when the thread was *blocked* (a join, a
+//!   blocking receive, a sleep), and the machine's when the thread was ready
+//!   but waited for a core. Where the OS tells how long a thread waited for
+//!   a core ([`QueueClock`]: Linux), the tick reads that too and the gap's
+//!   blocked time is what is left. A plain thread sleeping [`TICK`] in a
+//!   loop ticks alongside as a control: a gap counts against the code only
+//!   when the control kept ticking through it (and, where the run queue is
+//!   not known, never went half as long without a tick anywhere in the
+//!   run). [`judge_heartbeat`]
+//!   holds the gaps to [`GAP_LIMIT`] and draws them
+//!   ([`crate::picture::heartbeat`]).
 //!
 //! `tokio::task::block_in_place` panics on a `current_thread` runtime; that
 //! panic becomes a failure that says why it is not offloading.
@@ -80,6 +85,12 @@ pub struct Watched<T> {
     /// The runtime thread's CPU time (since the start) at each tick, in the
     /// order of `ticks`; empty when its clock cannot be read.
     pub tick_cpu: Vec<Duration>,
+    /// How long the runtime's thread waited for a core during the run, when
+    /// the system says ([`QueueClock`]).
+    pub runtime_queued: Option<Duration>,
+    /// The same at each tick (since the start), in the order of `ticks`;
+    /// empty when the system does not say.
+    pub tick_queued: Vec<Duration>,
     /// When the control thread (a plain thread sleeping [`TICK`]) ticked.
     pub control: Vec<Duration>,
 }
@@ -91,19 +102,23 @@ impl<T> Watched<T> {
     }
 
     /// The heartbeat's gaps in time order, each with the CPU time the
-    /// runtime's thread used during it when that is known.
+    /// runtime's thread used during it, and the time it waited for a core,
+    /// when those are known.
     pub fn gaps(&self) -> Vec<Gap> {
         let mut gaps = gaps(&self.ticks, self.elapsed);
         let end_cpu = self.runtime_cpu.as_ref().ok().copied();
-        if let Some(end_cpu) = end_cpu.filter(|_| self.tick_cpu.len() == self.ticks.len()) {
-            // Cumulative CPU at 0, at each tick, and at the end.
-            let marks: Vec<Duration> = std::iter::once(Duration::ZERO)
-                .chain(self.tick_cpu.iter().copied())
-                .chain([end_cpu])
-                .collect();
-            for (gap, pair) in gaps.iter_mut().zip(marks.windows(2)) {
-                gap.cpu = Some(pair[1].saturating_sub(pair[0]));
-            }
+        for (gap, cpu) in gaps
+            .iter_mut()
+            .zip(spans(&self.tick_cpu, end_cpu, self.ticks.len()))
+        {
+            gap.cpu = Some(cpu);
+        }
+        for (gap, queued) in gaps.iter_mut().zip(spans(
+            &self.tick_queued,
+            self.runtime_queued,
+            self.ticks.len(),
+        )) {
+            gap.queued = Some(queued);
         }
         gaps
     }
@@ -119,12 +134,27 @@ impl<T> Watched<T> {
     }
 }
 
+/// From a clock read at each of `ticks` ticks (counting from the start) and
+/// at the end: how far it went in each gap. Empty when a reading is missing.
+fn spans(at_ticks: &[Duration], at_end: Option<Duration>, ticks: usize) -> Vec<Duration> {
+    let Some(at_end) = at_end.filter(|_| at_ticks.len() == ticks) else {
+        return Vec::new();
+    };
+    let marks: Vec<Duration> = std::iter::once(Duration::ZERO)
+        .chain(at_ticks.iter().copied())
+        .chain([at_end])
+        .collect();
+    marks
+        .windows(2)
+        .map(|pair| pair[1].saturating_sub(pair[0]))
+        .collect()
+}
+
 fn longest(gaps: &[Gap], end: Duration) -> Gap {
-    gaps.iter().copied().max_by_key(Gap::len).unwrap_or(Gap {
-        from: Duration::ZERO,
-        to: end,
-        cpu: None,
-    })
+    gaps.iter()
+        .copied()
+        .max_by_key(Gap::len)
+        .unwrap_or(Gap::new(Duration::ZERO, end))
 }
 
 /// The time between two heartbeat ticks (or the start and the first tick,
@@ -135,11 +165,36 @@ pub struct Gap {
     pub to: Duration,
     /// The CPU time the runtime's thread used during the gap, when known.
     pub cpu: Option<Duration>,
+    /// How long the runtime's thread was ready to run but waited for a core
+    /// during the gap, when the system says ([`QueueClock`]).
+    pub queued: Option<Duration>,
 }
 
 impl Gap {
+    /// A gap from `from` to `to`, with nothing known of what the thread did.
+    pub fn new(from: Duration, to: Duration) -> Gap {
+        Gap {
+            from,
+            to,
+            cpu: None,
+            queued: None,
+        }
+    }
+
     pub fn len(&self) -> Duration {
         self.to.saturating_sub(self.from)
+    }
+
+    /// How long the runtime's thread was blocked (neither running nor
+    /// waiting for a core) during the gap, when the system says how long it
+    /// waited for a core.
+    pub fn blocked(&self) -> Option<Duration> {
+        let queued = self.queued?;
+        Some(
+            self.len()
+                .saturating_sub(queued)
+                .saturating_sub(self.cpu.unwrap_or_default()),
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -154,11 +209,7 @@ pub fn gaps(ticks: &[Duration], end: Duration) -> Vec<Gap> {
     let mut out = Vec::with_capacity(points.len() + 1);
     let mut last = Duration::ZERO;
     for t in points.into_iter().chain([end]) {
-        out.push(Gap {
-            from: last,
-            to: t,
-            cpu: None,
-        });
+        out.push(Gap::new(last, t));
         last = t;
     }
     out
@@ -174,12 +225,15 @@ pub enum Beat {
     /// running its tasks. The longest such gap.
     Computing(Gap),
     /// A gap of [`GAP_LIMIT`] or more with little CPU, through which the
-    /// control thread kept ticking, and at least twice the control's longest
-    /// gap of the whole run: the runtime's thread was blocked waiting (a
-    /// join, a blocking receive, a sleep). The longest such gap.
+    /// control thread kept ticking, during which the runtime's thread was
+    /// blocked waiting (a join, a blocking receive, a sleep): blocked for
+    /// half the limit or more ([`Gap::blocked`]), or, where the system does
+    /// not say, the gap is at least twice the control's longest gap of the
+    /// whole run. The longest such gap.
     Waiting(Gap),
-    /// The long gaps are neither: the machine may not have run the thread
-    /// for a while, so the heartbeat cannot tell. The longest gap.
+    /// The long gaps are neither: the thread was ready but waited for a core,
+    /// or the machine may not have run it for a while, so the heartbeat
+    /// cannot tell. The longest gap.
     MachineStalled(Gap),
 }
 
@@ -204,11 +258,18 @@ pub fn beat(gaps: &[Gap], control: &[Duration], end: Duration) -> Beat {
     {
         return Beat::Computing(*gap);
     }
-    // Waiting: only against a control that ticked through the gap and never
-    // stalled half as long anywhere in the run.
+    // Waiting: only against a control that ticked through the gap (a
+    // virtual machine that was not run at all stops both). Then, where the
+    // system says how long the thread waited for a core, blocked for half
+    // the limit; elsewhere, a control that never stalled half as long
+    // anywhere in the run.
     let control_longest = longest(&self::gaps(control, end), end).len();
     let waiting = |gap: &&Gap| {
-        control_gap_within(control, **gap) < GAP_LIMIT / 2 && gap.len() >= control_longest * 2
+        control_gap_within(control, **gap) < GAP_LIMIT / 2
+            && match gap.blocked() {
+                Some(blocked) => blocked >= GAP_LIMIT / 2,
+                None => gap.len() >= control_longest * 2,
+            }
     };
     match long.iter().find(waiting) {
         Some(gap) => Beat::Waiting(*gap),
@@ -253,8 +314,45 @@ pub fn cpu_of<R: Send>(f: impl FnOnce() -> R + Send) -> Result<(R, Duration), St
     })
 }
 
-/// One heartbeat tick: when, and the runtime thread's CPU time then.
-type Tick = (Instant, Option<Duration>);
+/// One heartbeat tick: when, and the runtime thread's CPU time and time
+/// waited for a core then (since the start).
+type Tick = (Instant, Option<Duration>, Option<Duration>);
+
+/// How long one thread has been ready to run but waiting for a core (in the
+/// OS's run queue): the time a busy machine takes from a thread, which no
+/// fault of the code explains. Linux says (`/proc/thread-self/schedstat`,
+/// opened by the thread itself); elsewhere [`QueueClock::read`] is `None`.
+#[derive(Debug)]
+pub struct QueueClock {
+    #[cfg(target_os = "linux")]
+    file: Option<std::fs::File>,
+}
+
+impl QueueClock {
+    /// The clock of the calling thread (it may be read from any thread).
+    pub fn this_thread() -> QueueClock {
+        QueueClock {
+            #[cfg(target_os = "linux")]
+            file: std::fs::File::open("/proc/thread-self/schedstat").ok(),
+        }
+    }
+
+    /// The thread's total time waiting for a core so far, if the system says.
+    pub fn read(&self) -> Option<Duration> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::FileExt;
+            // "<ns on a core> <ns waiting for one> <timeslices>"
+            let mut buf = [0u8; 96];
+            let n = self.file.as_ref()?.read_at(&mut buf, 0).ok()?;
+            let text = std::str::from_utf8(&buf[..n]).ok()?;
+            let waited: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
+            Some(Duration::from_nanos(waited))
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
+}
 
 /// What the run's thread sends back: the run, a panic, or a runtime that
 /// could not be built.
@@ -312,10 +410,13 @@ where
             let ticks: Arc<Mutex<Vec<Tick>>> = Arc::default();
             let beats = Arc::clone(&ticks);
             let result = catch_unwind(AssertUnwindSafe(|| {
+                let queue = Arc::new(QueueClock::this_thread());
+                let queued_at_start = queue.read();
                 let cpu = ThreadTime::try_now().map_err(|e| e.to_string());
                 // A plain `Duration`: a `ThreadTime` may not leave its thread.
                 let cpu_at_start = cpu.as_ref().ok().map(ThreadTime::as_duration);
                 let started = Instant::now();
+                let queue_of_beats = Arc::clone(&queue);
                 let value = runtime.block_on(async move {
                     // Spawned first, so it is in the run queue before the
                     // code under test first runs.
@@ -328,7 +429,10 @@ where
                                 let now = ThreadTime::try_now().ok()?;
                                 Some(now.as_duration().saturating_sub(start))
                             });
-                            lock(&beats).push((Instant::now(), cpu));
+                            let queued = queued_at_start.and_then(|start| {
+                                Some(queue_of_beats.read()?.saturating_sub(start))
+                            });
+                            lock(&beats).push((Instant::now(), cpu, queued));
                         }
                     });
                     let value = make().await;
@@ -337,8 +441,11 @@ where
                 });
                 let elapsed = started.elapsed();
                 let runtime_cpu = cpu.and_then(|t| t.try_elapsed().map_err(|e| e.to_string()));
+                let runtime_queued =
+                    queued_at_start.and_then(|start| Some(queue.read()?.saturating_sub(start)));
                 let beats = lock(&ticks);
                 let tick_cpu: Option<Vec<Duration>> = beats.iter().map(|b| b.1).collect();
+                let tick_queued: Option<Vec<Duration>> = beats.iter().map(|b| b.2).collect();
                 Watched {
                     value,
                     started,
@@ -350,6 +457,8 @@ where
                         .map(|b| b.0.saturating_duration_since(started))
                         .collect(),
                     tick_cpu: tick_cpu.unwrap_or_default(),
+                    runtime_queued,
+                    tick_queued: tick_queued.unwrap_or_default(),
                     control: Vec::new(),
                 }
             }));
@@ -544,24 +653,40 @@ pub fn judge_heartbeat<T>(watched: &Watched<T>, advice: &str) -> Verdict {
         Beat::Waiting(gap) => Err(report(
             fail(format!(
                 "the runtime's thread was held up for {} (from {} to {}): its heartbeat, due every {}, \
-                 could not run, though the thread used almost no CPU and a plain thread beside it \
-                 kept ticking. So it was blocked waiting: a `join`, a blocking `recv`, a sleep, a \
-                 std lock? For that long every other task on the runtime waited too. {advice}",
+                 could not run, though the thread used almost no CPU and {}. So it was blocked \
+                 waiting: a `join`, a blocking `recv`, a sleep, a std lock, rayon's `install`? For that long every \
+                 other task on the runtime waited too. {advice}",
                 human_duration(gap.len()),
                 human_duration(gap.from),
                 human_duration(gap.to),
-                human_duration(TICK)
+                human_duration(TICK),
+                match gap.blocked() {
+                    Some(blocked) => format!(
+                        "was not waiting for a core: the OS had it blocked for {}",
+                        human_duration(blocked)
+                    ),
+                    None => "a plain thread beside it kept ticking".to_string(),
+                }
             )),
             gap,
         )),
         Beat::MachineStalled(gap) => Ok(report(
-            inconclusive(format!(
-                "inconclusive right now: the heartbeat went {} without a tick while the runtime's \
-                 thread used almost no CPU, and a plain thread beside it stalled too ({} at most): \
-                 the machine was too busy to tell a blocked thread from one it did not run",
-                human_duration(gap.len()),
-                human_duration(control_longest)
-            )),
+            inconclusive(match gap.queued {
+                Some(queued) => format!(
+                    "inconclusive right now: the heartbeat went {} without a tick, but the runtime's \
+                     thread was ready to run for {} of it and waited for a core: the machine was too \
+                     busy to let it run, whatever the code did",
+                    human_duration(gap.len()),
+                    human_duration(queued)
+                ),
+                None => format!(
+                    "inconclusive right now: the heartbeat went {} without a tick while the runtime's \
+                     thread used almost no CPU, and a plain thread beside it stalled too ({} at most): \
+                     the machine was too busy to tell a blocked thread from one it did not run",
+                    human_duration(gap.len()),
+                    human_duration(control_longest)
+                ),
+            }),
             gap,
         )),
     }
@@ -589,14 +714,7 @@ mod tests {
         let g = gaps(&[ms(5), ms(10), ms(70)], ms(80));
         let lens: Vec<Duration> = g.iter().map(Gap::len).collect();
         assert_eq!(lens, [ms(5), ms(5), ms(60), ms(10)]);
-        assert_eq!(
-            gaps(&[], ms(30)),
-            [Gap {
-                from: ms(0),
-                to: ms(30),
-                cpu: None
-            }]
-        );
+        assert_eq!(gaps(&[], ms(30)), [Gap::new(ms(0), ms(30))]);
     }
 
     /// Ticks every 5 ms up to 95 ms, then from 180 ms: one gap of 85 ms.
@@ -658,12 +776,10 @@ mod tests {
             beat(&g, &control, ms(300)),
             Beat::MachineStalled(g) if g.len() == ms(85)
         ));
-        let gap = Gap {
-            from: ms(95),
-            to: ms(180),
-            cpu: None,
-        };
-        assert_eq!(control_gap_within(&control, gap), ms(75));
+        assert_eq!(
+            control_gap_within(&control, Gap::new(ms(95), ms(180))),
+            ms(75)
+        );
         // ...or elsewhere, half as long as the heartbeat's.
         let mut control = every(5, 5, 200);
         control.extend(every(5, 250, 300));
@@ -671,6 +787,66 @@ mod tests {
             beat(&g, &control, ms(300)),
             Beat::MachineStalled(_)
         ));
+    }
+
+    /// The gaps of [`stalled_ticks`], the long one (85 ms) with 1 ms of CPU
+    /// and `queued` of waiting for a core.
+    fn with_queue(queued: u64) -> Vec<Gap> {
+        with_cpu(&stalled_ticks(), ms(1))
+            .into_iter()
+            .map(|mut g| {
+                g.queued = Some(if g.len() >= GAP_LIMIT {
+                    ms(queued)
+                } else {
+                    ms(0)
+                });
+                g
+            })
+            .collect()
+    }
+
+    #[test]
+    fn where_the_run_queue_is_known_it_tells_a_busy_machine_from_a_block() {
+        let steady_control = every(5, 5, 300);
+        // 80 of the 85 ms waiting for a core: the machine, though the
+        // control ticked all along.
+        let g = with_queue(80);
+        assert_eq!(g[19].blocked(), Some(ms(4)));
+        assert!(matches!(
+            beat(&g, &steady_control, ms(300)),
+            Beat::MachineStalled(_)
+        ));
+        // 10 of the 85 ms waiting for a core: blocked for 74 ms, even if
+        // the control stalled for 40 ms elsewhere in the run...
+        let g = with_queue(10);
+        let mut control = every(5, 5, 200);
+        control.extend(every(5, 240, 300));
+        assert!(matches!(
+            beat(&g, &control, ms(300)),
+            Beat::Waiting(g) if g.blocked() == Some(ms(74))
+        ));
+        // ...but not when the control stalled through that gap too: the
+        // whole (virtual) machine was not run.
+        let mut control = every(5, 5, 100);
+        control.extend(every(5, 170, 300));
+        assert!(matches!(
+            beat(&g, &control, ms(300)),
+            Beat::MachineStalled(_)
+        ));
+    }
+
+    #[test]
+    fn this_threads_run_queue_clock_reads_where_the_system_has_one() {
+        let clock = QueueClock::this_thread();
+        let first = clock.read();
+        if cfg!(target_os = "linux") && std::path::Path::new("/proc/thread-self/schedstat").exists()
+        {
+            let first = first.expect("Linux has /proc/thread-self/schedstat");
+            thread::sleep(ms(2));
+            assert!(clock.read().unwrap() >= first);
+        } else {
+            assert_eq!(first, None);
+        }
     }
 
     #[test]
