@@ -38,6 +38,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt;
 use axum::Router;
+use kata_check::measure::max_in_window;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -439,20 +440,6 @@ fn ceil_units(d: Duration, unit: Duration) -> u64 {
     u64::try_from(units).unwrap_or(u64::MAX)
 }
 
-/// The most of the sorted `starts` within any half-open interval
-/// `[t, t + window)`: a two-pointer sweep.
-fn max_in_window(starts: &[Duration], window: Duration) -> usize {
-    let mut best = 0;
-    let mut first = 0;
-    for (last, &t) in starts.iter().enumerate() {
-        while first <= last && t.saturating_sub(starts[first]) >= window {
-            first += 1;
-        }
-        best = best.max(last + 1 - first);
-    }
-    best
-}
-
 /// `path` with a leading `/`.
 fn normalize_path(path: &str) -> String {
     if path.starts_with('/') {
@@ -728,28 +715,6 @@ mod tests {
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
-    }
-
-    #[test]
-    fn max_in_window_is_the_densest_half_open_interval() {
-        let w = ms(1000);
-        assert_eq!(max_in_window(&[], w), 0);
-        assert_eq!(max_in_window(&[ms(5)], w), 1);
-        // Exactly one window apart: not in the same interval.
-        assert_eq!(max_in_window(&[ms(0), ms(1000)], w), 1);
-        assert_eq!(max_in_window(&[ms(0), ms(999)], w), 2);
-        let starts = [
-            ms(0),
-            ms(100),
-            ms(200),
-            ms(1100),
-            ms(1150),
-            ms(1199),
-            ms(1200),
-        ];
-        // [200, 1200) holds 200, 1100, 1150, 1199.
-        assert_eq!(max_in_window(&starts, w), 4);
-        assert_eq!(max_in_window(&starts, Duration::ZERO), 0);
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! [`max_in_window`] / [`timeline`] read counts and pictures off the spans a
 //! fake recorded.
 
+pub use crate::measure::max_in_window;
 use crate::protocol::human_duration;
 use crate::{fail, Outcome};
 use std::collections::{BTreeMap, HashMap};
@@ -577,20 +578,6 @@ fn too_many_requests(wait: Duration) -> FakeReply {
     }
 }
 
-/// The most of the sorted `starts` within any half-open interval
-/// `[t, t + window)`: two starts exactly one window apart are not together.
-pub fn max_in_window(starts: &[Duration], window: Duration) -> usize {
-    let mut best = 0;
-    let mut first = 0;
-    for (last, &t) in starts.iter().enumerate() {
-        while first <= last && t.saturating_sub(starts[first]) >= window {
-            first += 1;
-        }
-        best = best.max(last + 1 - first);
-    }
-    best
-}
-
 /// The limits under which [`ideal_time`] schedules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IdealLimits {
@@ -755,14 +742,6 @@ mod tests {
         };
         // 16 jobs on host a, two at a time.
         assert_eq!(ideal_time(&jobs, limits), ms(800));
-    }
-
-    #[test]
-    fn windows_are_half_open() {
-        let w = ms(1000);
-        assert_eq!(max_in_window(&[ms(0), ms(1000)], w), 1);
-        assert_eq!(max_in_window(&[ms(0), ms(999), ms(1000)], w), 2);
-        assert_eq!(max_in_window(&[], w), 0);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::thread::ThreadId;
+use std::time::Duration;
 
 /// Counts how many callers are inside a region at once, and the most ever.
 #[derive(Default, Debug)]
@@ -88,9 +89,28 @@ impl Threads {
     }
 }
 
+/// The most of the sorted `starts` within any half-open interval
+/// `[t, t + window)`: two starts exactly one window apart are not together.
+/// What a rate limit of so many per window is held to (a two-pointer sweep).
+pub fn max_in_window(starts: &[Duration], window: Duration) -> usize {
+    let mut best = 0;
+    let mut first = 0;
+    for (last, &t) in starts.iter().enumerate() {
+        while first <= last && t.saturating_sub(starts[first]) >= window {
+            first += 1;
+        }
+        best = best.max(last + 1 - first);
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
 
     #[test]
     fn gauge_tracks_the_peak_not_the_total() {
@@ -113,5 +133,27 @@ mod tests {
             s.spawn(|| threads.record());
         });
         assert_eq!(threads.count(), 2);
+    }
+
+    #[test]
+    fn max_in_window_is_the_densest_half_open_interval() {
+        let w = ms(1000);
+        assert_eq!(max_in_window(&[], w), 0);
+        assert_eq!(max_in_window(&[ms(5)], w), 1);
+        // Exactly one window apart: not in the same interval.
+        assert_eq!(max_in_window(&[ms(0), ms(1000)], w), 1);
+        assert_eq!(max_in_window(&[ms(0), ms(999)], w), 2);
+        let starts = [
+            ms(0),
+            ms(100),
+            ms(200),
+            ms(1100),
+            ms(1150),
+            ms(1199),
+            ms(1200),
+        ];
+        // [200, 1200) holds 200, 1100, 1150, 1199.
+        assert_eq!(max_in_window(&starts, w), 4);
+        assert_eq!(max_in_window(&starts, Duration::ZERO), 0);
     }
 }
