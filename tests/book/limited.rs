@@ -1,14 +1,15 @@
 //! Running a tool (mdbook, Chromium) with a time limit, so that a hung tool
-//! fails the test instead of hanging it.
-//!
-//! The tool runs in a process group of its own (Unix), and the whole group is
-//! killed when the tool ends or is stopped: Chromium starts helper processes
-//! (zygote, renderer, GPU, network) that must not outlive it.
+//! fails the test instead of hanging it: the grader's own runner
+//! (`kata_grader::child`), which starts the tool in a process group of its
+//! own and kills the whole group when the tool ends or is stopped (Chromium
+//! starts helper processes that must not outlive it). The runner keeps only
+//! the first 16 KiB of each stream; these tests read whole outputs (a
+//! page's DOM), so they collect the lines as they arrive.
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use kata_grader::child::{self, Deadline, Exit};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// How a limited run ended.
 pub struct Ran {
@@ -32,100 +33,43 @@ impl Ran {
     }
 }
 
-/// Runs `command` with stdin closed and both outputs captured, for at most
-/// `limit`.
-pub fn run(mut command: Command, limit: Duration) -> std::io::Result<Ran> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    own_process_group(&mut command);
-    let started = Instant::now();
-    let mut child = command.spawn()?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let (status, timed_out) = wait(&mut child, limit)?;
-    // Helpers the tool left behind go too (the leader is reaped, but its
-    // group id stays taken while any member lives).
-    kill_group(&child);
+/// Runs `command` with stdin closed and both outputs captured whole, for at
+/// most `limit`.
+pub fn run(command: Command, limit: Duration) -> std::io::Result<Ran> {
+    let (stdout, stderr) = (Lines::default(), Lines::default());
+    let finished = child::run_watched(
+        command,
+        &Deadline::after(limit),
+        stdout.collector(),
+        stderr.collector(),
+    )?;
     Ok(Ran {
-        code: status.and_then(|s| s.code()),
-        timed_out,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
-        elapsed: started.elapsed(),
+        code: match finished.exit {
+            Exit::Code(code) => Some(code),
+            Exit::Signal(_) | Exit::TimedOut => None,
+        },
+        timed_out: finished.exit == Exit::TimedOut,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        elapsed: finished.elapsed,
     })
 }
 
-fn wait(
-    child: &mut Child,
-    limit: Duration,
-) -> std::io::Result<(Option<std::process::ExitStatus>, bool)> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok((Some(status), false));
+/// The lines of one stream, gathered by the runner's callback.
+#[derive(Clone, Default)]
+struct Lines(Arc<Mutex<String>>);
+
+impl Lines {
+    fn collector(&self) -> impl FnMut(&str) + Send + 'static {
+        let text = Arc::clone(&self.0);
+        move |line| {
+            let mut text = text.lock().unwrap_or_else(|e| e.into_inner());
+            text.push_str(line);
+            text.push('\n');
         }
-        if Instant::now() >= deadline {
-            kill_group(child);
-            let _ = child.kill();
-            let _ = child.wait();
-            return Ok((None, true));
-        }
-        std::thread::sleep(Duration::from_millis(25));
     }
-}
 
-fn drain<R: Read + Send + 'static>(stream: Option<R>) -> Option<JoinHandle<String>> {
-    let mut stream = stream?;
-    Some(std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stream.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    }))
-}
-
-/// Collects a drained stream; its pipe closes once the group is gone, and a
-/// stray process holding it open costs at most a few seconds, never a hang.
-fn collect(handle: Option<JoinHandle<String>>) -> String {
-    let Some(handle) = handle else {
-        return String::new();
-    };
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !handle.is_finished() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
+    fn text(&self) -> String {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
-    if handle.is_finished() {
-        handle.join().unwrap_or_default()
-    } else {
-        "(output not collected: a process still held the pipe open)".into()
-    }
-}
-
-#[cfg(unix)]
-fn own_process_group(command: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    command.process_group(0);
-}
-
-#[cfg(not(unix))]
-fn own_process_group(_command: &mut Command) {}
-
-/// Kills the process group `child` leads, by its id (`kill -KILL -<pgid>`).
-#[cfg(unix)]
-fn kill_group(child: &Child) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", child.id())])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-}
-
-#[cfg(not(unix))]
-fn kill_group(child: &Child) {
-    let _ = Command::new("taskkill")
-        .args(["/F", "/T", "/PID", &child.id().to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
 }
