@@ -610,6 +610,15 @@ fn speed_up() -> Verdict {
         }
         // A failure needs several quiet rounds that all fell short: one
         // quiet round can still be unlucky.
+        if cores < 2 {
+            return Ok(finish(inconclusive(format!(
+                "inconclusive on this machine: the system lets this process use {cores} core \
+                 (`std::thread::available_parallelism`: a CPU affinity mask, a container's CPU quota \
+                 or a one-core machine), so no code can be faster on {THREADS} threads than on 1 \
+                 here. Measured and shown below; check on a machine with 2 or more cores to have \
+                 the speed-up judged."
+            ))));
+        }
         if very_quiet < QUIET_ROUNDS_TO_FAIL {
             return Ok(finish(inconclusive(format!(
                 "inconclusive on this machine right now: other programs kept the cores busy. Two \
