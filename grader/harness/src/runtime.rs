@@ -22,7 +22,7 @@
 //!   CPU is the code's fault when the thread was *blocked* (a join, a
 //!   blocking receive, a sleep), and the machine's when the thread was ready
 //!   but waited for a core. Where the OS tells how long a thread waited for
-//!   a core ([`QueueClock`]: Linux), the tick reads that too and the gap's
+//!   a core ([`SchedClock`]: Linux), the tick reads that too and the gap's
 //!   blocked time is what is left. A plain thread sleeping [`TICK`] in a
 //!   loop ticks alongside as a control: a gap counts against the code only
 //!   when the control kept ticking through it (and, where the run queue is
@@ -42,7 +42,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -51,6 +51,10 @@ pub const TICK: Duration = Duration::from_millis(5);
 
 /// The longest the runtime's thread may go without running its heartbeat.
 pub const GAP_LIMIT: Duration = Duration::from_millis(50);
+
+/// A heartbeat that ticked this recently, when a run is stopped, shows a
+/// runtime thread that is free.
+const STILL_TICKING: Duration = Duration::from_millis(500);
 
 /// The most CPU the runtime's thread may use, as a share of what the job
 /// costs on a plain thread. Measured here: inline work ~100%, offloaded
@@ -86,7 +90,7 @@ pub struct Watched<T> {
     /// order of `ticks`; empty when its clock cannot be read.
     pub tick_cpu: Vec<Duration>,
     /// How long the runtime's thread waited for a core during the run, when
-    /// the system says ([`QueueClock`]).
+    /// the system says ([`SchedClock`]).
     pub runtime_queued: Option<Duration>,
     /// The same at each tick (since the start), in the order of `ticks`;
     /// empty when the system does not say.
@@ -166,7 +170,7 @@ pub struct Gap {
     /// The CPU time the runtime's thread used during the gap, when known.
     pub cpu: Option<Duration>,
     /// How long the runtime's thread was ready to run but waited for a core
-    /// during the gap, when the system says ([`QueueClock`]).
+    /// during the gap, when the system says ([`SchedClock`]).
     pub queued: Option<Duration>,
 }
 
@@ -318,27 +322,37 @@ pub fn cpu_of<R: Send>(f: impl FnOnce() -> R + Send) -> Result<(R, Duration), St
 /// waited for a core then (since the start).
 type Tick = (Instant, Option<Duration>, Option<Duration>);
 
-/// How long one thread has been ready to run but waiting for a core (in the
-/// OS's run queue): the time a busy machine takes from a thread, which no
-/// fault of the code explains. Linux says (`/proc/thread-self/schedstat`,
-/// opened by the thread itself); elsewhere [`QueueClock::read`] is `None`.
+/// What the OS says of one thread's time so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sched {
+    /// On a core, running.
+    pub ran: Duration,
+    /// Ready to run but waiting for a core (in the OS's run queue): the time
+    /// a busy machine takes from a thread, which no fault of the code
+    /// explains.
+    pub queued: Duration,
+}
+
+/// One thread's [`Sched`] times, readable from any thread. Linux says
+/// (`/proc/thread-self/schedstat`, opened by the thread itself); elsewhere
+/// [`SchedClock::read`] is `None`.
 #[derive(Debug)]
-pub struct QueueClock {
+pub struct SchedClock {
     #[cfg(target_os = "linux")]
     file: Option<std::fs::File>,
 }
 
-impl QueueClock {
-    /// The clock of the calling thread (it may be read from any thread).
-    pub fn this_thread() -> QueueClock {
-        QueueClock {
+impl SchedClock {
+    /// The clock of the calling thread (it may then be read from any thread).
+    pub fn this_thread() -> SchedClock {
+        SchedClock {
             #[cfg(target_os = "linux")]
             file: std::fs::File::open("/proc/thread-self/schedstat").ok(),
         }
     }
 
-    /// The thread's total time waiting for a core so far, if the system says.
-    pub fn read(&self) -> Option<Duration> {
+    /// The thread's times so far, if the system says.
+    pub fn read(&self) -> Option<Sched> {
         #[cfg(target_os = "linux")]
         {
             use std::os::unix::fs::FileExt;
@@ -346,11 +360,21 @@ impl QueueClock {
             let mut buf = [0u8; 96];
             let n = self.file.as_ref()?.read_at(&mut buf, 0).ok()?;
             let text = std::str::from_utf8(&buf[..n]).ok()?;
-            let waited: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
-            Some(Duration::from_nanos(waited))
+            let mut fields = text.split_whitespace().map(str::parse::<u64>);
+            let ran = fields.next()?.ok()?;
+            let queued = fields.next()?.ok()?;
+            Some(Sched {
+                ran: Duration::from_nanos(ran),
+                queued: Duration::from_nanos(queued),
+            })
         }
         #[cfg(not(target_os = "linux"))]
         None
+    }
+
+    /// How long the thread waited for a core so far, if the system says.
+    pub fn queued(&self) -> Option<Duration> {
+        self.read().map(|s| s.queued)
     }
 }
 
@@ -397,9 +421,14 @@ where
     };
 
     let (tx, rx) = mpsc::channel::<Sent<T>>();
+    // Shared with this thread, which reads them if the run never ends.
+    let ticks: Arc<Mutex<Vec<Tick>>> = Arc::default();
+    let clock: Arc<OnceLock<SchedClock>> = Arc::default();
+    let (ticks_of_run, clock_of_run) = (Arc::clone(&ticks), Arc::clone(&clock));
     let spawned = thread::Builder::new()
         .name("kata-runtime".into())
         .spawn(move || {
+            let (ticks, beats) = (Arc::clone(&ticks_of_run), ticks_of_run);
             let runtime = match loopback_runtime() {
                 Ok(runtime) => runtime,
                 Err(e) => {
@@ -407,16 +436,14 @@ where
                     return;
                 }
             };
-            let ticks: Arc<Mutex<Vec<Tick>>> = Arc::default();
-            let beats = Arc::clone(&ticks);
             let result = catch_unwind(AssertUnwindSafe(|| {
-                let queue = Arc::new(QueueClock::this_thread());
-                let queued_at_start = queue.read();
+                let queue = clock_of_run.get_or_init(SchedClock::this_thread);
+                let queued_at_start = queue.queued();
                 let cpu = ThreadTime::try_now().map_err(|e| e.to_string());
                 // A plain `Duration`: a `ThreadTime` may not leave its thread.
                 let cpu_at_start = cpu.as_ref().ok().map(ThreadTime::as_duration);
                 let started = Instant::now();
-                let queue_of_beats = Arc::clone(&queue);
+                let queue_of_beats = Arc::clone(&clock_of_run);
                 let value = runtime.block_on(async move {
                     // Spawned first, so it is in the run queue before the
                     // code under test first runs.
@@ -430,7 +457,8 @@ where
                                 Some(now.as_duration().saturating_sub(start))
                             });
                             let queued = queued_at_start.and_then(|start| {
-                                Some(queue_of_beats.read()?.saturating_sub(start))
+                                let now = queue_of_beats.get()?.queued()?;
+                                Some(now.saturating_sub(start))
                             });
                             lock(&beats).push((Instant::now(), cpu, queued));
                         }
@@ -442,7 +470,7 @@ where
                 let elapsed = started.elapsed();
                 let runtime_cpu = cpu.and_then(|t| t.try_elapsed().map_err(|e| e.to_string()));
                 let runtime_queued =
-                    queued_at_start.and_then(|start| Some(queue.read()?.saturating_sub(start)));
+                    queued_at_start.and_then(|start| Some(queue.queued()?.saturating_sub(start)));
                 let beats = lock(&ticks);
                 let tick_cpu: Option<Vec<Duration>> = beats.iter().map(|b| b.1).collect();
                 let tick_queued: Option<Vec<Duration>> = beats.iter().map(|b| b.2).collect();
@@ -492,11 +520,56 @@ where
             "the check could not build its tokio runtime: {why}"
         ))),
         Err(_) => Err(fail(format!(
-            "{what} did not finish in {}: a deadlock, a stage waiting for something that never comes \
-             (a channel whose senders are never dropped?), or a runtime thread blocked by \
-             `std::thread::sleep` or another blocking call?",
-            human_duration(limit)
+            "{what} did not finish in {}: {}",
+            human_duration(limit),
+            stuck(&lock(&ticks), clock.get())
         ))),
+    }
+}
+
+/// Why a run that never ended is stuck, from its heartbeat and, where the
+/// system says, the runtime thread's CPU time over a short look now.
+fn stuck(ticks: &[Tick], clock: Option<&SchedClock>) -> String {
+    let silent = ticks.last().map(|t| t.0.elapsed());
+    let silent_text = silent.map_or("never ticked".to_string(), |d| {
+        format!("has not ticked for {}", human_duration(d))
+    });
+    if silent.is_some_and(|d| d < STILL_TICKING) {
+        return "the runtime's thread is free (its heartbeat still ticks), so your code is waiting \
+                for something that never comes: a channel whose senders are never dropped, a \
+                result nobody sends, a task that was never spawned?"
+            .into();
+    }
+    let look = Duration::from_millis(200);
+    // A thread that computes is running or waiting for a core all the time,
+    // however busy the machine; a blocked one is neither.
+    let wanted = clock.and_then(|clock| {
+        let before = clock.read()?;
+        thread::sleep(look);
+        let after = clock.read()?;
+        let ran = after.ran.saturating_sub(before.ran);
+        Some((ran, ran + after.queued.saturating_sub(before.queued)))
+    });
+    match wanted {
+        Some((ran, wanted)) if wanted >= look / 2 => format!(
+            "the runtime's thread is computing: it used {} of CPU in the last {} and its heartbeat {}. \
+             An endless loop, or CPU work that never reaches an `.await`?",
+            human_duration(ran),
+            human_duration(look),
+            silent_text
+        ),
+        Some(_) => format!(
+            "the runtime's thread is blocked: its heartbeat {}, and the thread used no CPU in the \
+             last {}. A std lock, a `join`, `thread::park`, a blocking `recv` or a sleep, called \
+             from async code (and so on the runtime's thread)?",
+            silent_text,
+            human_duration(look)
+        ),
+        None => format!(
+            "the runtime's heartbeat {}: its thread is blocked (a std lock, a `join`, a blocking \
+             `recv` or sleep) or computing without end",
+            silent_text
+        ),
     }
 }
 
@@ -837,13 +910,13 @@ mod tests {
 
     #[test]
     fn this_threads_run_queue_clock_reads_where_the_system_has_one() {
-        let clock = QueueClock::this_thread();
-        let first = clock.read();
+        let clock = SchedClock::this_thread();
+        let first = clock.queued();
         if cfg!(target_os = "linux") && std::path::Path::new("/proc/thread-self/schedstat").exists()
         {
             let first = first.expect("Linux has /proc/thread-self/schedstat");
             thread::sleep(ms(2));
-            assert!(clock.read().unwrap() >= first);
+            assert!(clock.queued().unwrap() >= first);
         } else {
             assert_eq!(first, None);
         }
@@ -917,13 +990,49 @@ mod tests {
     }
 
     #[test]
-    fn a_run_that_never_ends_is_a_failure() {
+    fn a_run_that_never_ends_is_a_failure_that_says_where_it_is_stuck() {
         let outcome = run_watched(ms(200), "the forever future", || {
             std::future::pending::<()>()
         })
         .unwrap_err();
-        assert!(outcome
-            .message
-            .starts_with("the forever future did not finish"));
+        assert!(
+            outcome.message.starts_with(
+                "the forever future did not finish in 200 ms: the runtime's thread is free"
+            ),
+            "{}",
+            outcome.message
+        );
+        let linux = SchedClock::this_thread().read().is_some();
+        // Parked for good: the thread left behind costs nothing.
+        let parked = run_watched(ms(200), "the parked future", || async {
+            thread::park();
+        })
+        .unwrap_err();
+        // Spins for a while past the limit, then ends.
+        let spinning = run_watched(ms(200), "the spinning future", || async {
+            let start = Instant::now();
+            while start.elapsed() < ms(2000) {
+                std::hint::spin_loop();
+            }
+        })
+        .unwrap_err();
+        if linux {
+            assert!(
+                parked.message.contains("thread is blocked"),
+                "{}",
+                parked.message
+            );
+            assert!(
+                spinning.message.contains("thread is computing"),
+                "{}",
+                spinning.message
+            );
+        } else {
+            assert!(
+                parked.message.contains("never ticked"),
+                "{}",
+                parked.message
+            );
+        }
     }
 }

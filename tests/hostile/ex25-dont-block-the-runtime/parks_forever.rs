@@ -1,5 +1,5 @@
 //! Hostile: the handler parks the runtime's thread for good (`std::thread::park`, which no lint forbids), so no request ever completes.
-//! expect-fail: answers-right: did not finish in 10 s
+//! expect-fail: answers-right: did not finish in 10 s: the runtime's thread is blocked
 //! expect-fail: runtime-thread-cpu: did not finish in 10 s
 //! expect-fail: heartbeat: did not finish in 10 s
 
