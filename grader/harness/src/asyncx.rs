@@ -23,13 +23,14 @@
 
 pub use crate::measure::max_in_window;
 use crate::protocol::human_duration;
+use crate::sched::{SchedClock, LOOK};
 use crate::{fail, Outcome};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::hash::Hash;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 use tokio::runtime::{Builder, Runtime};
 use tokio::time::Instant;
@@ -120,9 +121,13 @@ where
     Fut: Future<Output = T>,
 {
     let (tx, rx) = mpsc::channel::<Sent<T>>();
+    // Read if the run never ends: is the runtime's thread computing?
+    let thread_clock: Arc<OnceLock<SchedClock>> = Arc::default();
+    let clock_of_run = Arc::clone(&thread_clock);
     let spawned = std::thread::Builder::new()
         .name("kata-async".into())
         .spawn(move || {
+            clock_of_run.get_or_init(SchedClock::this_thread);
             let began = std::time::Instant::now();
             let runtime = match clock {
                 Clock::Paused => paused_runtime(),
@@ -176,7 +181,26 @@ where
                  thread blocked by `std::thread::sleep` or another blocking call?",
                 human_duration(limit)
             ),
-        })),
+        } + &computing(thread_clock.get()))),
+    }
+}
+
+/// What a short look at the runtime's thread of a run that never ended
+/// adds to its failure, where the system says: is it looping or blocked?
+fn computing(clock: Option<&SchedClock>) -> String {
+    match clock.and_then(|clock| clock.look(LOOK)) {
+        Some(look) if look.computing() => format!(
+            " Right now the runtime's thread is computing (it used {} of CPU in the last {}): \
+             a busy loop, or CPU work that never reaches an `.await`?",
+            human_duration(look.ran),
+            human_duration(look.length)
+        ),
+        Some(look) => format!(
+            " Right now the runtime's thread uses no CPU (none in the last {}): it is blocked or \
+             waiting, not looping.",
+            human_duration(look.length)
+        ),
+        None => String::new(),
     }
 }
 
@@ -798,6 +822,29 @@ mod tests {
         assert!(outcome
             .message
             .contains("blocked the runtime's only thread"));
+        let linux = SchedClock::this_thread().read().is_some();
+        if linux {
+            assert!(
+                outcome.message.contains("uses no CPU"),
+                "{}",
+                outcome.message
+            );
+        }
+        // A busy loop (that ends a while after the limit).
+        let spinning = run_paused(ms(200), "the spinning code", || async {
+            let start = std::time::Instant::now();
+            while start.elapsed() < ms(2000) {
+                std::hint::spin_loop();
+            }
+        })
+        .unwrap_err();
+        if linux {
+            assert!(
+                spinning.message.contains("is computing"),
+                "{}",
+                spinning.message
+            );
+        }
     }
 
     /// `join_all` without the futures crate: poll every future in turn.

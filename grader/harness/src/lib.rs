@@ -24,6 +24,7 @@ pub mod protocol;
 mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
+pub mod sched;
 
 pub use protocol::{Figure, Medal, Outcome, Status};
 pub use run::main;

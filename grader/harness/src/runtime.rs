@@ -36,6 +36,7 @@
 
 use crate::asyncx::loopback_runtime;
 use crate::protocol::human_duration;
+use crate::sched::{SchedClock, LOOK};
 use crate::{fail, inconclusive, pass, Outcome, Verdict};
 use cpu_time::ThreadTime;
 use std::any::Any;
@@ -322,62 +323,6 @@ pub fn cpu_of<R: Send>(f: impl FnOnce() -> R + Send) -> Result<(R, Duration), St
 /// waited for a core then (since the start).
 type Tick = (Instant, Option<Duration>, Option<Duration>);
 
-/// What the OS says of one thread's time so far.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sched {
-    /// On a core, running.
-    pub ran: Duration,
-    /// Ready to run but waiting for a core (in the OS's run queue): the time
-    /// a busy machine takes from a thread, which no fault of the code
-    /// explains.
-    pub queued: Duration,
-}
-
-/// One thread's [`Sched`] times, readable from any thread. Linux says
-/// (`/proc/thread-self/schedstat`, opened by the thread itself); elsewhere
-/// [`SchedClock::read`] is `None`.
-#[derive(Debug)]
-pub struct SchedClock {
-    #[cfg(target_os = "linux")]
-    file: Option<std::fs::File>,
-}
-
-impl SchedClock {
-    /// The clock of the calling thread (it may then be read from any thread).
-    pub fn this_thread() -> SchedClock {
-        SchedClock {
-            #[cfg(target_os = "linux")]
-            file: std::fs::File::open("/proc/thread-self/schedstat").ok(),
-        }
-    }
-
-    /// The thread's times so far, if the system says.
-    pub fn read(&self) -> Option<Sched> {
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::unix::fs::FileExt;
-            // "<ns on a core> <ns waiting for one> <timeslices>"
-            let mut buf = [0u8; 96];
-            let n = self.file.as_ref()?.read_at(&mut buf, 0).ok()?;
-            let text = std::str::from_utf8(&buf[..n]).ok()?;
-            let mut fields = text.split_whitespace().map(str::parse::<u64>);
-            let ran = fields.next()?.ok()?;
-            let queued = fields.next()?.ok()?;
-            Some(Sched {
-                ran: Duration::from_nanos(ran),
-                queued: Duration::from_nanos(queued),
-            })
-        }
-        #[cfg(not(target_os = "linux"))]
-        None
-    }
-
-    /// How long the thread waited for a core so far, if the system says.
-    pub fn queued(&self) -> Option<Duration> {
-        self.read().map(|s| s.queued)
-    }
-}
-
 /// What the run's thread sends back: the run, a panic, or a runtime that
 /// could not be built.
 type Sent<T> = Result<thread::Result<Watched<T>>, String>;
@@ -540,30 +485,20 @@ fn stuck(ticks: &[Tick], clock: Option<&SchedClock>) -> String {
                 result nobody sends, a task that was never spawned?"
             .into();
     }
-    let look = Duration::from_millis(200);
-    // A thread that computes is running or waiting for a core all the time,
-    // however busy the machine; a blocked one is neither.
-    let wanted = clock.and_then(|clock| {
-        let before = clock.read()?;
-        thread::sleep(look);
-        let after = clock.read()?;
-        let ran = after.ran.saturating_sub(before.ran);
-        Some((ran, ran + after.queued.saturating_sub(before.queued)))
-    });
-    match wanted {
-        Some((ran, wanted)) if wanted >= look / 2 => format!(
+    match clock.and_then(|clock| clock.look(LOOK)) {
+        Some(look) if look.computing() => format!(
             "the runtime's thread is computing: it used {} of CPU in the last {} and its heartbeat {}. \
              An endless loop, or CPU work that never reaches an `.await`?",
-            human_duration(ran),
-            human_duration(look),
+            human_duration(look.ran),
+            human_duration(look.length),
             silent_text
         ),
-        Some(_) => format!(
+        Some(look) => format!(
             "the runtime's thread is blocked: its heartbeat {}, and the thread used no CPU in the \
              last {}. A std lock, a `join`, `thread::park`, a blocking `recv` or a sleep, called \
              from async code (and so on the runtime's thread)?",
             silent_text,
-            human_duration(look)
+            human_duration(look.length)
         ),
         None => format!(
             "the runtime's heartbeat {}: its thread is blocked (a std lock, a `join`, a blocking \
