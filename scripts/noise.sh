@@ -26,7 +26,9 @@ kata=$root/target/debug/kata
 scratch=$root/target/kata-$name/workbook
 export CARGO_TARGET_DIR=$root/target/kata-$name/target
 rm -rf "$scratch" && mkdir -p "$scratch"
-tar --exclude=./target --exclude=./.git --exclude=./book/book --exclude='./.kata-*' -cf - . | tar -xf - -C "$scratch"
+# Fresh modification times (-m): a target folder kept from an earlier run
+# must not take these copies for older than what it built.
+tar --exclude=./target --exclude=./.git --exclude=./book/book --exclude='./.kata-*' -cf - . | tar -xmf - -C "$scratch"
 for stub in exercises/*/.stub.rs; do
     cp "$stub" "$scratch/${stub%/.stub.rs}/src/lib.rs"
 done
