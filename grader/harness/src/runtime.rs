@@ -27,9 +27,8 @@
 //!   loop ticks alongside as a control: a gap counts against the code only
 //!   when the control kept ticking through it (and, where the run queue is
 //!   not known, never went half as long without a tick anywhere in the
-//!   run). [`judge_heartbeat`]
-//!   holds the gaps to [`GAP_LIMIT`] and draws them
-//!   ([`crate::picture::heartbeat`]).
+//!   run). [`judge_heartbeat`] holds the gaps to [`GAP_LIMIT`] and draws
+//!   them ([`crate::picture::heartbeat`]).
 //!
 //! `tokio::task::block_in_place` panics on a `current_thread` runtime; that
 //! panic becomes a failure that says why it is not offloading.
@@ -662,8 +661,8 @@ pub fn judge_heartbeat<T>(watched: &Watched<T>, advice: &str) -> Verdict {
             fail(format!(
                 "the runtime's thread was held up for {} (from {} to {}): its heartbeat, due every {}, \
                  could not run, though the thread used almost no CPU and {}. So it was blocked \
-                 waiting: a `join`, a blocking `recv`, a sleep, a std lock, rayon's `install`? For that long every \
-                 other task on the runtime waited too. {advice}",
+                 waiting: a `join`, a blocking `recv`, a sleep, a std lock, rayon's `install`? For \
+                 that long every other task on the runtime waited too. {advice}",
                 human_duration(gap.len()),
                 human_duration(gap.from),
                 human_duration(gap.to),
@@ -679,7 +678,9 @@ pub fn judge_heartbeat<T>(watched: &Watched<T>, advice: &str) -> Verdict {
             gap,
         )),
         Beat::MachineStalled(gap) => Ok(report(
-            inconclusive(match gap.queued {
+            // The run queue explains the gap (the thread was hardly blocked),
+            // or else the control stalled through it too.
+            inconclusive(match gap.queued.filter(|_| gap.blocked() < Some(GAP_LIMIT / 2)) {
                 Some(queued) => format!(
                     "inconclusive right now: the heartbeat went {} without a tick, but the runtime's \
                      thread was ready to run for {} of it and waited for a core: the machine was too \
