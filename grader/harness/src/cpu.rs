@@ -312,13 +312,49 @@ pub fn capacity() -> Capacity {
 /// within tens of milliseconds, so only a probe next to a measurement
 /// speaks for it.
 pub fn capacity_once() -> Capacity {
+    capacity_once_of(|| {
+        spin(SPIN_STEPS);
+    })
+}
+
+/// The vector probe's work: a multiply-add over 1,024 numbers (8 KiB, in
+/// L1), each independent of the others, so the core's vector units are
+/// the limit; ~3.5 ms on one core here.
+const VECTOR_ROUNDS: usize = 20_000;
+
+fn vector(rounds: usize) {
+    let mut acc = [1.0f64; 1024];
+    for _ in 0..rounds {
+        for a in acc.iter_mut() {
+            *a = *a * 0.999_999 + 1e-9;
+        }
+        black_box(&mut acc);
+    }
+}
+
+/// [`capacity_once_of`] with vector arithmetic for work: the probe for a
+/// speed-up of number-crunching code such as a matrix product.
+pub fn capacity_once_vector() -> Capacity {
+    capacity_once_of(|| vector(VECTOR_ROUNDS))
+}
+
+/// [`capacity_once`] with work of the caller's: `work` once on one thread,
+/// then once on each of two threads at once.
+///
+/// Probe with work like the work measured. The spin loop is a chain of
+/// dependent steps, and two of those run at full speed on the two hardware
+/// threads of one physical core (which a virtual machine's two "cores" can
+/// be); vector arithmetic (a matrix product) shares that core's units and
+/// gains next to nothing there. Only a probe of the same kind of work says
+/// whether a speed-up of that work can show.
+pub fn capacity_once_of(work: impl Fn() + Sync) -> Capacity {
     let start = Instant::now();
-    spin(SPIN_STEPS);
+    work();
     let one = start.elapsed();
     let start = Instant::now();
     std::thread::scope(|s| {
-        let other = s.spawn(|| spin(SPIN_STEPS));
-        spin(SPIN_STEPS);
+        let other = s.spawn(&work);
+        work();
         let _ = other.join();
     });
     Capacity {

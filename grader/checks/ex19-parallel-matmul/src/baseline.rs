@@ -57,32 +57,38 @@ pub fn library(a: &Matrix, b: &Matrix) -> Vec<f64> {
     }
     c.par_chunks_mut(LIBRARY_ROWS_PER_TASK * p)
         .zip(a.as_slice().par_chunks(LIBRARY_ROWS_PER_TASK * m.max(1)))
-        .for_each(|(c, a)| {
-            let rows = c.len() / p;
-            // Safety: dgemm reads rows×m entries of `a` (row stride m),
-            // m×p of `b` (row stride p) and writes rows×p of `c` (row stride
-            // p). Each slice holds exactly that many entries, and `c` is a
-            // fresh buffer that overlaps neither input.
-            unsafe {
-                matrixmultiply::dgemm(
-                    rows,
-                    m,
-                    p,
-                    1.0,
-                    a.as_ptr(),
-                    m as isize,
-                    1,
-                    b.as_slice().as_ptr(),
-                    p as isize,
-                    1,
-                    0.0,
-                    c.as_mut_ptr(),
-                    p as isize,
-                    1,
-                )
-            }
-        });
+        .for_each(|(c, a)| dgemm_into(a, m, b, c));
     c
+}
+
+/// `c = a × b` on the calling thread, where `a` holds whole rows of `m`
+/// entries and `c` the same rows of the result; `c` must not be empty.
+fn dgemm_into(a: &[f64], m: usize, b: &Matrix, c: &mut [f64]) {
+    let p = b.cols();
+    let rows = c.len() / p;
+    assert!(a.len() >= rows * m && b.as_slice().len() >= m * p);
+    // Safety: dgemm reads rows×m entries of `a` (row stride m), m×p of `b`
+    // (row stride p) and writes rows×p of `c` (row stride p). The assert
+    // and `c`'s length guarantee that many entries, and `c` is a buffer
+    // of its own that overlaps neither input.
+    unsafe {
+        matrixmultiply::dgemm(
+            rows,
+            m,
+            p,
+            1.0,
+            a.as_ptr(),
+            m as isize,
+            1,
+            b.as_slice().as_ptr(),
+            p as isize,
+            1,
+            0.0,
+            c.as_mut_ptr(),
+            p as isize,
+            1,
+        )
+    }
 }
 
 /// How a result differs from the expected product.

@@ -15,9 +15,11 @@
 //!   two runs in one process, so a busy machine cancels out;
 //! - **speed-up**: shown always (a sweep from n = 16 to 512, the crossover,
 //!   an SVG chart), judged in rounds at n = 512, each between two same-run
-//!   probes (a spin loop on 2 threads against 1): a pass needs one round
-//!   with the probes ≥ 1.6× and 1.3× from the code; a failure needs 5 rounds
-//!   with the probes ≥ 1.8× that all fell short; otherwise inconclusive;
+//!   probes (vector arithmetic on 2 threads against 1: a spin loop
+//!   would scale on two hardware threads of one core, where vector
+//!   arithmetic does not): a pass needs one round with the probes ≥ 1.6×
+//!   and 1.3× from the code; a failure needs 5 rounds with the probes ≥ 1.8×
+//!   that all fell short; otherwise inconclusive;
 //! - **a medal**: a share of `matrixmultiply`'s throughput on the same pool,
 //!   in the same run, per CPU-second (CPU time is what a busy machine does
 //!   not inflate; wall time is shown). Beyond the pass: bronze is a pass.
@@ -526,14 +528,14 @@ fn speed_up() -> Verdict {
             .map(|_| {
                 // Within a round, the faster of 2 and of 3 products: a single
                 // product can lose a few ms to a page fault or a late wake-up.
-                let before = cpu::capacity_once();
+                let before = cpu::capacity_once_vector();
                 let t_one = (0..tries_one)
                     .map(|_| time_per_product(&one, &a, &b, 1))
                     .fold(Duration::MAX, Duration::min);
                 let t_many = (0..tries_many)
                     .map(|_| time_per_product(&many, &a, &b, 1))
                     .fold(Duration::MAX, Duration::min);
-                let after = cpu::capacity_once();
+                let after = cpu::capacity_once_vector();
                 Round {
                     machine: before.speedup().min(after.speedup()),
                     yours: t_one.as_secs_f64() / t_many.as_secs_f64().max(1e-9),
@@ -569,7 +571,7 @@ fn speed_up() -> Verdict {
             ),
         });
         details.push(format!(
-            "Judged rounds at n = {n}, each a probe (2 threads spinning against 1), your product on 1 thread (the fastest of {tries_one}) and on {THREADS} (the fastest of {tries_many}), and a probe again; a round counts when both probes show ≥ {:.1}×:",
+            "Judged rounds at n = {n}, each a probe (vector arithmetic on 2 threads against 1), your product on 1 thread (the fastest of {tries_one}) and on {THREADS} (the fastest of {tries_many}), and a probe again; a round counts when both probes show ≥ {:.1}×:",
             cpu::CAPACITY_NEEDED
         ));
         details.extend(rounds.iter().enumerate().map(|(i, r)| {
@@ -621,9 +623,10 @@ fn speed_up() -> Verdict {
         }
         if very_quiet < QUIET_ROUNDS_TO_FAIL {
             return Ok(finish(inconclusive(format!(
-                "inconclusive on this machine right now: other programs kept the cores busy. Two \
-                 threads spinning side by side were at best {machine:.2}× as fast as one in the \
-                 rounds measured. A speed-up passes in a round where that probe shows ≥ {:.1}× \
+                "inconclusive on this machine right now: the cores were not free for this work. \
+                 Vector arithmetic on two threads was at best {machine:.2}× as fast as on one in \
+                 the rounds measured (other programs, or two virtual cores that share one \
+                 physical core's vector units). A speed-up passes in a round where that probe shows ≥ {:.1}× \
                  right before and after, and fails only when {QUIET_ROUNDS_TO_FAIL} rounds with \
                  ≥ {FAIL_PROBE}× all fell short; {} of {} rounds had that. Measured and shown \
                  below; check again on a quieter machine to have it judged.",
