@@ -535,6 +535,9 @@ fn speed_up() -> Verdict {
                 let t_many = (0..tries_many)
                     .map(|_| time_per_product(&many, &a, &b, 1))
                     .fold(Duration::MAX, Duration::min);
+                // As in time_per_product: the pool's idle threads spin for a
+                // moment before they sleep, and would share the probe's cores.
+                std::thread::sleep(Duration::from_millis(5));
                 let after = cpu::capacity_once_vector();
                 Round {
                     machine: before.speedup().min(after.speedup()),
