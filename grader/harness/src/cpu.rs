@@ -34,9 +34,10 @@ use std::time::{Duration, Instant};
 /// of the threads that did the work.
 pub const BUSY_SHARE: f64 = 0.10;
 
-/// The speed-up the probe must show (two spinning threads against one) before
-/// a measured speed-up may decide a verdict. A quiet 2-core machine gives
-/// ~1.95×; with another process busy on one core it gives ~1.0–1.3×.
+/// The speed-up a probe must show (its work on two threads against one, see
+/// [`capacity_once_of`]) before a measured speed-up may decide a verdict. A
+/// quiet 2-core machine gives ~1.95×; with another process busy on one core
+/// it gives ~1.0–1.3×.
 pub const CAPACITY_NEEDED: f64 = 1.6;
 
 /// A rayon pool whose threads can each report the CPU time they have used.
