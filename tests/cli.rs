@@ -143,6 +143,23 @@ fn reset_keeps_a_backup_and_says_where() {
 }
 
 #[test]
+fn two_resets_in_one_second_keep_both_versions() {
+    let dir = workbook("reset-twice");
+    let file = dir.join("exercises/ex01-spawn-and-join/src/lib.rs");
+    for version in ["// first try\n", "// second try\n"] {
+        std::fs::write(&file, version).unwrap();
+        let (code, _, stderr) = support::run(support::kata(&dir).args(["reset", "1"]));
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let mut kept: Vec<String> = std::fs::read_dir(dir.join(".kata-backups"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    kept.sort();
+    assert_eq!(kept, ["// first try\n", "// second try\n"]);
+}
+
+#[test]
 fn the_solution_stays_hidden_until_passed() {
     let dir = workbook("solution");
     assert_screen!("solution_refused", screen(&dir, &["solution", "1"]));

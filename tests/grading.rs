@@ -74,20 +74,52 @@ impl Scratch {
         Scratch { dir }
     }
 
+    /// Checks `lib_rs` as the learner's code of `slug`. The run must leave
+    /// every other file of the workbook as it was, and no value of kata's
+    /// environment may reach its output (a secret is planted to see).
     fn check(&self, slug: &str, lib_rs: &Path) -> (i32, Value) {
-        std::fs::copy(
-            lib_rs,
-            self.dir.join("exercises").join(slug).join("src/lib.rs"),
-        )
-        .unwrap();
+        let learner_file = self.dir.join("exercises").join(slug).join("src/lib.rs");
+        std::fs::copy(lib_rs, &learner_file).unwrap();
+        let before = snapshot(&self.dir);
+        let secret = format!("kata-secret-{}", std::process::id());
         let mut command = support::kata(&self.dir);
         command
             .env(
                 "CARGO_TARGET_DIR",
                 support::root().join("target/kata-tests/target"),
             )
+            .env("GITHUB_TOKEN", &secret)
+            // Would change what the learner's crate is compiled with, were
+            // it inherited.
+            .env("RUSTC_WRAPPER", "/nonexistent/wrapper")
             .args(["check", slug, "--format", "json"]);
         let (code, stdout, stderr) = support::run(&mut command);
+        let after = snapshot(&self.dir);
+        // A pass is recorded in the progress file; nothing else may change.
+        let passed = code == 0;
+        let recorded = |path: &Path| {
+            passed
+                && path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(".kata-progress"))
+        };
+        let changed: Vec<_> = before
+            .iter()
+            .filter(|(path, hash)| after.get(*path) != Some(hash))
+            .map(|(path, _)| path.clone())
+            .chain(after.keys().filter(|p| !before.contains_key(*p)).cloned())
+            .filter(|path| !recorded(path))
+            .collect();
+        assert!(
+            changed.is_empty(),
+            "checking {} changed the workbook: {changed:?}",
+            lib_rs.display()
+        );
+        assert!(
+            !stdout.contains(&secret) && !stderr.contains(&secret),
+            "checking {} let a value of kata's environment into its output",
+            lib_rs.display()
+        );
         let document: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
             panic!(
                 "no JSON from checking {} ({e}); exit {code}\n{stdout}\n{stderr}",
@@ -96,6 +128,25 @@ impl Scratch {
         });
         (code, document["exercises"][0].clone())
     }
+}
+
+/// Every file of the workbook `dir` but its target dir, with a hash of its
+/// contents.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, u64> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let mut hasher = DefaultHasher::new();
+            std::fs::read(e.path())
+                .unwrap_or_default()
+                .hash(&mut hasher);
+            (e.path().to_path_buf(), hasher.finish())
+        })
+        .collect()
 }
 
 /// What a known-wrong or hostile file's header says must happen.
@@ -108,7 +159,29 @@ fn expectations_met(name: &str, text: &str, code: i32, report: &Value) -> Vec<St
     let checks = checks_of(report);
     let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
     let expects_pass = header.contains(&"//! expect-pass");
-    let wanted_code = if expects_pass { 0 } else { 1 };
+    let refusals: Vec<&str> = header
+        .iter()
+        .filter_map(|l| l.strip_prefix("//! expect-refused: "))
+        .collect();
+    let wanted_code = match (expects_pass, refusals.is_empty()) {
+        (true, _) => 0,
+        (false, false) => 2,
+        (false, true) => 1,
+    };
+    for wanted in &refusals {
+        let reasons = report["result"]["reasons"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let said = reasons
+            .iter()
+            .any(|r| r["message"].as_str().unwrap_or_default().contains(wanted));
+        if kind != "refused" || !said {
+            problems.push(format!(
+                "{name}: kata should refuse it with a reason containing \"{wanted}\", but the result is {kind}: {report:#}"
+            ));
+        }
+    }
     if code != wanted_code {
         problems.push(format!(
             "{name}: expected exit code {wanted_code}, got {code}: {report:#}"
@@ -296,4 +369,146 @@ fn watch_checks_at_once_and_quits_on_q() {
         "{stdout}"
     );
     assert!(stdout.contains("Hint 1 of 3"), "h showed a hint: {stdout}");
+}
+
+/// The learner's folder is held to what was shipped: each plant below is
+/// refused before anything is built (exit 2, a reason that says what to put
+/// back), and a compile error too long to quote is still a compile error.
+#[test]
+fn the_learners_folder_is_held_to_what_was_shipped() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = support::root().join("target/kata-tests/trust");
+    support::copy_workbook(&dir);
+    let slug = "ex01-spawn-and-join";
+    let exercise = dir.join("exercises").join(slug);
+    let lock = std::fs::read(dir.join("Cargo.lock")).unwrap();
+    let marker = dir.join("build-script-ran");
+    let check = || {
+        let mut command = support::kata(&dir);
+        command
+            .env(
+                "CARGO_TARGET_DIR",
+                support::root().join("target/kata-tests/target"),
+            )
+            .args(["check", slug, "--format", "json"]);
+        let (code, stdout, stderr) = support::run(&mut command);
+        let document: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("no JSON ({e}); exit {code}\n{stdout}\n{stderr}"));
+        (code, document["exercises"][0]["result"].clone())
+    };
+    let refused_for = |what: &str, wanted: &str| {
+        let (code, result) = check();
+        let said = result["reasons"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["message"].as_str().unwrap_or_default().contains(wanted));
+        assert!(
+            code == 2 && result["kind"] == "refused" && said,
+            "{what}: expected a refusal saying \"{wanted}\", got exit {code}: {result:#}"
+        );
+    };
+
+    let build_rs = format!(
+        "fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n",
+        marker.display().to_string()
+    );
+    std::fs::write(exercise.join("build.rs"), build_rs).unwrap();
+    refused_for("a build script", "a build script runs code");
+    assert!(!marker.exists(), "the build script ran");
+    std::fs::remove_file(exercise.join("build.rs")).unwrap();
+
+    let manifest = std::fs::read_to_string(exercise.join("Cargo.toml")).unwrap();
+    std::fs::write(
+        exercise.join("Cargo.toml"),
+        manifest.replace(
+            "[dependencies]\n",
+            "[dependencies]\nreference = { package = \"ex01-spawn-and-join-solution\", path = \"../../solutions/ex01-spawn-and-join\" }\n",
+        ),
+    )
+    .unwrap();
+    refused_for("a new dependency", "dependencies.reference");
+    std::fs::write(
+        exercise.join("Cargo.toml"),
+        manifest.replace("unsafe_code = \"forbid\"", "unsafe_code = \"allow\""),
+    )
+    .unwrap();
+    refused_for("a lifted lint", "lints.rust");
+    // Comments and layout are the learner's: only what cargo reads counts.
+    std::fs::write(
+        exercise.join("Cargo.toml"),
+        format!("# my notes\n{}", manifest.replace(" = ", "   =   ")),
+    )
+    .unwrap();
+    let (code, result) = check();
+    assert_eq!(
+        (code, result["kind"].as_str()),
+        (1, Some("checked")),
+        "{result:#}"
+    );
+    std::fs::write(exercise.join("Cargo.toml"), &manifest).unwrap();
+
+    std::fs::create_dir_all(exercise.join(".cargo")).unwrap();
+    std::fs::write(
+        exercise.join(".cargo/config.toml"),
+        "[build]\nrustflags = [\"--cfg\", \"x\"]\n",
+    )
+    .unwrap();
+    refused_for("a cargo configuration", "cargo configuration");
+    std::fs::remove_dir_all(exercise.join(".cargo")).unwrap();
+
+    std::fs::write(
+        exercise.join("rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"nightly\"\n",
+    )
+    .unwrap();
+    refused_for("a toolchain file", "toolchain file");
+    std::fs::remove_file(exercise.join("rust-toolchain.toml")).unwrap();
+
+    let stray = dir.join("exercises/ex99-mine");
+    std::fs::create_dir_all(stray.join("src")).unwrap();
+    std::fs::write(
+        stray.join("Cargo.toml"),
+        "[package]\nname = \"ex99-mine\"\nversion = \"0.1.0\"\nbuild = \"build.rs\"\n",
+    )
+    .unwrap();
+    refused_for(
+        "a folder the manifest does not list",
+        "is not an exercise of kata.toml",
+    );
+    std::fs::remove_dir_all(&stray).unwrap();
+
+    #[cfg(unix)]
+    {
+        let lib = exercise.join("src/lib.rs");
+        let stub = std::fs::read(&lib).unwrap();
+        std::fs::remove_file(&lib).unwrap();
+        std::os::unix::fs::symlink(dir.join("solutions").join(slug).join("src/lib.rs"), &lib)
+            .unwrap();
+        refused_for("a symbolic link to the reference", "symbolic link");
+        std::fs::remove_file(&lib).unwrap();
+        std::fs::write(&lib, stub).unwrap();
+    }
+
+    // A type error whose line is a mebibyte long: a compile error, exit 1.
+    let lib = exercise.join("src/lib.rs");
+    let stub = std::fs::read(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        format!("pub fn long() -> u32 {{ \"{}\" }}\n", "a".repeat(1 << 20)),
+    )
+    .unwrap();
+    let (code, result) = check();
+    assert_eq!(
+        (code, result["kind"].as_str()),
+        (1, Some("compile-error")),
+        "{result:#}"
+    );
+    std::fs::write(&lib, stub).unwrap();
+
+    assert_eq!(
+        std::fs::read(dir.join("Cargo.lock")).unwrap(),
+        lock,
+        "Cargo.lock was rewritten"
+    );
 }

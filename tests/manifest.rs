@@ -191,3 +191,46 @@ fn every_known_wrong_solution_says_what_it_expects() {
         );
     }
 }
+
+/// Code under check may not use `unsafe` unless its exercise says the lesson
+/// needs it: the shipped manifests (which the grader holds the learner's to)
+/// forbid the lint, and every reference keeps the source policy.
+#[test]
+fn only_exercises_that_allow_unsafe_lift_the_lint_and_references_keep_the_policy() {
+    let workbook = workbook();
+    let root = workbook.root();
+    for exercise in &workbook.manifest.exercises {
+        let slug = &exercise.slug;
+        for dir in ["exercises", "solutions"] {
+            let path = root.join(dir).join(slug).join("Cargo.toml");
+            let table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+            let forbids = table
+                .get("lints")
+                .and_then(|l| l.get("rust"))
+                .and_then(|r| r.get("unsafe_code"))
+                .and_then(|v| v.as_str())
+                == Some("forbid");
+            assert_eq!(
+                forbids,
+                !exercise.allow_unsafe,
+                "{}: unsafe_code must be forbidden unless kata.toml says allow-unsafe",
+                path.display()
+            );
+        }
+        let allowances = kata_grader::source_policy::Allowances {
+            modules: exercise.allow.clone(),
+        };
+        for file in walkdir::WalkDir::new(root.join("solutions").join(slug).join("src")) {
+            let file = file.unwrap();
+            if file.path().extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(file.path()).unwrap();
+                let findings = kata_grader::source_policy::scan(&text, &allowances);
+                assert!(
+                    findings.is_empty(),
+                    "{}: {findings:?}",
+                    file.path().display()
+                );
+            }
+        }
+    }
+}

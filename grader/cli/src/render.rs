@@ -88,13 +88,31 @@ pub fn report(exercise: &Exercise, report: &ExerciseReport, edited_file: &str) -
     };
     let mut out = format!("{} ({whose})\n\n", heading(exercise).bold());
     match &report.result {
+        Graded::Refused { reasons } => {
+            out.push_str(&format!(
+                "{} nothing was built or run, because:\n\n",
+                "kata refuses to build this code:".red().bold()
+            ));
+            for reason in reasons {
+                let place = match reason.line {
+                    Some(line) => format!("{}:{line}", reason.file.display()),
+                    None => reason.file.display().to_string(),
+                };
+                out.push_str(&format!("  {} {}\n", place.bold(), plain(&reason.message)));
+            }
+            out.push_str(
+                "\nThe grader runs your code inside its checks, so it holds your exercise's folder to what was \
+                 shipped and its code to a source policy (the book's \"How the grader judges your code\" \
+                 says why).\n",
+            );
+        }
         Graded::CompileError { diagnostics } => {
             out.push_str(&format!(
                 "{} rustc's messages follow, the first error first: fix that one, then check again.\n\n",
                 "It does not compile yet.".red().bold()
             ));
             for diagnostic in diagnostics.iter().take(5) {
-                out.push_str(diagnostic.rendered.trim_end());
+                out.push_str(&colors_only(diagnostic.rendered.trim_end()));
                 out.push_str("\n\n");
             }
             if diagnostics.len() > 5 {
@@ -130,9 +148,13 @@ fn check_lines(check: &CheckReport, width: usize) -> String {
         Status::Failed => "✗".red().bold(),
         Status::Inconclusive => "?".yellow().bold(),
     };
-    let mut out = format!("  {mark} {:width$}  {}\n", check.name, check.about.dimmed());
+    let mut out = format!(
+        "  {mark} {:width$}  {}\n",
+        plain(&check.name),
+        plain(&check.about).dimmed()
+    );
     let indent = " ".repeat(6);
-    for line in check.outcome.message.lines() {
+    for line in plain(&check.outcome.message).lines() {
         let line = match check.outcome.status {
             Status::Failed => line.red().to_string(),
             _ => line.to_string(),
@@ -142,15 +164,84 @@ fn check_lines(check: &CheckReport, width: usize) -> String {
     for figure in &check.outcome.figures {
         out.push_str(&format!(
             "{indent}{}: {} (required: {})\n",
-            figure.label,
-            figure.measured.bold(),
-            figure.required
+            plain(&figure.label),
+            plain(&figure.measured).bold(),
+            plain(&figure.required)
         ));
     }
     for detail in &check.outcome.details {
-        for line in detail.lines() {
+        for line in colors_only(detail).lines() {
             out.push_str(&format!("{indent}{line}\n"));
         }
     }
     out
+}
+
+/// `text` for a terminal without anything that could drive it: control
+/// characters and escape sequences go (learner code wrote part of every
+/// message: a panic, the last lines it printed), newlines and tabs stay.
+pub fn plain(text: &str) -> String {
+    filter_escapes(text, false)
+}
+
+/// [`plain`], but colour sequences (`ESC [ digits ; ... m`) stay: rustc's
+/// diagnostics and the checks' pictures are coloured on purpose.
+pub fn colors_only(text: &str) -> String {
+    filter_escapes(text, true)
+}
+
+fn filter_escapes(text: &str, keep_colors: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            let mut sequence = String::from(c);
+            if chars.peek() == Some(&'[') {
+                sequence.push(chars.next().unwrap_or('['));
+                // A control sequence: parameters, then one final byte.
+                while let Some(&next) = chars.peek() {
+                    chars.next();
+                    sequence.push(next);
+                    if ('@'..='~').contains(&next) {
+                        break;
+                    }
+                }
+                let colour = sequence.ends_with('m')
+                    && sequence[2..sequence.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ';');
+                if keep_colors && colour {
+                    out.push_str(&sequence);
+                }
+            } else if chars.peek() == Some(&']') {
+                // An operating-system command (title, hyperlink): up to BEL or ESC \.
+                while let Some(next) = chars.next() {
+                    if next == '\x07' || (next == '\x1b' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            } else {
+                chars.next();
+            }
+        } else if !c.is_control() || c == '\n' || c == '\t' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learner_text_cannot_drive_the_terminal() {
+        let hostile = "ok\x1b]0;pwned\x07\x1b[2J\x1b[1;31mred\x1b[0m\x1b]8;;http://x\x1b\\link\rback\x08\ttab\nnext";
+        assert_eq!(plain(hostile), "okredlinkback\ttab\nnext");
+        assert_eq!(
+            colors_only(hostile),
+            "ok\x1b[1;31mred\x1b[0mlinkback\ttab\nnext"
+        );
+        assert_eq!(plain("\x1b[2"), "");
+    }
 }

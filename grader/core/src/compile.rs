@@ -14,6 +14,7 @@ use crate::Error;
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -74,8 +75,12 @@ pub struct Diagnostic {
 
 #[derive(Debug)]
 pub enum Built {
-    /// The checks binary, ready to run.
-    Binary(PathBuf),
+    /// The checks binary, ready to run, and rustc's dep-info of the crate
+    /// under check (where cargo named it).
+    Binary {
+        binary: PathBuf,
+        dep_info: Option<PathBuf>,
+    },
     /// The code did not compile: rustc's errors, the first error first.
     CompileError(Vec<Diagnostic>),
     /// The build did not end in time (the limit it had).
@@ -85,9 +90,37 @@ pub enum Built {
     CargoFailed(String),
 }
 
-/// The cargo that runs kata (`CARGO` under `cargo run`), else the one on PATH.
+/// The cargo that runs kata (`CARGO` under `cargo run`), else the one on PATH,
+/// without the variables that would change how code is compiled: the grader
+/// alone decides the flags, wrappers and profile settings of a check's build.
 fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_none_or(changes_compilation) {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
+/// Whether an environment variable changes what rustc compiles or how:
+/// extra flags (`RUSTFLAGS`, `CARGO_ENCODED_RUSTFLAGS`), a wrapper or another
+/// compiler (`RUSTC_WRAPPER`, `RUSTC`), nightly features on stable
+/// (`RUSTC_BOOTSTRAP`), build and profile settings (`CARGO_BUILD_*`,
+/// `CARGO_PROFILE_*`), per-target linkers and runners (`CARGO_TARGET_<triple>_*`,
+/// but not `CARGO_TARGET_DIR`, which only says where output goes).
+pub fn changes_compilation(name: &str) -> bool {
+    name.starts_with("RUSTC")
+        || name.starts_with("RUSTFLAGS")
+        || name.starts_with("RUSTDOC")
+        || name.starts_with("CARGO_ENCODED_")
+        || name.starts_with("CARGO_BUILD_")
+        || name.starts_with("CARGO_PROFILE_")
+        || name.starts_with("CARGO_UNSTABLE_")
+        || name.starts_with("CARGO_HOST_")
+        || name.starts_with("__CARGO")
+        || name == "CARGO_INCREMENTAL"
+        || (name.starts_with("CARGO_TARGET_") && name != "CARGO_TARGET_DIR")
 }
 
 /// Cargo, in the workbook, set up for a plain build or a model build.
@@ -99,12 +132,12 @@ fn cargo_for(workbook: &Workbook, model: Option<Model>) -> Command {
     let mut command = cargo();
     command.current_dir(workbook.root());
     if let Some(model) = model {
-        let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
-        flags.push_str(&format!(" --cfg kata_{}", model.name()));
-        command.env("RUSTFLAGS", flags.trim()).env(
-            "CARGO_TARGET_DIR",
-            target_dir(workbook).join("kata-model").join(model.name()),
-        );
+        command
+            .env("RUSTFLAGS", format!("--cfg kata_{}", model.name()))
+            .env(
+                "CARGO_TARGET_DIR",
+                target_dir(workbook).join("kata-model").join(model.name()),
+            );
     }
     command
 }
@@ -130,6 +163,8 @@ pub fn build(
     let mut command = cargo_for(workbook, model);
     command
         .arg("build")
+        // The lock file is the workbook's: a build never rewrites it.
+        .arg("--locked")
         .arg("--manifest-path")
         .arg(workbook.root().join("Cargo.toml"))
         .args(["--profile", PROFILE])
@@ -141,25 +176,40 @@ pub fn build(
             "--message-format=json"
         });
 
-    let state = Arc::new(Mutex::new(Messages::default()));
+    let code_package = target.package(exercise);
+    let state = Arc::new(Mutex::new(Messages::for_package(&code_package)));
     let sink = Arc::clone(&state);
     let workspace_root = workbook.root().to_path_buf();
     let mut on_event = on_event;
     let deadline = child::Deadline::after(BUILD_LIMIT);
-    let watch = deadline.clone();
-    let compiling_learner = format!("Compiling {} v", target.package(exercise));
+    // The code's own compile gets LEARNER_COMPILE_LIMIT, counted from when
+    // it started or from the last dependency cargo built beside it, so a
+    // slow machine still building dependencies is never "does not compile".
+    let code_started = Arc::new(AtomicBool::new(false));
+    let (watch_out, watch_err) = (deadline.clone(), deadline.clone());
+    let (started_out, started_err) = (Arc::clone(&code_started), Arc::clone(&code_started));
+    let compiling_code = format!("Compiling {code_package} v");
+    let (out_code, checks_package) = (code_package.clone(), exercise.checks_package());
     let finished = child::run_watched(
         command,
         &deadline,
         move |line| {
             let mut messages = sink.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(event) = messages.read(line, &workspace_root) {
+                let BuildEvent::Compiled { package, .. } = &event;
+                let beside = *package != out_code && *package != checks_package;
+                if beside && started_out.load(Ordering::Relaxed) {
+                    watch_out.set_from_now(LEARNER_COMPILE_LIMIT);
+                }
                 on_event(event);
             }
         },
         move |line| {
-            if line.trim_start().starts_with(&compiling_learner) {
-                watch.tighten(LEARNER_COMPILE_LIMIT);
+            if line.trim_start().starts_with(&compiling_code) {
+                // Ordering: a flag read by the other reader; the deadline
+                // it guards is itself re-read every few milliseconds.
+                started_err.store(true, Ordering::Relaxed);
+                watch_err.set_from_now(LEARNER_COMPILE_LIMIT);
             }
         },
     )
@@ -170,10 +220,27 @@ pub fn build(
         return Ok(Built::TimedOut(deadline.limit().min(BUILD_LIMIT)));
     }
     if let (Exit::Code(0), Some(binary)) = (finished.exit, messages.binary) {
-        return Ok(Built::Binary(binary));
+        return Ok(Built::Binary {
+            binary,
+            dep_info: messages.dep_info,
+        });
     }
     if messages.diagnostics.is_empty() {
-        return Ok(Built::CargoFailed(finished.stderr.text()));
+        // rustc's message did not reach us whole (a line of megabytes,
+        // say), but cargo says the code did not compile: that is the
+        // learner's to fix, not a failure of the grader.
+        let stderr = finished.stderr.text();
+        if stderr.contains(&format!("could not compile `{code_package}`")) {
+            let mut rendered: String = stderr.chars().take(4000).collect();
+            if rendered.len() < stderr.len() {
+                rendered.push_str("\n[... cut: rustc's message was too long to show whole]");
+            }
+            return Ok(Built::CompileError(vec![Diagnostic {
+                level: "error".into(),
+                rendered,
+            }]));
+        }
+        return Ok(Built::CargoFailed(stderr));
     }
     Ok(Built::CompileError(messages.diagnostics))
 }
@@ -216,6 +283,7 @@ pub fn lint(
     command
         .env("CLIPPY_CONF_DIR", &config_dir)
         .arg("clippy")
+        .arg("--locked")
         .arg("--manifest-path")
         .arg(workbook.root().join("Cargo.toml"))
         .args(["--profile", PROFILE, "--package", &target.package(exercise)])
@@ -317,6 +385,9 @@ struct Messages {
     binary: Option<PathBuf>,
     /// Errors only, in rustc's order: the first one is the one to fix first.
     diagnostics: Vec<Diagnostic>,
+    /// The package whose code is under check, and its dep-info file.
+    package: String,
+    dep_info: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -331,6 +402,8 @@ struct Message {
     #[serde(default)]
     executable: Option<PathBuf>,
     #[serde(default)]
+    filenames: Vec<PathBuf>,
+    #[serde(default)]
     message: Option<CompilerMessage>,
 }
 
@@ -342,12 +415,27 @@ struct CompilerMessage {
 }
 
 impl Messages {
+    fn for_package(package: &str) -> Messages {
+        Messages {
+            package: package.to_string(),
+            ..Messages::default()
+        }
+    }
+
     fn read(&mut self, line: &str, workspace_root: &std::path::Path) -> Option<BuildEvent> {
         let message: Message = serde_json::from_str(line).ok()?;
         match message.reason.as_str() {
             "compiler-artifact" => {
                 if let Some(executable) = message.executable {
                     self.binary = Some(executable);
+                }
+                if package_name(&message.package_id) == self.package {
+                    // `deps/libex01_x-HASH.rlib` has `deps/ex01_x-HASH.d`.
+                    self.dep_info = message.filenames.iter().find_map(|f| {
+                        let stem = f.file_stem()?.to_str()?;
+                        let stem = stem.strip_prefix("lib").unwrap_or(stem);
+                        Some(f.with_file_name(format!("{stem}.d")))
+                    });
                 }
                 if message.fresh {
                     return None;

@@ -4,10 +4,15 @@
 //!
 //! - [`workbook`] finds the workbook from any folder inside it and reads the
 //!   manifest ([`manifest`]), the one list of exercises.
+//! - [`policy`] refuses what must not be built: a changed manifest, a build
+//!   script, code outside the [`source_policy`]; after the build it reads
+//!   rustc's dep-info of the learner's crate.
 //! - [`compile`] builds an exercise's checks binary against the learner's crate
 //!   or the reference solution, and keeps rustc's diagnostics when that fails.
 //! - [`child`] runs a process with a time limit in its own process group,
-//!   keeping a bounded amount of its output, and leaves nothing behind.
+//!   keeping a bounded amount of its output, and leaves nothing behind;
+//!   [`sandbox`] confines a check's process (its environment, where it may
+//!   write, what it may execute and signal) as far as the OS allows.
 //! - [`grade`] lists the checks, runs each in its own process and judges what
 //!   came back, into a [`report::ExerciseReport`]: plain data, rendered by the
 //!   CLI (or serialised for a teacher's CI).
@@ -21,9 +26,12 @@ pub mod compile;
 mod error;
 pub mod grade;
 pub mod manifest;
+pub mod policy;
 pub mod progress;
 pub mod report;
+pub mod sandbox;
+pub mod source_policy;
 pub mod workbook;
 
 pub use error::Error;
-pub use kata_check::protocol::{Figure, Medal, Outcome, Status};
+pub use kata_protocol::{Figure, Medal, Outcome, Status};

@@ -39,6 +39,12 @@ pub struct Exercise {
     /// For exercises that award medals: the shares of a yardstick's
     /// throughput that earn silver and gold (calibrated per machine kind).
     pub medals: Option<Medals>,
+    /// The lesson needs `unsafe` (SIMD kernels, `UnsafeCell`): the crate is
+    /// not built with `unsafe_code` forbidden, and the threat model says
+    /// what that leaves open.
+    pub allow_unsafe: bool,
+    /// Modules of the source policy this exercise may name (`net`, say).
+    pub allow: Vec<String>,
 }
 
 /// Medal thresholds, as fractions (0.15 is 15%).
@@ -103,6 +109,10 @@ struct RawExercise {
     lint: Option<Spanned<String>>,
     #[serde(default)]
     medals: Option<Spanned<Medals>>,
+    #[serde(default)]
+    allow_unsafe: bool,
+    #[serde(default)]
+    allow: Option<Spanned<Vec<String>>>,
 }
 
 impl Manifest {
@@ -197,6 +207,22 @@ impl Manifest {
                 }
                 None => None,
             };
+            let (allow_span, allow) = match raw.allow {
+                Some(allow) => (Some(allow.span()), allow.into_inner()),
+                None => (None, Vec::new()),
+            };
+            if let Some(bad) = allow
+                .iter()
+                .find(|m| !crate::policy::MODULES.contains(&m.as_str()))
+            {
+                return Err(at(
+                    allow_span,
+                    format!(
+                        "`{slug}` has allow = [\"{bad}\"]; the source policy's modules are {}",
+                        crate::policy::MODULES.join(", ")
+                    ),
+                ));
+            }
             exercises.push(Exercise {
                 number,
                 slug,
@@ -207,6 +233,8 @@ impl Manifest {
                 models: raw.models,
                 lint,
                 medals,
+                allow_unsafe: raw.allow_unsafe,
+                allow,
             });
         }
         Ok(Manifest { exercises })

@@ -1,7 +1,8 @@
 //! A grading run as data: what the CLI renders and a teacher's CI can read.
 
 use crate::compile::{Diagnostic, Target};
-use kata_check::protocol::{Medal, Outcome, Status};
+use crate::policy::Refusal;
+use kata_protocol::{Medal, Outcome, Status};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -15,6 +16,9 @@ pub struct ExerciseReport {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Graded {
+    /// The grader would not build the learner's crate (a changed manifest,
+    /// a build script, code outside the source policy); nothing was run.
+    Refused { reasons: Vec<Refusal> },
     /// The code did not compile; nothing was run.
     CompileError { diagnostics: Vec<Diagnostic> },
     /// The build did not end in time.
@@ -56,6 +60,11 @@ impl ExerciseReport {
             return None;
         }
         checks.iter().filter_map(|c| c.outcome.medal).max()
+    }
+
+    /// Whether the grader refused to build the code.
+    pub fn refused(&self) -> bool {
+        matches!(self.result, Graded::Refused { .. })
     }
 
     /// How many checks ended with each status: (passed, failed, inconclusive).

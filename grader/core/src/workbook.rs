@@ -91,10 +91,4 @@ impl Workbook {
     pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
-
-    /// The folder kata keeps its scratch files in (under cargo's target dir,
-    /// which is already ignored by git).
-    pub fn scratch_dir(&self) -> PathBuf {
-        self.root.join("target").join("kata")
-    }
 }

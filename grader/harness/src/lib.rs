@@ -4,7 +4,7 @@
 //! [`main`]. The grader never links learner code into itself; it runs that
 //! binary once to list the checks and then once per check, each in its own
 //! process with a time limit, and reads the [`protocol::Outcome`] the check
-//! wrote to a file. A check that never writes one (because learner code called
+//! sent over the result channel the grader handed it. A check that never writes one (because learner code called
 //! `process::exit`, aborted or hung) has not passed, whatever its exit code.
 //!
 //! Run a checks binary by hand with no arguments to see every check's verdict
@@ -20,20 +20,21 @@ pub mod measure;
 #[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]
 pub mod model;
 pub mod picture;
-pub mod protocol;
+/// The protocol, from the crate at the bottom of the grader.
+pub use kata_protocol as protocol;
 mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sched;
 
-pub use protocol::{Figure, Medal, Outcome, Status};
-pub use run::main;
+pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};
+pub use run::{deliver, main};
 
 use std::time::Duration;
 
 /// Where the grader puts an exercise's medal thresholds from `kata.toml`
 /// (`medals = { silver = 0.15, gold = 0.55 }`) for its checks.
-pub const MEDALS_VARIABLE: &str = "KATA_MEDALS";
+pub const MEDALS_VARIABLE: &str = protocol::var::MEDALS;
 
 /// The medal thresholds the grader passed (fractions: `(silver, gold)`), or
 /// `None` when the checks run without the grader.
@@ -65,22 +66,6 @@ impl Check {
 /// What a check function returns. `Err` is a failure found early, so that
 /// checks can use `?` on the steps that might fail (see [`fail`]).
 pub type Verdict = Result<Outcome, Outcome>;
-
-/// A passing outcome with a message.
-pub fn pass(message: impl Into<String>) -> Outcome {
-    Outcome::new(Status::Passed, message)
-}
-
-/// A failing outcome: the message says what happened and what to try next.
-pub fn fail(message: impl Into<String>) -> Outcome {
-    Outcome::new(Status::Failed, message)
-}
-
-/// Neither pass nor fail: the machine could not tell (say, too busy for a
-/// speed-up to be measured). The message says why.
-pub fn inconclusive(message: impl Into<String>) -> Outcome {
-    Outcome::new(Status::Inconclusive, message)
-}
 
 /// `Ok(())` when `condition` holds, else the failure that `otherwise` builds.
 /// Built lazily so that the message can format measured values freely.

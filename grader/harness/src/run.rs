@@ -1,42 +1,42 @@
 //! The checks binary's `main`: list, run one check, or run all for a person.
 
-use crate::protocol::{self, CheckInfo, Outcome, Status};
+use crate::protocol::{Channel, CheckInfo, Message, Outcome, Status};
 use crate::{fail, Check};
 use std::panic;
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// The first panic seen in this process, with where it happened. Learner code
 /// may panic on a thread the check never joins; the verdict still names it.
 static FIRST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
+/// The channel the grader handed this process, and the check it asked for.
+static CHANNEL: OnceLock<(Channel, String)> = OnceLock::new();
+
 /// Entry point of every checks binary.
 pub fn main(checks: &[Check]) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = flag_value(&args, "--out").map(PathBuf::from);
+    // Before anything else runs: take the result channel over.
+    let channel = Channel::from_args(&args);
     if args.iter().any(|a| a == "--kata-list") {
-        let Some(out) = out else {
+        let Some(channel) = channel else {
             return usage();
         };
-        let list: Vec<CheckInfo> = checks
+        let checks = checks
             .iter()
             .map(|c| CheckInfo {
                 name: c.name.into(),
                 about: c.about.into(),
             })
             .collect();
-        return finish(protocol::write_json(&out, &list));
+        return finish(channel.send(&Message::Listed { checks }));
     }
     if let Some(name) = flag_value(&args, "--kata-run") {
-        let (Some(out), Some(check)) = (out, checks.iter().find(|c| c.name == name)) else {
+        let (Some(channel), Some(check)) = (channel, checks.iter().find(|c| c.name == name)) else {
             return usage();
         };
-        let outcome = run_one(check);
-        // Exit at once: a thread the learner's code left running must not keep
-        // the process (and so the verdict) waiting.
-        let written = protocol::write_json(&out, &outcome);
-        std::process::exit(if written.is_ok() { 0 } else { 2 });
+        let _ = CHANNEL.set((channel, name.to_string()));
+        deliver(run_one(check));
     }
     if !args.is_empty() {
         return usage();
@@ -48,21 +48,50 @@ pub fn main(checks: &[Check]) -> ExitCode {
         if outcome.status == Status::Failed {
             failed += 1;
         }
-        println!("{:?}: {} — {}", outcome.status, check.name, outcome.message);
-        for figure in &outcome.figures {
-            println!(
-                "    {}: {} (required {})",
-                figure.label, figure.measured, figure.required
-            );
-        }
-        for line in &outcome.details {
-            println!("    {line}");
-        }
+        print_outcome(check.name, &outcome);
     }
     if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Sends the verdict of the check this process runs and ends the process at
+/// once, with exit code 0: a thread the learner's code left running must not
+/// keep the process (and so the verdict) waiting. A check that must report
+/// from a place where it cannot return (a panic hook before a model
+/// checker aborts) calls this too. Run by hand, it prints the verdict.
+pub fn deliver(outcome: Outcome) -> ! {
+    match CHANNEL.get() {
+        Some((channel, check)) => {
+            let sent = channel.send(&Message::Ran {
+                check: check.clone(),
+                outcome,
+            });
+            std::process::exit(if sent.is_ok() { 0 } else { 2 })
+        }
+        None => {
+            print_outcome("(this check)", &outcome);
+            std::process::exit(if outcome.status == Status::Failed {
+                1
+            } else {
+                0
+            })
+        }
+    }
+}
+
+fn print_outcome(name: &str, outcome: &Outcome) {
+    println!("{:?}: {} — {}", outcome.status, name, outcome.message);
+    for figure in &outcome.figures {
+        println!(
+            "    {}: {} (required {})",
+            figure.label, figure.measured, figure.required
+        );
+    }
+    for line in &outcome.details {
+        println!("    {line}");
     }
 }
 
@@ -122,11 +151,11 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
-fn finish(written: std::io::Result<()>) -> ExitCode {
-    match written {
+fn finish(sent: std::io::Result<()>) -> ExitCode {
+    match sent {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("could not write the result file: {e}");
+            eprintln!("could not send the result to the grader: {e}");
             ExitCode::from(2)
         }
     }

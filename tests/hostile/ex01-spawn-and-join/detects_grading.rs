@@ -1,5 +1,5 @@
 //! Hostile: notices it runs under the grader, prints a fake pass and exits 0.
-//! expect-fail: order-kept: did your code call `std::process::exit`?
+//! expect-refused: `std::env`
 
 pub fn parallel_map<T, R, F>(items: Vec<T>, f: F, n: usize) -> Vec<R>
 where

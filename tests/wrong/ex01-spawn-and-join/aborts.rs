@@ -1,5 +1,5 @@
 //! Known wrong (hostile): aborts the process.
-//! expect-fail: order-kept: aborted the process
+//! expect-refused: `std::process`
 
 pub fn parallel_map<T, R, F>(_items: Vec<T>, _f: F, _n: usize) -> Vec<R>
 where

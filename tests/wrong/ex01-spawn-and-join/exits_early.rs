@@ -1,6 +1,5 @@
 //! Known wrong (hostile): ends the whole process with exit code 0, hoping to look like a pass.
-//! expect-fail: order-kept: did your code call `std::process::exit`?
-//! expect-fail: empty-input: did your code call `std::process::exit`?
+//! expect-refused: `std::process`
 
 pub fn parallel_map<T, R, F>(_items: Vec<T>, _f: F, _n: usize) -> Vec<R>
 where

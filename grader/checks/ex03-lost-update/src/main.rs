@@ -410,22 +410,21 @@ mod plain {
         },
     ];
 
-    /// Where the code under test lives, from the workbook root (the checks'
-    /// working directory), or from this crate when run by hand.
+    /// Where the code under test lives: the grader names the file; run by
+    /// hand, it is found from this crate.
     fn source_file() -> (String, std::path::PathBuf) {
         let relative = if cfg!(feature = "learner") {
             "exercises/ex03-lost-update/src/lib.rs"
         } else {
             "solutions/ex03-lost-update/src/lib.rs"
         };
-        let here = std::path::PathBuf::from(relative);
-        let path = if here.is_file() {
-            here
-        } else {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../..")
-                .join(relative)
-        };
+        let path = std::env::var_os(kata_check::protocol::var::SOURCE)
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../..")
+                    .join(relative)
+            });
         (relative.to_string(), path)
     }
 
@@ -811,9 +810,8 @@ mod loom {
         })
     }
 
-    /// Writes the deadlock's verdict where the grader reads it (the
-    /// `--out` file of `--kata-run`), or to stderr when run by hand: the
-    /// process aborts right after this hook returns.
+    /// Sends the deadlock's verdict to the grader from loom's panic hook:
+    /// the process would abort right after the hook returns.
     fn report_before_abort(message: String) {
         let trace = std::mem::take(&mut *STORY.lock().unwrap_or_else(|e| e.into_inner()));
         let failure = readable(Failure {
@@ -826,20 +824,9 @@ mod loom {
         let outcome = match judge(Err(failure)) {
             Ok(outcome) | Err(outcome) => outcome,
         };
-        let args: Vec<String> = std::env::args().collect();
-        let out = args
-            .iter()
-            .position(|a| a == "--out")
-            .and_then(|at| args.get(at + 1));
-        let written = out.is_some_and(|out| {
-            kata_check::protocol::write_json(std::path::Path::new(out), &outcome).is_ok()
-        });
-        if !written {
-            eprintln!("{}", outcome.message);
-            for line in &outcome.details {
-                eprintln!("    {line}");
-            }
-        }
+        // Sends the verdict and ends the process before loom's abort;
+        // run by hand, it prints the verdict instead.
+        kata_check::deliver(outcome)
     }
 
     pub fn atomic() -> Verdict {

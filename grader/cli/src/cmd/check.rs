@@ -10,6 +10,7 @@ use kata_grader::grade::{self, Event, Options};
 use kata_grader::manifest::Exercise;
 use kata_grader::progress::Progress;
 use kata_grader::report::ExerciseReport;
+use kata_grader::sandbox::Protections;
 use kata_grader::workbook::Workbook;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let human = args.format == Format::Human;
     let mut failed = Vec::new();
+    let mut refused = false;
     let mut reports = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
         if index > 0 && human {
@@ -45,6 +47,7 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         if !report.passed() {
             failed.push(exercise.id());
         }
+        refused |= report.refused();
         reports.push(report);
     }
     if args.format == Format::Json {
@@ -69,7 +72,23 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(if failed.is_empty() {
+    if human {
+        let missing = Protections::probe().missing();
+        if !missing.is_empty() {
+            println!(
+                "\n{}",
+                format!(
+                    "Note: on this system kata cannot confine a check fully: {}. See `kata doctor`.",
+                    missing.join("; ")
+                )
+                .dimmed()
+            );
+        }
+    }
+    Ok(if refused {
+        // The code was not graded at all: kata could not do what was asked.
+        ExitCode::from(2)
+    } else if failed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -89,9 +108,17 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 ///                                 "details": [ text ], "medal"?: "gold",
 ///                                 "seed"?: "pct-4" (a model check's failing schedule) } } ] }
 ///                            | { "kind": "compile-error", "diagnostics": [ { "level", "rendered" } ] }
-///                            | { "kind": "build-timed-out", "limit" (seconds) } } ] }
+///                            | { "kind": "build-timed-out", "limit" (seconds) }
+///                            | { "kind": "refused", "reasons": [ { "file", "line"?, "message" } ] } } ],
+///   "sandbox": { "os", "landlock_abi", "writes_confined", "exec_denied", "signals_confined",
+///                "no_new_processes", "dies_with_grader", "memory_limited", "missing": [ text ] } }
 /// ```
+///
+/// Exit code 2 (and `"passed": false`) when kata refused to build an exercise.
 fn print_json(reports: &[ExerciseReport], passed: bool) -> anyhow::Result<()> {
+    let protections = Protections::probe();
+    let mut sandbox = serde_json::to_value(&protections)?;
+    sandbox["missing"] = protections.missing().into();
     let exercises: Vec<serde_json::Value> = reports
         .iter()
         .map(|r| {
@@ -106,6 +133,7 @@ fn print_json(reports: &[ExerciseReport], passed: bool) -> anyhow::Result<()> {
         "toolchain": super::doctor::rustc_version().unwrap_or_default(),
         "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
         "exercises": exercises,
+        "sandbox": sandbox,
     });
     println!("{}", serde_json::to_string_pretty(&document)?);
     Ok(())
@@ -180,6 +208,18 @@ fn junit(reports: &[ExerciseReport]) -> String {
                     escape(&kata_grader::compile::strip_ansi(&text.join("\n")))
                 ));
             }
+            Graded::Refused { reasons } => {
+                tests += 1;
+                failed += 1;
+                let text: Vec<String> = reasons
+                    .iter()
+                    .map(|r| format!("{}: {}", r.file.display(), r.message))
+                    .collect();
+                cases.push_str(&format!(
+                    "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"refused\">{}</failure></testcase>\n",
+                    escape(&text.join("\n"))
+                ));
+            }
             Graded::BuildTimedOut { limit } => {
                 tests += 1;
                 failed += 1;
@@ -209,6 +249,7 @@ pub(crate) fn check_one(
     position: Option<(usize, usize)>,
 ) -> anyhow::Result<ExerciseReport> {
     let started = Instant::now();
+    let options_replay = replay.clone();
     let options = Options {
         target,
         color: human && render::color_on(),
@@ -225,7 +266,9 @@ pub(crate) fn check_one(
     // The spinner goes before anything is printed.
     drop(progress);
     let report = report?;
-    if report.passed() && target == Target::Learner {
+    // A replay runs one schedule of the model checks, not the whole
+    // exercise: it is never a pass to record.
+    if report.passed() && target == Target::Learner && options_replay.is_none() {
         record(workbook, exercise, &report);
     }
     if !human {
@@ -250,6 +293,11 @@ pub(crate) fn check_one(
             }
             Target::Reference => println!("The reference solution passes. {elapsed}"),
         }
+    } else if report.refused() {
+        println!(
+            "{} {elapsed} Nothing was checked: put back what is listed above, then check again.",
+            "Refused.".red().bold()
+        );
     } else {
         match target {
             Target::Learner => println!(

@@ -108,7 +108,7 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
             "not installed: only `kata book` needs it. `cargo install mdbook --locked`".into(),
         ),
     }
-    let scratch = workbook.scratch_dir();
+    let scratch = kata_grader::compile::target_dir(workbook).join("kata");
     let writable = std::fs::create_dir_all(&scratch).is_ok()
         && std::fs::write(scratch.join("doctor"), "ok").is_ok();
     if writable {
@@ -124,6 +124,29 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
             format!(
                 "{} is not writable: kata builds into its target/; work in a copy you own",
                 workbook.root().display()
+            ),
+        );
+    }
+    let protections = kata_grader::sandbox::Protections::probe();
+    let missing = protections.missing();
+    if missing.is_empty() {
+        line(
+            Some(true),
+            "sandbox",
+            format!(
+                "checks run confined: writes only to their scratch folder, no programs, no signals to kata, \
+                 no new processes, gone with kata (Landlock ABI {})",
+                protections.landlock_abi.unwrap_or_default()
+            ),
+        );
+    } else {
+        // A warning, not a problem: grading works, with fewer walls.
+        line(
+            None,
+            "sandbox",
+            format!(
+                "partly: {}. The source policy, the manifest lock and the grader's own list of checks still hold",
+                missing.join("; ")
             ),
         );
     }

@@ -35,11 +35,15 @@ pub fn run(workbook: &Workbook, exercise: &str) -> anyhow::Result<ExitCode> {
                 backups.display()
             )
         })?;
-        let backup = backups.join(format!("{}-{}.rs", exercise.slug, timestamp()));
-        std::fs::write(&backup, current).with_context(|| {
+        let backup = write_new(
+            &backups,
+            &format!("{}-{}", exercise.slug, timestamp()),
+            &current,
+        )
+        .with_context(|| {
             format!(
-                "could not write the backup {}; nothing was reset",
-                backup.display()
+                "could not write a backup in {}; nothing was reset",
+                backups.display()
             )
         })?;
         kept = Some(backup);
@@ -59,6 +63,38 @@ pub fn run(workbook: &Workbook, exercise: &str) -> anyhow::Result<ExitCode> {
         None => println!("There was no file to back up."),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` to `<stem>.rs` in `dir`, or to `<stem>-2.rs`, `-3`...
+/// if that exists: two resets in one second keep both versions. The file is
+/// created new (`create_new`), so nothing is ever overwritten.
+fn write_new(
+    dir: &std::path::Path,
+    stem: &str,
+    bytes: &[u8],
+) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
+    for n in 1.. {
+        let name = if n == 1 {
+            format!("{stem}.rs")
+        } else {
+            format!("{stem}-{n}.rs")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                file.write_all(bytes)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("an unbounded range ends only by returning")
 }
 
 /// `20261122-134501`, in UTC, from the system clock alone.
