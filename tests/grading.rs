@@ -490,9 +490,48 @@ fn the_learners_folder_is_held_to_what_was_shipped() {
         std::fs::write(&lib, stub).unwrap();
     }
 
-    // A type error whose line is a mebibyte long: a compile error, exit 1.
+    // A file name is the learner's text too: no escape sequence of it may
+    // reach the screen (this output is not a terminal, so none at all).
+    let named = exercise.join("src/\x1b]0;pwned\x07\x1b[2J.rs");
+    std::fs::write(&named, "pub fn f() { let _ = std::fs::read(\"x\"); }\n").unwrap();
+    let (code, stdout, _) = support::run(
+        support::kata(&dir)
+            .env(
+                "CARGO_TARGET_DIR",
+                support::root().join("target/kata-tests/target"),
+            )
+            .args(["check", slug]),
+    );
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains("uses `std::fs`") && !stdout.contains('\x1b'),
+        "{stdout:?}"
+    );
+    std::fs::remove_file(&named).unwrap();
+
+    // An error too long to quote, raised while the checks crate is built
+    // (a constant of a generic type fails once it is instantiated there).
     let lib = exercise.join("src/lib.rs");
     let stub = std::fs::read(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        format!(
+            "struct Boom<T>(T);\nimpl<T> Boom<T> {{ const X: () = panic!(\"{}\"); }}\n\
+             pub fn parallel_map<T, R, F>(items: Vec<T>, f: F, _n: usize) -> Vec<R>\n\
+             where T: Send, R: Send, F: Fn(T) -> R + Sync {{ let () = Boom::<T>::X; items.into_iter().map(f).collect() }}\n",
+            "A".repeat(700 << 10)
+        ),
+    )
+    .unwrap();
+    let (code, result) = check();
+    assert_eq!(
+        (code, result["kind"].as_str()),
+        (1, Some("compile-error")),
+        "{result:#}"
+    );
+    std::fs::write(&lib, &stub).unwrap();
+
+    // A type error whose line is a mebibyte long: a compile error, exit 1.
     std::fs::write(
         &lib,
         format!("pub fn long() -> u32 {{ \"{}\" }}\n", "a".repeat(1 << 20)),
@@ -510,5 +549,141 @@ fn the_learners_folder_is_held_to_what_was_shipped() {
         std::fs::read(dir.join("Cargo.lock")).unwrap(),
         lock,
         "Cargo.lock was rewritten"
+    );
+}
+
+/// `kata prebuild` (what `kata next` starts in the background on a
+/// terminal) builds the reference's and the learner's checks and caches the
+/// list, running nothing; off a terminal, `kata next` starts no such work.
+#[test]
+fn prebuild_builds_ahead_and_only_on_a_terminal() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = support::root().join("target/kata-tests/prebuild");
+    support::copy_workbook(&dir);
+    let target = dir.join("target-of-its-own");
+    let (code, _, stderr) = support::run(
+        support::kata(&dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["next"]),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !target.join("kata/prebuild.lock").exists() && !target.join("kata/prebuild.log").exists(),
+        "kata next started background work off a terminal"
+    );
+    let lists = support::root().join("target/kata-tests/target/kata/lists");
+    let cached = lists.join("ex01-spawn-and-join-plain.json");
+    let _ = std::fs::remove_file(&cached);
+    let (code, stdout, stderr) = support::run(
+        support::kata(&dir)
+            .env(
+                "CARGO_TARGET_DIR",
+                support::root().join("target/kata-tests/target"),
+            )
+            .args(["prebuild", "ex01"]),
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("prebuilt ex01"), "{stdout}");
+    let list = std::fs::read_to_string(&cached).expect("the list of checks is cached");
+    assert!(list.contains("order-kept"), "{list}");
+}
+
+/// Ctrl-C or a kill of kata in the middle of a build takes the build along:
+/// cargo dies with kata, and each rustc with its cargo, even one evaluating
+/// a constant that never ends.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_kata_leaves_no_build_running() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = support::root().join("target/kata-tests/killed");
+    support::copy_workbook(&dir);
+    let slug = "ex01-spawn-and-join";
+    std::fs::copy(
+        support::root()
+            .join("tests/hostile")
+            .join(slug)
+            .join("endless_const_eval.rs"),
+        dir.join("exercises").join(slug).join("src/lib.rs"),
+    )
+    .unwrap();
+    let mut kata = support::kata(&dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            support::root().join("target/kata-tests/target"),
+        )
+        .args(["check", slug])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Every descendant of kata, with its command name.
+    let descendants = |root: u32| -> Vec<(u32, String)> {
+        let stats: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .filter_map(|e| {
+                let stat = std::fs::read_to_string(e.ok()?.path().join("stat")).ok()?;
+                let (pid, rest) = stat.split_once(" (")?;
+                let (name, rest) = rest.rsplit_once(") ")?;
+                let ppid = rest.split(' ').nth(1)?.parse().ok()?;
+                Some((pid.parse().ok()?, ppid, name.to_string()))
+            })
+            .collect();
+        let mut found: Vec<(u32, String)> = Vec::new();
+        let mut parents = vec![root];
+        while let Some(parent) = parents.pop() {
+            for (pid, ppid, name) in &stats {
+                if *ppid == parent && found.iter().all(|(p, _)| p != pid) {
+                    found.push((*pid, name.clone()));
+                    parents.push(*pid);
+                }
+            }
+        }
+        found
+    };
+    // Until rustc works on the learner's crate (and will never finish).
+    let on_learner = |pid: &u32| {
+        std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+            String::from_utf8_lossy(&c).contains("exercises/ex01-spawn-and-join/src/lib.rs")
+        })
+    };
+    let started = std::time::Instant::now();
+    let build = loop {
+        let build = descendants(kata.id());
+        if build
+            .iter()
+            .any(|(pid, name)| name == "rustc" && on_learner(pid))
+        {
+            break build;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "rustc never started: {build:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let alive = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit_once(") ")
+                .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+        })
+    };
+    kata.kill().unwrap();
+    kata.wait().unwrap();
+    let killed = std::time::Instant::now();
+    let running = || -> Vec<(u32, String)> {
+        build
+            .iter()
+            .filter(|(pid, _)| alive(*pid))
+            .cloned()
+            .collect()
+    };
+    while !running().is_empty() && killed.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        running(),
+        Vec::new(),
+        "still running 10 s after kata was killed"
     );
 }

@@ -70,6 +70,10 @@ pub enum Command {
         #[arg(long)]
         no_open: bool,
     },
+    /// Builds an exercise's checks without running anything (what `kata next`
+    /// starts in the background).
+    #[command(hide = true)]
+    Prebuild { exercise: String },
     /// mdbook's preprocessor hook: adds each exercise's hints from kata.toml.
     #[command(hide = true)]
     BookPreprocessor {

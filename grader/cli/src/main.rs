@@ -15,6 +15,10 @@ use kata_grader::workbook::Workbook;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Started by the grader's own cargo as rustc's wrapper: become rustc.
+    if std::env::var_os(kata_grader::compile::WRAPPER_VARIABLE).is_some() {
+        return kata_grader::compile::wrap_rustc();
+    }
     let cli = Cli::parse();
     render::set_color(cli.color);
     match run(cli) {
@@ -53,5 +57,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions { .. } => unreachable!("handled before the workbook is needed"),
         Command::Book { serve, no_open } => cmd::book::run(&workbook, serve, !no_open),
         Command::BookPreprocessor { args } => cmd::book::preprocess(&workbook, &args),
+        Command::Prebuild { exercise } => cmd::prebuild::run(&workbook, &exercise),
     }
 }

@@ -94,10 +94,11 @@ pub fn report(exercise: &Exercise, report: &ExerciseReport, edited_file: &str) -
                 "kata refuses to build this code:".red().bold()
             ));
             for reason in reasons {
-                let place = match reason.line {
+                // A file's name is the learner's too.
+                let place = plain(&match reason.line {
                     Some(line) => format!("{}:{line}", reason.file.display()),
                     None => reason.file.display().to_string(),
-                };
+                });
                 out.push_str(&format!("  {} {}\n", place.bold(), plain(&reason.message)));
             }
             out.push_str(
@@ -184,10 +185,25 @@ pub fn plain(text: &str) -> String {
     filter_escapes(text, false)
 }
 
-/// [`plain`], but colour sequences (`ESC [ digits ; ... m`) stay: rustc's
-/// diagnostics and the checks' pictures are coloured on purpose.
+/// [`plain`], but colour sequences (`ESC [ digits ; ... m`) stay when colour
+/// is on: rustc's diagnostics and the checks' pictures are coloured on
+/// purpose. Only colours and weights: no sequence that hides text (conceal)
+/// or blinks.
 pub fn colors_only(text: &str) -> String {
-    filter_escapes(text, true)
+    filter_escapes(text, color_on())
+}
+
+/// Whether the parameters of an `ESC [ ... m` sequence only set colours,
+/// weight, italics or underline, or reset them.
+fn harmless_sgr(params: &str) -> bool {
+    params.split(';').all(|p| {
+        p.is_empty()
+            || p.parse::<u16>().is_ok_and(|n| {
+                matches!(n, 0..=4 | 22..=24 | 30..=39 | 40..=49 | 90..=97 | 100..=107)
+                    || n < 256 // the index or channel after 38;5 / 38;2
+                        && !matches!(n, 5 | 6 | 8)
+            })
+    })
 }
 
 fn filter_escapes(text: &str, keep_colors: bool) -> String {
@@ -209,7 +225,8 @@ fn filter_escapes(text: &str, keep_colors: bool) -> String {
                 let colour = sequence.ends_with('m')
                     && sequence[2..sequence.len() - 1]
                         .chars()
-                        .all(|c| c.is_ascii_digit() || c == ';');
+                        .all(|c| c.is_ascii_digit() || c == ';')
+                    && harmless_sgr(&sequence[2..sequence.len() - 1]);
                 if keep_colors && colour {
                     out.push_str(&sequence);
                 }
@@ -239,9 +256,14 @@ mod tests {
         let hostile = "ok\x1b]0;pwned\x07\x1b[2J\x1b[1;31mred\x1b[0m\x1b]8;;http://x\x1b\\link\rback\x08\ttab\nnext";
         assert_eq!(plain(hostile), "okredlinkback\ttab\nnext");
         assert_eq!(
-            colors_only(hostile),
+            filter_escapes(hostile, true),
             "ok\x1b[1;31mred\x1b[0mlinkback\ttab\nnext"
         );
         assert_eq!(plain("\x1b[2"), "");
+        // Hidden or blinking text is not colour.
+        assert_eq!(
+            filter_escapes("\x1b[8msecret\x1b[5mblink\x1b[38;5;82mok", true),
+            "secretblink\x1b[38;5;82mok"
+        );
     }
 }

@@ -266,6 +266,31 @@ fn hand_over(command: &mut Command, writer: &std::io::PipeWriter) {
     }
 }
 
+/// Asks the kernel to kill the child when the thread that spawns it ends
+/// (Linux; `PR_SET_PDEATHSIG`), so that a kill of kata takes it along.
+/// Spawn it from a thread that waits for it.
+#[cfg(target_os = "linux")]
+pub fn die_with_parent(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // Safety: between fork and exec, prctl and getppid are async-signal-safe
+    // and the closure allocates nothing.
+    let parent = unsafe { libc::getpid() };
+    unsafe {
+        command.pre_exec(move || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if libc::getppid() != parent {
+                // The parent died before the request was in place.
+                libc::_exit(125);
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Elsewhere the process group kill at the end of a run is all there is.
+#[cfg(not(target_os = "linux"))]
+pub fn die_with_parent(_command: &mut Command) {}
+
 /// Caps the address space of the child (Unix): an allocation of tens of GiB,
 /// or thousands of threads each reserving a stack, then fails inside the
 /// child instead of starving the machine.

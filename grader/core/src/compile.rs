@@ -100,7 +100,58 @@ fn cargo() -> Command {
             command.env_remove(&name);
         }
     }
+    // Its messages are read line by line: no progress bar among them.
+    command.env("CARGO_TERM_PROGRESS_WHEN", "never");
+    // The build compiles untrusted code (a `const` may never end): cargo
+    // dies with kata, and every rustc with its cargo, kata being the
+    // wrapper that asks the kernel for that before it becomes rustc.
+    child::die_with_parent(&mut command);
+    #[cfg(target_os = "linux")]
+    if let Ok(kata) = std::env::current_exe() {
+        command
+            .env("RUSTC_WRAPPER", kata)
+            .env(WRAPPER_VARIABLE, "1");
+    }
     command
+}
+
+/// Set on the cargo that kata starts, where kata is rustc's wrapper.
+pub const WRAPPER_VARIABLE: &str = "KATA_AS_RUSTC_WRAPPER";
+
+/// kata as cargo's `RUSTC_WRAPPER` (`kata <rustc> <args>...`): asks to be
+/// killed when its parent (cargo) dies, then becomes rustc, which keeps
+/// that request. Ctrl-C or a kill of kata thus ends the whole build, even a
+/// rustc evaluating a `const` that never ends.
+#[cfg(unix)]
+pub fn wrap_rustc() -> std::process::ExitCode {
+    use std::os::unix::process::CommandExt;
+    let mut args = std::env::args_os().skip(1);
+    let Some(rustc) = args.next() else {
+        eprintln!("kata: {WRAPPER_VARIABLE} is set, but no rustc to run was given");
+        return std::process::ExitCode::from(2);
+    };
+    #[cfg(target_os = "linux")]
+    {
+        // Safety: prctl with PR_SET_PDEATHSIG takes a signal number and
+        // touches no memory of ours; getppid cannot fail.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if libc::getppid() == 1 {
+                // Cargo is already gone.
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
+    let error = Command::new(rustc).args(args).exec();
+    eprintln!("kata: could not run rustc: {error}");
+    std::process::ExitCode::from(2)
+}
+
+/// Elsewhere kata never sets itself as the wrapper.
+#[cfg(not(unix))]
+pub fn wrap_rustc() -> std::process::ExitCode {
+    eprintln!("kata: {WRAPPER_VARIABLE} is set, but kata is rustc's wrapper on Linux only");
+    std::process::ExitCode::from(2)
 }
 
 /// Whether an environment variable changes what rustc compiles or how:
@@ -128,7 +179,7 @@ pub fn changes_compilation(name: &str) -> bool {
 /// A model build adds `--cfg kata_<model>` to RUSTFLAGS, which changes every
 /// crate's fingerprint; it therefore gets a target dir of its own, so the
 /// plain and model builds never evict each other and each stays warm.
-fn cargo_for(workbook: &Workbook, model: Option<Model>) -> Command {
+pub(crate) fn cargo_for(workbook: &Workbook, model: Option<Model>) -> Command {
     let mut command = cargo();
     command.current_dir(workbook.root());
     if let Some(model) = model {
@@ -230,7 +281,10 @@ pub fn build(
         // say), but cargo says the code did not compile: that is the
         // learner's to fix, not a failure of the grader.
         let stderr = finished.stderr.text();
-        if stderr.contains(&format!("could not compile `{code_package}`")) {
+        let ours = [code_package.as_str(), &exercise.checks_package()]
+            .iter()
+            .any(|package| stderr.contains(&format!("could not compile `{package}`")));
+        if ours {
             let mut rendered: String = stderr.chars().take(4000).collect();
             if rendered.len() < stderr.len() {
                 rendered.push_str("\n[... cut: rustc's message was too long to show whole]");
@@ -243,141 +297,6 @@ pub fn build(
         return Ok(Built::CargoFailed(stderr));
     }
     Ok(Built::CompileError(messages.diagnostics))
-}
-
-#[derive(Debug)]
-pub enum Linted {
-    /// Nothing the configuration forbids.
-    Clean,
-    /// The forbidden uses, as clippy rendered them.
-    Forbidden(Vec<Diagnostic>),
-    /// Clippy could not run; the reason, for an inconclusive verdict.
-    Unavailable(String),
-}
-
-/// Runs clippy on the learner's crate of `exercise` with the configuration in
-/// `grader/lints/<lint>/clippy.toml`, keeping only the `disallowed_*` lints
-/// (the learner's own style is not graded).
-///
-/// With a `model`, clippy runs in that model's build: there the `kata_sync`
-/// facade resolves to the model checker's types, so only a use of std's own
-/// `Mutex` (say) is flagged. In a plain build the facade *is* std, and clippy,
-/// which sees through re-exports, could not tell the two apart.
-pub fn lint(
-    workbook: &Workbook,
-    exercise: &Exercise,
-    target: Target,
-    lint: &str,
-    model: Option<Model>,
-    color: bool,
-) -> Result<Linted, Error> {
-    let config_dir = workbook.root().join("grader").join("lints").join(lint);
-    if !config_dir.join("clippy.toml").is_file() {
-        return Err(Error::Grader(format!(
-            "{} names lint = \"{lint}\", but {} does not exist",
-            exercise.slug,
-            config_dir.join("clippy.toml").display()
-        )));
-    }
-    let mut command = cargo_for(workbook, model);
-    command
-        .env("CLIPPY_CONF_DIR", &config_dir)
-        .arg("clippy")
-        .arg("--locked")
-        .arg("--manifest-path")
-        .arg(workbook.root().join("Cargo.toml"))
-        .args(["--profile", PROFILE, "--package", &target.package(exercise)])
-        // Only the learner's crate: the facade itself rightly uses std.
-        .arg("--no-deps")
-        .arg(if color {
-            "--message-format=json-diagnostic-rendered-ansi"
-        } else {
-            "--message-format=json"
-        })
-        .args([
-            "--",
-            "-W",
-            "clippy::disallowed_types",
-            "-W",
-            "clippy::disallowed_methods",
-            "-W",
-            "clippy::disallowed_macros",
-        ]);
-    let state = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&state);
-    let finished = child::run(command, BUILD_LIMIT, move |line| {
-        if let Some(diagnostic) = disallowed(line) {
-            sink.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(diagnostic);
-        }
-    })
-    .map_err(|source| Error::CargoMissing { cause: source })?;
-    let found = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
-    if !found.is_empty() {
-        return Ok(Linted::Forbidden(found));
-    }
-    match finished.exit {
-        Exit::Code(0) => Ok(Linted::Clean),
-        _ => {
-            let stderr = finished.stderr.text();
-            if stderr.contains("no such command") || stderr.contains("not installed") {
-                Ok(Linted::Unavailable(
-                    "clippy is not installed: `rustup component add clippy` adds it".into(),
-                ))
-            } else {
-                // The crate does not compile; the build step reports that.
-                Ok(Linted::Unavailable(format!(
-                    "clippy did not finish: {}",
-                    stderr.trim()
-                )))
-            }
-        }
-    }
-}
-
-/// `text` without terminal colour codes (rustc's diagnostics carry them when
-/// asked for colour).
-pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A `clippy::disallowed_*` message from one line of cargo's JSON, if it is one.
-fn disallowed(line: &str) -> Option<Diagnostic> {
-    #[derive(Deserialize)]
-    struct Line {
-        reason: String,
-        message: Option<Inner>,
-    }
-    #[derive(Deserialize)]
-    struct Inner {
-        code: Option<Code>,
-        rendered: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct Code {
-        code: String,
-    }
-    let line: Line = serde_json::from_str(line).ok()?;
-    let message = line.message.filter(|_| line.reason == "compiler-message")?;
-    let code = message.code?.code;
-    code.starts_with("clippy::disallowed_").then(|| Diagnostic {
-        level: "error".into(),
-        rendered: message.rendered.unwrap_or_default(),
-    })
 }
 
 #[derive(Default)]

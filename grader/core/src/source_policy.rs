@@ -49,6 +49,7 @@ fn why(role: &str, name: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+const MODELED: &str = "tells the model checker's build from the others, so the code could behave one way where interleavings are explored and another where they are not. The same code must run under every build. Remove it.";
 const EXTERN: &str = "`extern` declares foreign functions or crates the exercise does not need: everything it uses is already a dependency. Remove it.";
 const SPLICED: &str = "a path whose module comes from a macro argument hides which module it names (an attribute built from one, which attribute it is), so kata cannot check it. Write it out in full.";
 const SHADOW: &str = "redefines a standard macro, which kata trusts not to build paths out of its arguments. Give your macro a name of its own.";
@@ -106,6 +107,11 @@ pub fn scan(source: &str, allowances: &Allowances) -> Vec<Finding> {
         } else if t.text == "$" && (in_use || in_attr.is_some()) && !after("::") && next != "crate"
         {
             hit(format!("`${next}` in a `use` or an attribute"), SPLICED)
+        } else if matches!(name, "kata_shuttle" | "kata_loom")
+            || (name == "MODEL" && (after("::") || in_use))
+            || (name == "model" && after("::") && i >= 2 && is(i - 2, "kata_sync"))
+        {
+            hit(format!("`{}`", t.text), MODELED)
         } else if t.text == "extern" {
             hit("`extern`".into(), EXTERN)
         } else if after("!") && i >= 2 && is(i - 2, "macro_rules") && trusted() {
@@ -323,6 +329,8 @@ mod tests {
     /// One case a line: `source ⇒ what | what` (none: allowed); `⏎` is a newline in the source.
     const CASES: &str = r###"
 use std::fs; use std::process as p; ⇒ `std::fs` | `std::process`
+#[cfg(kata_shuttle)] fn a() {} fn b() -> bool { cfg!(kata_loom) || kata_sync::MODEL.is_some() } ⇒ `kata_shuttle` | `kata_loom` | `MODEL`
+use kata_sync::model::narrate; fn model() {} ⇒ `model`
 fn f() { std::fs::write("a", "b").ok(); std::fs::read("a").ok(); } ⇒ `std::fs`
 use std::*; fn f() { fs::write("a", "b"); process::exit(0) } ⇒ `fs` | `process`
 use std::{fs}; ⇒ `fs`

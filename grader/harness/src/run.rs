@@ -67,7 +67,7 @@ pub fn deliver(outcome: Outcome) -> ! {
         Some((channel, check)) => {
             let sent = channel.send(&Message::Ran {
                 check: check.clone(),
-                outcome,
+                outcome: outcome.bounded(),
             });
             std::process::exit(if sent.is_ok() { 0 } else { 2 })
         }

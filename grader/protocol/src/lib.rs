@@ -122,6 +122,34 @@ impl Outcome {
         self
     }
 
+    /// The outcome cut to a size the grader believes (well under
+    /// [`MAX_MESSAGE`]): learner code may panic with megabytes of text.
+    pub fn bounded(mut self) -> Outcome {
+        fn cut(text: &mut String, at: usize) {
+            if text.len() > at {
+                let mut end = at;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.truncate(end);
+                text.push_str(" [... cut]");
+            }
+        }
+        cut(&mut self.message, 16 << 10);
+        self.details.truncate(500);
+        self.details.iter_mut().for_each(|d| cut(d, 4 << 10));
+        self.figures.truncate(100);
+        for figure in &mut self.figures {
+            cut(&mut figure.label, 1 << 10);
+            cut(&mut figure.measured, 1 << 10);
+            cut(&mut figure.required, 1 << 10);
+        }
+        if let Some(seed) = &mut self.seed {
+            cut(seed, 1 << 10);
+        }
+        self
+    }
+
     /// Adds several lines of report (a picture, a table) under the message.
     pub fn details(mut self, lines: impl IntoIterator<Item = impl Into<String>>) -> Outcome {
         self.details.extend(lines.into_iter().map(Into::into));
@@ -289,6 +317,22 @@ mod tests {
         let mut huge = bytes.clone();
         huge.resize(MAX_MESSAGE + 1, b' ');
         assert_eq!(Message::parse(&huge), None);
+    }
+
+    #[test]
+    fn a_bounded_outcome_always_fits_the_channel() {
+        let mut outcome = fail("é".repeat(5 << 20)).detail("x".repeat(1 << 20));
+        for _ in 0..2000 {
+            outcome = outcome.detail("line").figure("f".repeat(5000), "m", "r");
+        }
+        let outcome = outcome.bounded();
+        let message = Message::Ran {
+            check: "c".into(),
+            outcome,
+        };
+        let bytes = serde_json::to_vec(&message).unwrap();
+        assert!(bytes.len() < MAX_MESSAGE, "{} bytes", bytes.len());
+        assert!(Message::parse(&bytes).is_some());
     }
 
     #[test]

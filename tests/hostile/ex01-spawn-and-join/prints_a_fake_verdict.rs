@@ -1,6 +1,6 @@
 //! Hostile: computes nothing and prints what a passing verdict looks like,
 //! on stdout and stderr, where the grader never reads results.
-//! expect-fail: order-kept: wrong
+//! expect-fail: order-kept: expected 40 results, got 0
 
 pub fn parallel_map<T, R, F>(items: Vec<T>, f: F, n: usize) -> Vec<R>
 where

@@ -146,8 +146,11 @@ fn junit(reports: &[ExerciseReport]) -> String {
     use kata_grader::report::Graded;
     use kata_grader::Status;
     fn escape(text: &str) -> String {
+        // XML 1.0 allows tab, newline, and from U+0020 on but U+FFFE and
+        // U+FFFF (learner text may hold any of them).
         text.chars()
             .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .filter(|c| !matches!(c, '\u{fffe}' | '\u{ffff}'))
             .map(|c| match c {
                 '&' => "&amp;".to_string(),
                 '<' => "&lt;".to_string(),
@@ -205,7 +208,7 @@ fn junit(reports: &[ExerciseReport]) -> String {
                 let text: Vec<&str> = diagnostics.iter().map(|d| d.rendered.as_str()).collect();
                 cases.push_str(&format!(
                     "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"does not compile\">{}</failure></testcase>\n",
-                    escape(&kata_grader::compile::strip_ansi(&text.join("\n")))
+                    escape(&kata_grader::lint::strip_ansi(&text.join("\n")))
                 ));
             }
             Graded::Refused { reasons } => {

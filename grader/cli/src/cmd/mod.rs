@@ -6,6 +6,7 @@ pub mod doctor;
 pub mod hint;
 pub mod list;
 pub mod next;
+pub mod prebuild;
 pub mod reset;
 pub mod solution;
 pub mod watch;

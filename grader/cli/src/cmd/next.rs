@@ -31,5 +31,7 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
     );
     println!("  check   {}", command(&format!("check {id}")));
     println!("  stuck?  {}", command(&format!("hint {id}")));
+    // While the learner reads, its checks get built.
+    super::prebuild::start(workbook, exercise);
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ use kata_grader::compile::Target;
 use kata_grader::manifest::Exercise;
 use kata_grader::workbook::Workbook;
 use notify::Watcher;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -152,8 +153,13 @@ pub fn run(workbook: &Workbook, start: Option<&str>, poll: bool) -> anyhow::Resu
     }
 }
 
-/// Runs one check with a clear screen heading; `true` when it passed.
+/// Runs one check on a cleared screen, so that each verdict replaces the
+/// last one (on a terminal; a log keeps them all); `true` when it passed.
 fn check(workbook: &Workbook, exercise: &Exercise, file: &Path, polling: bool) -> bool {
+    if std::io::stdout().is_terminal() {
+        // Home, clear the screen, clear the scrollback.
+        print!("\x1b[H\x1b[2J\x1b[3J");
+    }
     let passed =
         match super::check::check_one(workbook, exercise, Target::Learner, true, None, None) {
             Ok(report) => report.passed(),

@@ -1,0 +1,168 @@
+//! The lint step: clippy on the code under check with an exercise's
+//! configuration (say, no `std::sync` past the model checker's facade),
+//! keeping only the `disallowed_*` lints: the learner's own style is not
+//! graded.
+
+use crate::child::{self, Exit};
+use crate::compile::{cargo_for, Diagnostic, Target, BUILD_LIMIT, LEARNER_COMPILE_LIMIT, PROFILE};
+use crate::manifest::{Exercise, Model};
+use crate::workbook::Workbook;
+use crate::Error;
+use serde::Deserialize;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug)]
+pub enum Linted {
+    /// Nothing the configuration forbids.
+    Clean,
+    /// The forbidden uses, as clippy rendered them.
+    Forbidden(Vec<Diagnostic>),
+    /// Clippy could not run; the reason, for an inconclusive verdict.
+    Unavailable(String),
+    /// Clippy did not finish in time (the limit it had): compile-time code
+    /// that never ends, as clippy sees it.
+    TimedOut(std::time::Duration),
+}
+
+/// Runs clippy on the learner's crate of `exercise` with the configuration in
+/// `grader/lints/<lint>/clippy.toml`, keeping only the `disallowed_*` lints
+/// (the learner's own style is not graded).
+///
+/// With a `model`, clippy runs in that model's build: there the `kata_sync`
+/// facade resolves to the model checker's types, so only a use of std's own
+/// `Mutex` (say) is flagged. In a plain build the facade *is* std, and clippy,
+/// which sees through re-exports, could not tell the two apart.
+pub fn lint(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    target: Target,
+    lint: &str,
+    model: Option<Model>,
+    color: bool,
+) -> Result<Linted, Error> {
+    let config_dir = workbook.root().join("grader").join("lints").join(lint);
+    if !config_dir.join("clippy.toml").is_file() {
+        return Err(Error::Grader(format!(
+            "{} names lint = \"{lint}\", but {} does not exist",
+            exercise.slug,
+            config_dir.join("clippy.toml").display()
+        )));
+    }
+    let mut command = cargo_for(workbook, model);
+    command
+        .env("CLIPPY_CONF_DIR", &config_dir)
+        .arg("clippy")
+        .arg("--locked")
+        .arg("--manifest-path")
+        .arg(workbook.root().join("Cargo.toml"))
+        .args(["--profile", PROFILE, "--package", &target.package(exercise)])
+        // Only the learner's crate: the facade itself rightly uses std.
+        .arg("--no-deps")
+        .arg(if color {
+            "--message-format=json-diagnostic-rendered-ansi"
+        } else {
+            "--message-format=json"
+        })
+        .args([
+            "--",
+            "-W",
+            "clippy::disallowed_types",
+            "-W",
+            "clippy::disallowed_methods",
+            "-W",
+            "clippy::disallowed_macros",
+        ]);
+    let state = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&state);
+    // Once clippy reaches the learner's crate (its dependencies are checked
+    // by then), it gets as long as a compile: code that only `cfg(clippy)`
+    // sees may loop forever at compile time too.
+    let deadline = child::Deadline::after(BUILD_LIMIT);
+    let watch = deadline.clone();
+    let checking = format!("Checking {} v", target.package(exercise));
+    let finished = child::run_watched(
+        command,
+        &deadline,
+        move |line| {
+            if let Some(diagnostic) = disallowed(line) {
+                sink.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(diagnostic);
+            }
+        },
+        move |line| {
+            if line.trim_start().starts_with(&checking) {
+                watch.set_from_now(LEARNER_COMPILE_LIMIT);
+            }
+        },
+    )
+    .map_err(|source| Error::CargoMissing { cause: source })?;
+    if finished.exit == Exit::TimedOut {
+        return Ok(Linted::TimedOut(deadline.limit()));
+    }
+    let found = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
+    if !found.is_empty() {
+        return Ok(Linted::Forbidden(found));
+    }
+    match finished.exit {
+        Exit::Code(0) => Ok(Linted::Clean),
+        _ => {
+            let stderr = finished.stderr.text();
+            if stderr.contains("no such command") || stderr.contains("not installed") {
+                Ok(Linted::Unavailable(
+                    "clippy is not installed: `rustup component add clippy` adds it".into(),
+                ))
+            } else {
+                // The crate does not compile; the build step reports that.
+                Ok(Linted::Unavailable(format!(
+                    "clippy did not finish: {}",
+                    stderr.trim()
+                )))
+            }
+        }
+    }
+}
+
+/// `text` without terminal colour codes (rustc's diagnostics carry them when
+/// asked for colour).
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A `clippy::disallowed_*` message from one line of cargo's JSON, if it is one.
+fn disallowed(line: &str) -> Option<Diagnostic> {
+    #[derive(Deserialize)]
+    struct Line {
+        reason: String,
+        message: Option<Inner>,
+    }
+    #[derive(Deserialize)]
+    struct Inner {
+        code: Option<Code>,
+        rendered: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Code {
+        code: String,
+    }
+    let line: Line = serde_json::from_str(line).ok()?;
+    let message = line.message.filter(|_| line.reason == "compiler-message")?;
+    let code = message.code?.code;
+    code.starts_with("clippy::disallowed_").then(|| Diagnostic {
+        level: "error".into(),
+        rendered: message.rendered.unwrap_or_default(),
+    })
+}
