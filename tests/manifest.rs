@@ -185,7 +185,7 @@ fn every_known_wrong_solution_says_what_it_expects() {
             path.display()
         );
         assert!(
-            text.contains("//! expect-fail: "),
+            text.contains("//! expect-fail: ") || text.contains("//! expect-refused: "),
             "{} expects nothing",
             path.display()
         );

@@ -193,17 +193,28 @@ pub fn colors_only(text: &str) -> String {
     filter_escapes(text, color_on())
 }
 
-/// Whether the parameters of an `ESC [ ... m` sequence only set colours,
-/// weight, italics or underline, or reset them.
+/// Whether the parameters of an `ESC [ ... m` sequence only set colours
+/// (16, 256 or 24-bit: `38;5;n`, `38;2;r;g;b`), weight, italics or
+/// underline, or reset them: not conceal (8), blink (5, 6) or anything else.
 fn harmless_sgr(params: &str) -> bool {
-    params.split(';').all(|p| {
-        p.is_empty()
-            || p.parse::<u16>().is_ok_and(|n| {
-                matches!(n, 0..=4 | 22..=24 | 30..=39 | 40..=49 | 90..=97 | 100..=107)
-                    || n < 256 // the index or channel after 38;5 / 38;2
-                        && !matches!(n, 5 | 6 | 8)
-            })
-    })
+    let mut params = params.split(';').map(|p| p.parse::<u16>().unwrap_or(0));
+    while let Some(n) = params.next() {
+        match n {
+            0..=4 | 22..=24 | 30..=37 | 39..=47 | 49 | 90..=97 | 100..=107 => {}
+            38 | 48 => {
+                let taken = match params.next() {
+                    Some(5) => 1,
+                    Some(2) => 3,
+                    _ => return false,
+                };
+                if params.by_ref().take(taken).any(|v| v > 255) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn filter_escapes(text: &str, keep_colors: bool) -> String {

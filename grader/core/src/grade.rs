@@ -93,8 +93,40 @@ pub fn grade(
         code: code.canonicalize().unwrap_or(code),
         protections: Protections::probe(),
     };
-    let listed = run.trusted_list(None, &emit)?;
-    let binary = match build(workbook, exercise, &options, None, &emit)? {
+    // Every build at once: the plain one, the lint and each model checker's.
+    // They are separate cargo runs (the models in target dirs of their own),
+    // so on two cores the learner's crate and the links of two builds run
+    // side by side. No check runs before all are done: nothing is timed
+    // against a build.
+    let (plain, linted, models) = std::thread::scope(|scope| {
+        let (run, emit, options) = (&run, &emit, &options);
+        let models: Vec<_> = exercise
+            .models
+            .iter()
+            .map(|&model| {
+                scope.spawn(move || -> Result<_, Error> {
+                    let listed = run.trusted_list(Some(model), emit)?;
+                    let built = build(workbook, exercise, options, Some(model), emit)?;
+                    Ok((model, listed, built))
+                })
+            })
+            .collect();
+        let linted = exercise
+            .lint
+            .as_ref()
+            .map(|name| scope.spawn(move || lint_check(workbook, exercise, name, options)));
+        let plain = run
+            .trusted_list(None, emit)
+            .and_then(|listed| Ok((listed, build(workbook, exercise, options, None, emit)?)));
+        let linted = linted.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        let models: Vec<_> = models
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect();
+        (plain, linted, models)
+    });
+    let (listed, built) = plain?;
+    let binary = match built {
         Built::Binary { binary, dep_info } => {
             if let Some(reasons) = run.dep_info_refusals(dep_info.as_deref()) {
                 return Ok(report(Graded::Refused { reasons }));
@@ -110,8 +142,7 @@ pub fn grade(
 
     let mut reports = Vec::new();
     let mut lint_clean = true;
-    if let Some(name) = &exercise.lint {
-        let check = lint_check(workbook, exercise, name, &options)?;
+    if let Some(check) = linted.transpose()? {
         lint_clean = check.outcome.status != Status::Failed;
         emit(Event::Finished(check.clone()));
         reports.push(check);
@@ -122,7 +153,8 @@ pub fn grade(
     };
     run.checks(&binary, checks, &emit, &mut reports)?;
 
-    for &model in &exercise.models {
+    for built in models {
+        let (model, listed, built) = built?;
         let name = format!("model-{}", model.name());
         if !lint_clean {
             let check = synthetic(
@@ -138,8 +170,7 @@ pub fn grade(
             reports.push(check);
             continue;
         }
-        let listed = run.trusted_list(Some(model), &emit)?;
-        match build(workbook, exercise, &options, Some(model), &emit)? {
+        match built {
             Built::Binary { binary, .. } => {
                 let checks = match listed {
                     Some(checks) => checks,
