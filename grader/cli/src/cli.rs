@@ -46,7 +46,12 @@ pub enum Command {
     /// Put the original stub back, keeping a backup of your file.
     Reset {
         /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
-        exercise: String,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        exercise: Option<String>,
+        /// Every exercise, each changed file kept in .kata-backups/ (your
+        /// progress stays).
+        #[arg(long)]
+        all: bool,
     },
     /// Check the current exercise on every save, and move on when it passes.
     Watch {

@@ -50,7 +50,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::List => cmd::list::run(&workbook),
         Command::Check(args) => cmd::check::run(&workbook, &args),
         Command::Hint { exercise, level } => cmd::hint::run(&workbook, &exercise, level),
-        Command::Reset { exercise } => cmd::reset::run(&workbook, &exercise),
+        Command::Reset { exercise, all } => cmd::reset::run(&workbook, exercise.as_deref(), all),
         Command::Solution { exercise, force } => cmd::solution::run(&workbook, &exercise, force),
         Command::Doctor => cmd::doctor::run(&workbook),
         Command::Watch { exercise, poll } => cmd::watch::run(&workbook, exercise.as_deref(), poll),
