@@ -53,6 +53,12 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Your progress in short, or `export` / `import` to move it to another
+    /// machine or an updated workbook.
+    Progress {
+        #[command(subcommand)]
+        action: Option<ProgressAction>,
+    },
     /// Check the current exercise on every save, and move on when it passes.
     Watch {
         /// Start with this exercise instead of the next one not passed.
@@ -123,4 +129,18 @@ pub enum Format {
     Json,
     /// JUnit XML, which most CI systems show as test results.
     Junit,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressAction {
+    /// Write your progress as JSON, exercises by name (not number), so that
+    /// it imports into a workbook that has since added or renumbered some.
+    Export {
+        /// Write it to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Merge an exported file into this workbook's progress: a pass stays a
+    /// pass; the better medal, the higher hint level, the most attempts win.
+    Import { file: std::path::PathBuf },
 }

@@ -51,6 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => cmd::check::run(&workbook, &args),
         Command::Hint { exercise, level } => cmd::hint::run(&workbook, &exercise, level),
         Command::Reset { exercise, all } => cmd::reset::run(&workbook, exercise.as_deref(), all),
+        Command::Progress { action } => cmd::progress::run(&workbook, action),
         Command::Solution { exercise, force } => cmd::solution::run(&workbook, &exercise, force),
         Command::Doctor => cmd::doctor::run(&workbook),
         Command::Watch { exercise, poll } => cmd::watch::run(&workbook, exercise.as_deref(), poll),
