@@ -3,42 +3,10 @@
 //!
 //! These run in fresh copies of the workbook and build nothing.
 
+#[macro_use]
 mod support;
 
-use std::path::{Path, PathBuf};
-
-/// A fresh copy of the workbook for one test.
-fn workbook(name: &str) -> PathBuf {
-    let dir = support::scratch(&format!("cli-{name}")).join("workbook");
-    support::copy_workbook(&dir);
-    dir
-}
-
-/// Runs kata in `dir` and returns one screen: exit code, stdout, stderr.
-fn screen(dir: &Path, args: &[&str]) -> String {
-    let (code, stdout, stderr) = support::run(support::kata(dir).args(args));
-    let mut text = format!("$ kata {}\n[exit {code}]\n{stdout}", args.join(" "));
-    if !stderr.is_empty() {
-        text.push_str(&format!("[stderr]\n{stderr}"));
-    }
-    text.replace(&dir.display().to_string(), "[WORKBOOK]")
-}
-
-macro_rules! assert_screen {
-    ($name:expr, $screen:expr) => {
-        insta::with_settings!({
-            filters => vec![
-                (r"\d{8}-\d{6}", "[TIME]"),
-                (r"unreadable-\d+", "unreadable-[TIME]"),
-                (r"/\S*/kata-tests/[^/\s]+", "[SCRATCH]"),
-            ],
-            prepend_module_to_snapshot => false,
-            snapshot_path => support::root().join("tests/snapshots"),
-        }, {
-            insta::assert_snapshot!($name, $screen);
-        });
-    };
-}
+use support::{screen, workbook};
 
 #[test]
 fn next_on_a_fresh_workbook_names_the_first_exercise() {

@@ -95,13 +95,11 @@ impl Scratch {
             .args(["check", slug, "--format", "json"]);
         let (code, stdout, stderr) = support::run(&mut command);
         let after = snapshot(&self.dir);
-        // A pass is recorded in the progress file; nothing else may change.
-        let passed = code == 0;
+        // Each verdict is an attempt (and a pass a pass) in the progress
+        // file; nothing else may change.
         let recorded = |path: &Path| {
-            passed
-                && path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with(".kata-progress"))
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".kata-progress"))
         };
         let changed: Vec<_> = before
             .iter()
@@ -334,6 +332,47 @@ fn verdict_screens_read_well() {
         insta::assert_snapshot!("check_junit", screen(&solution, &["check", "1", "--format", "junit"]));
         insta::assert_snapshot!("list_after_a_pass", screen(&solution, &["list"]));
     });
+}
+
+/// Each check of the learner's code that reaches a verdict counts one
+/// attempt; the JSON says how many, and how far up the hint ladder the
+/// learner has climbed.
+#[test]
+fn json_counts_attempts_and_hints_seen() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = support::root().join("target/kata-tests/attempts");
+    support::copy_workbook(&dir);
+    let (code, _, stderr) = support::run(support::kata(&dir).args(["hint", "1", "--level", "2"]));
+    assert_eq!(code, 0, "{stderr}");
+    let check = || {
+        let mut command = support::kata(&dir);
+        command
+            .env(
+                "CARGO_TARGET_DIR",
+                support::root().join("target/kata-tests/target"),
+            )
+            .args(["check", "1", "--format", "json"]);
+        let (code, stdout, stderr) = support::run(&mut command);
+        let document: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("no JSON ({e}); exit {code}\n{stdout}\n{stderr}"));
+        let exercise = document["exercises"][0].clone();
+        (
+            code,
+            exercise["attempts"].clone(),
+            exercise["hints_seen"].clone(),
+        )
+    };
+    assert_eq!(
+        check(),
+        (1, Value::from(1), Value::from(2)),
+        "the first check of the stub"
+    );
+    assert_eq!(check(), (1, Value::from(2), Value::from(2)), "the second");
+    let progress = std::fs::read_to_string(dir.join(".kata-progress")).unwrap();
+    assert!(
+        progress.contains("\nattempts spawn-and-join 2\n") && !progress.contains("passed"),
+        "{progress}"
+    );
 }
 
 /// `kata watch` checks at once, takes keys from stdin, and quits on `q`.

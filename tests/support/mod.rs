@@ -6,6 +6,42 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// A fresh copy of the workbook for one CLI test.
+pub fn workbook(name: &str) -> PathBuf {
+    let dir = scratch(&format!("cli-{name}")).join("workbook");
+    copy_workbook(&dir);
+    dir
+}
+
+/// Runs kata in `dir` and returns one screen: exit code, stdout, stderr.
+pub fn screen(dir: &Path, args: &[&str]) -> String {
+    let (code, stdout, stderr) = run(kata(dir).args(args));
+    let mut text = format!("$ kata {}\n[exit {code}]\n{stdout}", args.join(" "));
+    if !stderr.is_empty() {
+        text.push_str(&format!("[stderr]\n{stderr}"));
+    }
+    text.replace(&dir.display().to_string(), "[WORKBOOK]")
+}
+
+/// Compares a screen with its snapshot in `tests/snapshots/`, with times and
+/// scratch paths filtered out (`#[macro_use] mod support;`).
+#[allow(unused_macros)] // only the CLI tests compare screens
+macro_rules! assert_screen {
+    ($name:expr, $screen:expr) => {
+        insta::with_settings!({
+            filters => vec![
+                (r"\d{8}-\d{6}", "[TIME]"),
+                (r"unreadable-\d+", "unreadable-[TIME]"),
+                (r"/\S*/kata-tests/[^/\s]+", "[SCRATCH]"),
+            ],
+            prepend_module_to_snapshot => false,
+            snapshot_path => support::root().join("tests/snapshots"),
+        }, {
+            insta::assert_snapshot!($name, $screen);
+        });
+    };
+}
+
 /// The workbook these tests belong to.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

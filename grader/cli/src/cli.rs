@@ -46,7 +46,18 @@ pub enum Command {
     /// Put the original stub back, keeping a backup of your file.
     Reset {
         /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
-        exercise: String,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        exercise: Option<String>,
+        /// Every exercise, each changed file kept in .kata-backups/ (your
+        /// progress stays).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Your progress in short, or `export` / `import` to move it to another
+    /// machine or an updated workbook.
+    Progress {
+        #[command(subcommand)]
+        action: Option<ProgressAction>,
     },
     /// Check the current exercise on every save, and move on when it passes.
     Watch {
@@ -118,4 +129,18 @@ pub enum Format {
     Json,
     /// JUnit XML, which most CI systems show as test results.
     Junit,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressAction {
+    /// Write your progress as JSON, exercises by name (not number), so that
+    /// it imports into a workbook that has since added or renumbered some.
+    Export {
+        /// Write it to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Merge an exported file into this workbook's progress: a pass stays a
+    /// pass; the better medal, the higher hint level, the most attempts win.
+    Import { file: std::path::PathBuf },
 }

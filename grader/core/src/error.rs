@@ -37,6 +37,9 @@ pub enum Error {
 
     #[error("{0}")]
     Grader(String),
+
+    #[error("could not import {path}: {reason}. Nothing was imported.")]
+    Import { path: PathBuf, reason: String },
 }
 
 fn unknown_exercise(given: &str, suggestion: Option<&str>, valid: &[String]) -> String {

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toml::Spanned;
 
+mod find;
+
 /// The manifest's file name, at the workbook's root.
 pub const FILE_NAME: &str = "kata.toml";
 
@@ -80,6 +82,12 @@ impl Exercise {
     /// `ex14`: the short name learners type.
     pub fn id(&self) -> String {
         format!("ex{:02}", self.number)
+    }
+
+    /// `thread-pool-downloader`: the slug without its number, which stays
+    /// when exercises are renumbered (progress is kept by it).
+    pub fn name(&self) -> &str {
+        name_of(&self.slug)
     }
 
     /// The name of the package that holds this exercise's hidden checks.
@@ -160,6 +168,12 @@ impl Manifest {
                     ));
                 }
             }
+            if let Some(twin) = exercises.iter().find(|e| e.name() == name_of(&slug)) {
+                return Err(at(
+                    Some(slug_span),
+                    format!("`{slug}` has the name of `{}`: progress is kept by name, so no two exercises may share one", twin.slug),
+                ));
+            }
             let hints_span = raw.hints.span();
             let hints: [String; 3] = raw.hints.into_inner().try_into().map_err(|h: Vec<_>| {
                 at(
@@ -239,97 +253,42 @@ impl Manifest {
         }
         Ok(Manifest { exercises })
     }
-
-    /// Finds an exercise by number (`14`), id (`ex14`), slug, or the slug
-    /// without its id (`thread-pool-downloader`).
-    pub fn find(&self, given: &str) -> Result<&Exercise, Error> {
-        let wanted = given.trim().to_ascii_lowercase();
-        let number = wanted
-            .strip_prefix("ex")
-            .unwrap_or(&wanted)
-            .parse::<u32>()
-            .ok();
-        let found = self.exercises.iter().find(|e| {
-            Some(e.number) == number || e.slug == wanted || e.slug.get(5..) == Some(wanted.as_str())
-        });
-        found.ok_or_else(|| Error::UnknownExercise {
-            given: given.to_string(),
-            suggestion: self.nearest(&wanted).map(|e| e.slug.clone()),
-            valid: self.exercises.iter().map(|e| e.id()).collect(),
-        })
-    }
-
-    /// The exercise whose slug (or slug without id) is closest to `given`,
-    /// if any is close enough to be a likely typo.
-    fn nearest(&self, given: &str) -> Option<&Exercise> {
-        // `ex1-spwan`: a number that names an exercise is the best clue.
-        let digits: String = given
-            .trim_start_matches("ex")
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if let Some(by_number) = digits
-            .parse::<u32>()
-            .ok()
-            .and_then(|n| self.exercises.iter().find(|e| e.number == n))
-        {
-            return Some(by_number);
-        }
-        self.exercises
-            .iter()
-            .map(|e| {
-                let full = edit_distance(given, &e.slug);
-                let short = e
-                    .slug
-                    .get(5..)
-                    .map_or(usize::MAX, |s| edit_distance(given, s));
-                (full.min(short), e)
-            })
-            .filter(|(distance, _)| *distance <= given.len().max(3) / 3 + 1)
-            .min_by_key(|(distance, _)| *distance)
-            .map(|(_, e)| e)
-    }
 }
 
 /// `Some(14)` for `ex14-thread-pool-downloader`.
-fn parse_slug(slug: &str) -> Option<u32> {
+pub(crate) fn parse_slug(slug: &str) -> Option<u32> {
     let rest = slug.strip_prefix("ex")?;
     let (digits, name) = rest.split_at_checked(2)?;
     let name = name.strip_prefix('-')?;
-    let words_ok = !name.is_empty()
-        && name.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if digits.bytes().all(|b| b.is_ascii_digit()) && words_ok {
+    if digits.bytes().all(|b| b.is_ascii_digit()) && is_name(name) {
         digits.parse().ok()
     } else {
         None
     }
 }
 
+/// Lowercase words of letters and digits joined by `-`: `thread-pool`.
+pub(crate) fn is_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// `thread-pool` for `ex13-thread-pool`: a slug's name part. Anything that
+/// is not a slug is taken to be a name already.
+pub fn name_of(slug: &str) -> &str {
+    match parse_slug(slug) {
+        Some(_) => &slug[5..],
+        None => slug,
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .map_or(1, |before| before.matches('\n').count() + 1)
-}
-
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -406,6 +365,17 @@ hints = ["a", "b", "c"]
     fn numbers_must_rise() {
         let text = TWO.replace("ex14-thread-pool-downloader", "ex01-again");
         assert!(error_of(&text).starts_with("kata.toml:10: `ex01-again` comes after"));
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let m = parse(TWO).unwrap();
+        assert_eq!(m.exercises[1].name(), "thread-pool-downloader");
+        assert_eq!(m.find("spawn-and-join").unwrap().number, 1);
+        let text = TWO.replace("ex14-thread-pool-downloader", "ex14-spawn-and-join");
+        assert!(error_of(&text).starts_with(
+            "kata.toml:10: `ex14-spawn-and-join` has the name of `ex01-spawn-and-join`"
+        ));
     }
 
     #[test]

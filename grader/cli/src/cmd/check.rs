@@ -51,7 +51,7 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         reports.push(report);
     }
     if args.format == Format::Json {
-        print_json(&reports, failed.is_empty())?;
+        print_json(workbook, &reports, failed.is_empty())?;
     } else if args.format == Format::Junit {
         print!("{}", junit(&reports));
     } else if exercises.len() > 1 {
@@ -101,6 +101,10 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 /// { "passed": bool,                        every exercise passed
 ///   "kata": "0.1.0", "toolchain": "rustc 1.95.0 (...)", "cores": 2,
 ///   "exercises": [ { "slug", "target": "learner" | "reference", "passed": bool,
+///                    "attempts": 3,      checks of the learner's code that reached a
+///                                        verdict, this one included (not `--solution`,
+///                                        not `--replay`)
+///                    "hints_seen": 0..=3, the highest hint level the learner was shown
 ///                    "result": { "kind": "checked", "checks": [ { "name", "about",
 ///                                 "elapsed" (seconds), "outcome": { "status":
 ///                                 "passed" | "failed" | "inconclusive", "message",
@@ -115,15 +119,18 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 /// ```
 ///
 /// Exit code 2 (and `"passed": false`) when kata refused to build an exercise.
-fn print_json(reports: &[ExerciseReport], passed: bool) -> anyhow::Result<()> {
+fn print_json(workbook: &Workbook, reports: &[ExerciseReport], passed: bool) -> anyhow::Result<()> {
     let protections = Protections::probe();
     let mut sandbox = serde_json::to_value(&protections)?;
     sandbox["missing"] = protections.missing().into();
+    let progress = super::progress(workbook)?;
     let exercises: Vec<serde_json::Value> = reports
         .iter()
         .map(|r| {
             let mut value = serde_json::to_value(r)?;
             value["passed"] = r.passed().into();
+            value["attempts"] = progress.attempts(&r.slug).into();
+            value["hints_seen"] = progress.hints_seen(&r.slug).into();
             Ok(value)
         })
         .collect::<Result<_, serde_json::Error>>()?;
@@ -270,8 +277,8 @@ pub(crate) fn check_one(
     drop(progress);
     let report = report?;
     // A replay runs one schedule of the model checks, not the whole
-    // exercise: it is never a pass to record.
-    if report.passed() && target == Target::Learner && options_replay.is_none() {
+    // exercise: it is neither an attempt nor a pass to record.
+    if target == Target::Learner && options_replay.is_none() {
         record(workbook, exercise, &report);
     }
     if !human {
@@ -319,9 +326,16 @@ pub(crate) fn check_one(
     Ok(report)
 }
 
-/// Records a pass of the learner's code. A pass that cannot be recorded (a
+/// Records a check of the learner's code that reached a verdict (one
+/// attempt), and its pass if it passed. A pass that cannot be recorded (a
 /// read-only checkout) is still a pass: say so, and carry on.
 fn record(workbook: &Workbook, exercise: &Exercise, report: &ExerciseReport) {
+    if let Err(error) = Progress::record_attempt(workbook, &exercise.slug) {
+        eprintln!("kata: warning: could not count this check as an attempt ({error})");
+    }
+    if !report.passed() {
+        return;
+    }
     let medal = report.medal().map(|m| m.name());
     if let Err(error) = Progress::record_pass(workbook, &exercise.slug, medal) {
         eprintln!(

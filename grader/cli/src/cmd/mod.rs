@@ -7,6 +7,7 @@ pub mod hint;
 pub mod list;
 pub mod next;
 pub mod prebuild;
+pub mod progress;
 pub mod reset;
 pub mod solution;
 pub mod watch;
