@@ -93,8 +93,26 @@ impl Scratch {
             // it inherited.
             .env("RUSTC_WRAPPER", "/nonexistent/wrapper")
             .args(["check", slug, "--format", "json"]);
+        let progress =
+            || std::fs::read_to_string(self.dir.join(".kata-progress")).unwrap_or_default();
+        let passes = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.starts_with("passed "))
+                .map(String::from)
+                .collect()
+        };
+        let passed_before = passes(&progress());
         let (code, stdout, stderr) = support::run(&mut command);
         let after = snapshot(&self.dir);
+        // Only a pass adds a pass to the progress file.
+        if code != 0 {
+            assert_eq!(
+                passes(&progress()),
+                passed_before,
+                "checking {} recorded a pass it did not earn",
+                lib_rs.display()
+            );
+        }
         // Each verdict is an attempt (and a pass a pass) in the progress
         // file; nothing else may change.
         let recorded = |path: &Path| {
