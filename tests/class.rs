@@ -15,6 +15,7 @@ mod support;
 #[allow(dead_code)] // the screenshot and the PNG reader are the book's
 #[path = "book/browser.rs"]
 mod browser;
+#[allow(dead_code)] // the book's tests read how long a run took
 #[path = "book/limited.rs"]
 mod limited;
 
@@ -184,8 +185,11 @@ fn report() -> Value {
     serde_json::from_str(&std::fs::read_to_string(graded().join("report.json")).unwrap()).unwrap()
 }
 
-/// (status, points, first failing check) of every student's cells.
-fn cells(report: &Value) -> Vec<(String, Vec<(String, f64, Option<String>)>)> {
+/// A cell as (status, points, first failing check).
+type CellView = (String, f64, Option<String>);
+
+/// Every student's name and cells.
+fn cells(report: &Value) -> Vec<(String, Vec<CellView>)> {
     report["students"]
         .as_array()
         .unwrap()
