@@ -91,6 +91,10 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Grade a class: each student's submission, in a copy of this (the
+    /// teacher's) workbook, into DIR/report.html, report.csv, report.json
+    /// and junit/<student>.xml.
+    Grade(GradeArgs),
     /// Show the reference solution of an exercise you have passed.
     Solution {
         /// The exercise: `14`, `ex14` or `ex14-thread-pool-downloader`.
@@ -121,6 +125,41 @@ pub struct CheckArgs {
     /// printed it (`random-17`, `pct-4`), to see its interleaving again.
     #[arg(long, value_name = "SCHEDULE")]
     pub replay: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Each submission is a folder, a tarball (.tar, .tar.gz, .tgz) or a git bundle (.bundle) \
+named after its student, holding a whole workbook or just exercises/<slug>/src/lib.rs files. Only those \
+files are graded; everything else is this workbook's. Exit codes: 0 graded (whatever the grades), 2 kata \
+could not grade. The formats are described in the book's chapter \"Teaching with kata\"."
+)]
+pub struct GradeArgs {
+    /// The submissions; with `--merge`, the shard reports (report.json) to merge.
+    #[arg(required = true, value_name = "SUBMISSION")]
+    pub submissions: Vec<std::path::PathBuf>,
+    /// Where to write the reports (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+    /// Merge shard reports of `kata grade` (same grader) into one.
+    #[arg(long)]
+    pub merge: bool,
+    /// How many submissions to grade at once. Default: 1 on a machine with
+    /// 2 cores or fewer (two timing checks at once would measure each other
+    /// and come out inconclusive), else half the cores.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+    /// Grade only these exercises (`ex01,ex13`); default: every exercise.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub exercises: Vec<String>,
+    /// List each student's files that differ from this workbook outside
+    /// `exercises/*/src/` (never used by the grade).
+    #[arg(long)]
+    pub audit: bool,
+    /// Cargo's target dir for the grading builds (default: under this
+    /// workbook's target dir, kept between runs so builds stay warm).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

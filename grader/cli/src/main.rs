@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 all well (every check passed), 1 a check failed or code did
 //! not compile, 2 kata itself could not do what was asked (bad input, no
-//! workbook, no cargo).
+//! workbook, no cargo). `kata grade` exits 0 once a class is graded,
+//! whatever the students' grades.
 
 mod cli;
 mod cmd;
@@ -41,6 +42,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Grade(args) = &cli.command {
+        if args.merge {
+            // Merging reads reports only: no workbook needed.
+            return cmd::grade::merge(args);
+        }
+    }
     let here = std::env::current_dir().map_err(|e| {
         anyhow::anyhow!("cannot tell which folder this is ({e}); run kata from inside the workbook")
     })?;
@@ -59,5 +66,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Book { serve, no_open } => cmd::book::run(&workbook, serve, !no_open),
         Command::BookPreprocessor { args } => cmd::book::preprocess(&workbook, &args),
         Command::Prebuild { exercise } => cmd::prebuild::run(&workbook, &exercise),
+        Command::Grade(args) => cmd::grade::run(&workbook, &args),
     }
 }

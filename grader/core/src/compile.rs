@@ -182,6 +182,9 @@ pub fn changes_compilation(name: &str) -> bool {
 pub(crate) fn cargo_for(workbook: &Workbook, model: Option<Model>) -> Command {
     let mut command = cargo();
     command.current_dir(workbook.root());
+    if let Some(dir) = workbook.target_dir_override() {
+        command.env("CARGO_TARGET_DIR", dir);
+    }
     if let Some(model) = model {
         command
             .env("RUSTFLAGS", format!("--cfg kata_{}", model.name()))
@@ -193,9 +196,13 @@ pub(crate) fn cargo_for(workbook: &Workbook, model: Option<Model>) -> Command {
     command
 }
 
-/// Where cargo puts its output for this workbook: `CARGO_TARGET_DIR` when
+/// Where cargo puts its output for this workbook: the workbook's own
+/// choice ([`Workbook::with_target_dir`]), else `CARGO_TARGET_DIR` when
 /// set, else `target/` at the root.
 pub fn target_dir(workbook: &Workbook) -> PathBuf {
+    if let Some(dir) = workbook.target_dir_override() {
+        return dir.to_path_buf();
+    }
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workbook.root().join("target"))

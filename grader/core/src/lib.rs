@@ -18,21 +18,31 @@
 //!   CLI (or serialised for a teacher's CI).
 //! - [`progress`] keeps the plain-text record of passed exercises.
 //!
+//! A teacher's side: [`class`] grades many students' [`submission`]s with
+//! that same [`grade`], each in a scratch copy of the teacher's workbook,
+//! into a [`class_report`] (JSON, CSV; HTML and JUnit in [`class_html`]),
+//! pinned to the grader that gave it ([`pin`]).
+//!
 //! A learner's failure is data in the report; an [`Error`] means the grader
 //! itself could not do its job.
 
 pub mod child;
+pub mod class;
+pub mod class_html;
+pub mod class_report;
 pub mod compile;
 mod error;
 pub mod grade;
 pub mod lint;
 pub mod manifest;
+pub mod pin;
 pub mod policy;
 pub mod progress;
 pub mod report;
 mod run;
 pub mod sandbox;
 pub mod source_policy;
+pub mod submission;
 pub mod workbook;
 
 pub use error::Error;

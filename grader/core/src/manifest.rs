@@ -47,7 +47,13 @@ pub struct Exercise {
     pub allow_unsafe: bool,
     /// Modules of the source policy this exercise may name (`net`, say).
     pub allow: Vec<String>,
+    /// What the exercise is worth in a class's grade ([`DEFAULT_POINTS`]
+    /// unless `points = N`), shared among its checks.
+    pub points: u32,
 }
+
+/// An exercise's points when the manifest gives none: every exercise equal.
+pub const DEFAULT_POINTS: u32 = 10;
 
 /// Medal thresholds, as fractions (0.15 is 15%).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -121,6 +127,8 @@ struct RawExercise {
     allow_unsafe: bool,
     #[serde(default)]
     allow: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    points: Option<Spanned<i64>>,
 }
 
 impl Manifest {
@@ -237,6 +245,22 @@ impl Manifest {
                     ),
                 ));
             }
+            let points = match raw.points {
+                Some(points) => {
+                    let span = points.span();
+                    let value = points.into_inner();
+                    u32::try_from(value)
+                        .ok()
+                        .filter(|p| (1..=1000).contains(p))
+                        .ok_or_else(|| {
+                            at(
+                                Some(span),
+                                format!("`{slug}` has points = {value}; give a whole number from 1 to 1000"),
+                            )
+                        })?
+                }
+                None => DEFAULT_POINTS,
+            };
             exercises.push(Exercise {
                 number,
                 slug,
@@ -249,6 +273,7 @@ impl Manifest {
                 medals,
                 allow_unsafe: raw.allow_unsafe,
                 allow,
+                points,
             });
         }
         Ok(Manifest { exercises })
@@ -440,6 +465,28 @@ hints = ["a", "b", "c"]
             "{}",
             error_of(&bad)
         );
+    }
+
+    #[test]
+    fn points_default_to_equal_and_are_checked() {
+        let m = parse(TWO).unwrap();
+        assert_eq!(m.exercises[0].points, DEFAULT_POINTS);
+        let text = TWO.replacen("time-limit = 5", "time-limit = 5\npoints = 25", 1);
+        assert_eq!(parse(&text).unwrap().exercises[0].points, 25);
+        for bad in ["0", "-3", "1001"] {
+            let text = TWO.replacen(
+                "time-limit = 5",
+                &format!("time-limit = 5\npoints = {bad}"),
+                1,
+            );
+            assert!(
+                error_of(&text).starts_with(&format!(
+                    "kata.toml:7: `ex01-spawn-and-join` has points = {bad}"
+                )),
+                "{}",
+                error_of(&text)
+            );
+        }
     }
 
     #[test]

@@ -255,8 +255,14 @@ fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
 
 /// What rustc's dep-info (`<crate>-<hash>.d` beside the crate's `.rlib`)
 /// says went into the learner's crate that should not have: a file outside
-/// `src_dir`, or an environment variable read at compile time.
-pub fn dep_info(dep_file: &Path, src_dir: &Path) -> Result<Vec<String>, std::io::Error> {
+/// `src_dir`, or an environment variable read at compile time. rustc
+/// names the files as cargo gave them, relative to the workspace `root`
+/// (cargo runs rustc there), not to wherever kata was started.
+pub fn dep_info(
+    dep_file: &Path,
+    src_dir: &Path,
+    root: &Path,
+) -> Result<Vec<String>, std::io::Error> {
     let text = std::fs::read_to_string(dep_file)?;
     let src_dir = src_dir
         .canonicalize()
@@ -278,7 +284,7 @@ pub fn dep_info(dep_file: &Path, src_dir: &Path) -> Result<Vec<String>, std::io:
             continue;
         };
         for dep in split_paths(deps) {
-            let path = PathBuf::from(&dep);
+            let path = root.join(&dep);
             let path = path.canonicalize().unwrap_or(path);
             if !path.starts_with(&src_dir) {
                 let problem = format!("compiles {}, which is outside its src/", path.display());
@@ -381,7 +387,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let problems = dep_info(&file, &src).unwrap();
+        let problems = dep_info(&file, &src, Path::new("/elsewhere")).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("/etc/hostname"), "{problems:?}");
         assert!(problems[1].contains("`HOME`"), "{problems:?}");
@@ -390,7 +396,16 @@ mod tests {
             format!("/t/libx.rlib: {lib}\n\n{lib}:\n", lib = lib.display()),
         )
         .unwrap();
-        assert_eq!(dep_info(&file, &src).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            dep_info(&file, &src, Path::new("/elsewhere")).unwrap(),
+            Vec::<String>::new()
+        );
+        // As cargo runs rustc: paths relative to the workspace root, which
+        // need not be the folder kata was started in.
+        std::fs::write(&file, "/t/libx.rlib: src/lib.rs\n\nsrc/lib.rs:\n").unwrap();
+        assert_eq!(dep_info(&file, &src, &dir).unwrap(), Vec::<String>::new());
+        let problems = dep_info(&file, &src, Path::new("/elsewhere")).unwrap();
+        assert!(problems[0].contains("outside its src/"), "{problems:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

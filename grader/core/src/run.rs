@@ -216,7 +216,7 @@ impl Run<'_> {
         }
         let src = self.workbook.exercise_dir(self.exercise).join("src");
         let problems = match dep_info {
-            Some(file) => policy::dep_info(file, &src).unwrap_or_else(|e| {
+            Some(file) => policy::dep_info(file, &src, self.workbook.root()).unwrap_or_else(|e| {
                 vec![format!(
                     "left no dep-info kata could read ({e}), so what went into it is unknown"
                 )]
@@ -257,10 +257,6 @@ fn safe_name(name: &str) -> String {
 /// the grader's sources (checks, harness, protocol, facade), the
 /// reference's folder, the manifest and the lock file.
 fn fingerprint(workbook: &Workbook, exercise: &Exercise, model: Option<Model>) -> String {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut hasher = DefaultHasher::new();
-    model.map(Model::name).hash(&mut hasher);
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
     let root = workbook.root();
     let solution_dir = workbook
         .solution_file(exercise)
@@ -268,33 +264,16 @@ fn fingerprint(workbook: &Workbook, exercise: &Exercise, model: Option<Model>) -
         .and_then(Path::parent)
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let mut files = Vec::new();
-    for dir in [root.join("grader"), solution_dir] {
-        collect_files(&dir, &mut files);
-    }
-    files.extend(["kata.toml", "Cargo.toml", "Cargo.lock"].map(|f| root.join(f)));
-    files.sort();
-    for file in files {
-        file.strip_prefix(root).unwrap_or(&file).hash(&mut hasher);
-        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
-    }
-    format!("{:016x}", hasher.finish())
-}
-
-fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() && entry.file_name() != "target" => {
-                collect_files(&path, files)
-            }
-            Ok(kind) if kind.is_file() => files.push(path),
-            _ => {}
-        }
-    }
+    let mut paths = vec![root.join("grader"), solution_dir];
+    paths.extend(["kata.toml", "Cargo.toml", "Cargo.lock"].map(|f| root.join(f)));
+    crate::pin::files_hash(
+        root,
+        &paths,
+        &[
+            model.map_or("plain", Model::name),
+            env!("CARGO_PKG_VERSION"),
+        ],
+    )
 }
 
 fn read_cache(path: &Path, key: &str) -> Option<Vec<CheckInfo>> {

@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 pub struct Workbook {
     root: PathBuf,
     pub manifest: Manifest,
+    /// Where cargo builds for this workbook, when not `CARGO_TARGET_DIR`
+    /// or `target/`: a class's scratch copies build in a target dir of
+    /// kata's choosing, whatever the process's environment says.
+    target_dir: Option<PathBuf>,
 }
 
 impl Workbook {
@@ -29,7 +33,20 @@ impl Workbook {
         Ok(Workbook {
             root: root.to_path_buf(),
             manifest,
+            target_dir: None,
         })
+    }
+
+    /// This workbook, building in `dir` instead of the target dir the
+    /// environment names.
+    pub fn with_target_dir(mut self, dir: PathBuf) -> Workbook {
+        self.target_dir = Some(dir);
+        self
+    }
+
+    /// The target dir set by [`Workbook::with_target_dir`], if any.
+    pub fn target_dir_override(&self) -> Option<&Path> {
+        self.target_dir.as_deref()
     }
 
     pub fn root(&self) -> &Path {

@@ -3,6 +3,7 @@
 pub mod book;
 pub mod check;
 pub mod doctor;
+pub mod grade;
 pub mod hint;
 pub mod list;
 pub mod next;
