@@ -26,6 +26,7 @@
 //! A learner's failure is data in the report; an [`Error`] means the grader
 //! itself could not do its job.
 
+pub mod channel;
 pub mod child;
 pub mod class;
 pub mod class_html;

@@ -160,7 +160,7 @@ impl Run<'_> {
         };
         sandbox::confine(&mut command, &how, &self.protections)
             .map_err(|e| Error::io("could not confine the check's process", e))?;
-        let ran = child::run_with_channel(command, limit, &scratch)
+        let ran = crate::channel::run_with_channel(command, limit, &scratch)
             .map_err(|e| Error::io(format!("could not run {}", binary.display()), e));
         let _ = std::fs::remove_dir_all(&scratch);
         let (finished, received) = ran?;
