@@ -212,7 +212,7 @@ pub fn grade(
 
 /// Builds what the first `kata check` of `exercise` will need, running
 /// nothing: the reference's builds (and so every dependency) with their
-/// lists of checks, then the learner's plain and model builds. Called in the
+/// lists of checks, then the learner's plain and model builds and the lint. Called in the
 /// background while the learner reads, so that the first verdict does not
 /// wait for a cold build. Refused code is not built at all.
 pub fn prepare(workbook: &Workbook, exercise: &Exercise) -> Result<(), Error> {
@@ -237,6 +237,10 @@ pub fn prepare(workbook: &Workbook, exercise: &Exercise) -> Result<(), Error> {
         if let Built::CargoFailed(stderr) = build(workbook, exercise, &options, model, &quiet)? {
             return Err(cargo_failed(exercise, &stderr));
         }
+    }
+    // The lint's own checking of the dependencies, in the model's target dir.
+    if let Some(name) = &exercise.lint {
+        lint_check(workbook, exercise, name, &options)?;
     }
     Ok(())
 }
