@@ -303,6 +303,12 @@ mod tests {
     use crate::class_report::{Cell, CellStatus, Column, Row};
 
     #[test]
+    fn junit_keeps_only_what_xml_allows() {
+        let text = "a\u{ffff}b\u{fffe}c\u{1}d\te\n<&>\"";
+        assert_eq!(xml(text), "abcd\te\n&lt;&amp;&gt;&quot;");
+    }
+
+    #[test]
     fn learner_text_cannot_break_the_page() {
         let cell = Cell {
             id: "ex01".into(),

@@ -286,9 +286,15 @@ pub fn now_utc() -> String {
     rfc3339(seconds)
 }
 
-/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (the civil calendar, after
-/// Howard Hinnant's `civil_from_days`).
+/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(seconds: u64) -> String {
+    let (year, month, day, hour, minute, second) = civil(seconds);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+}
+
+/// Seconds since 1970-01-01 UTC as (year, month, day, hour, minute, second)
+/// (Howard Hinnant's `civil_from_days`).
+pub fn civil(seconds: u64) -> (i64, i64, i64, u64, u64, u64) {
     let days = (seconds / 86_400) as i64;
     let rest = seconds % 86_400;
     let z = days + 719_468;
@@ -300,12 +306,7 @@ pub fn rfc3339(seconds: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
+    (year, month, day, rest / 3600, rest / 60 % 60, rest % 60)
 }
 
 fn round(points: f64) -> f64 {

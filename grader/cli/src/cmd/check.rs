@@ -53,7 +53,12 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if args.format == Format::Json {
         print_json(workbook, &reports, failed.is_empty())?;
     } else if args.format == Format::Junit {
-        print!("{}", junit(&reports));
+        // The class report's JUnit writer: one format for both.
+        let reports: Vec<_> = reports
+            .iter()
+            .map(|r| (r.slug.clone(), Some(r.clone())))
+            .collect();
+        print!("{}", kata_grader::class_html::junit("kata", &reports));
     } else if exercises.len() > 1 {
         println!("\n{}", "═".repeat(60).dimmed());
         if failed.is_empty() {
@@ -144,110 +149,6 @@ fn print_json(workbook: &Workbook, reports: &[ExerciseReport], passed: bool) -> 
     });
     println!("{}", serde_json::to_string_pretty(&document)?);
     Ok(())
-}
-
-/// The reports as JUnit XML: a test suite per exercise, a test case per
-/// check; a compile error is one failing case named `build`, and an
-/// inconclusive check is "skipped" with its reason.
-fn junit(reports: &[ExerciseReport]) -> String {
-    use kata_grader::report::Graded;
-    use kata_grader::Status;
-    fn escape(text: &str) -> String {
-        // XML 1.0 allows tab, newline, and from U+0020 on but U+FFFE and
-        // U+FFFF (learner text may hold any of them).
-        text.chars()
-            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-            .filter(|c| !matches!(c, '\u{fffe}' | '\u{ffff}'))
-            .map(|c| match c {
-                '&' => "&amp;".to_string(),
-                '<' => "&lt;".to_string(),
-                '>' => "&gt;".to_string(),
-                '"' => "&quot;".to_string(),
-                c => c.to_string(),
-            })
-            .collect()
-    }
-    let mut suites = String::new();
-    let (mut total, mut failures) = (0, 0);
-    for report in reports {
-        let slug = escape(&report.slug);
-        let mut cases = String::new();
-        let (mut tests, mut failed) = (0, 0);
-        match &report.result {
-            Graded::Checked { checks } => {
-                for check in checks {
-                    tests += 1;
-                    let outcome = &check.outcome;
-                    let mut body = outcome.message.clone();
-                    for figure in &outcome.figures {
-                        body.push_str(&format!(
-                            "\n{}: {} (required: {})",
-                            figure.label, figure.measured, figure.required
-                        ));
-                    }
-                    for line in &outcome.details {
-                        body.push_str(&format!("\n{line}"));
-                    }
-                    let inner = match outcome.status {
-                        Status::Passed => String::new(),
-                        Status::Failed => {
-                            failed += 1;
-                            format!(
-                                "<failure message=\"{}\">{}</failure>",
-                                escape(&outcome.message),
-                                escape(&body)
-                            )
-                        }
-                        Status::Inconclusive => {
-                            format!("<skipped message=\"{}\"/>", escape(&outcome.message))
-                        }
-                    };
-                    cases.push_str(&format!(
-                        "    <testcase classname=\"{slug}\" name=\"{}\" time=\"{:.3}\">{inner}</testcase>\n",
-                        escape(&check.name),
-                        check.elapsed.as_secs_f64()
-                    ));
-                }
-            }
-            Graded::CompileError { diagnostics } => {
-                tests += 1;
-                failed += 1;
-                let text: Vec<&str> = diagnostics.iter().map(|d| d.rendered.as_str()).collect();
-                cases.push_str(&format!(
-                    "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"does not compile\">{}</failure></testcase>\n",
-                    escape(&kata_grader::lint::strip_ansi(&text.join("\n")))
-                ));
-            }
-            Graded::Refused { reasons } => {
-                tests += 1;
-                failed += 1;
-                let text: Vec<String> = reasons
-                    .iter()
-                    .map(|r| format!("{}: {}", r.file.display(), r.message))
-                    .collect();
-                cases.push_str(&format!(
-                    "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"refused\">{}</failure></testcase>\n",
-                    escape(&text.join("\n"))
-                ));
-            }
-            Graded::BuildTimedOut { limit } => {
-                tests += 1;
-                failed += 1;
-                cases.push_str(&format!(
-                    "    <testcase classname=\"{slug}\" name=\"build\"><failure message=\"the build did not finish in {} s\"/></testcase>\n",
-                    limit.as_secs()
-                ));
-            }
-        }
-        total += tests;
-        failures += failed;
-        suites.push_str(&format!(
-            "  <testsuite name=\"{slug}\" tests=\"{tests}\" failures=\"{failed}\">\n{cases}  </testsuite>\n"
-        ));
-    }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kata\" tests=\"{total}\" failures=\"{failures}\">\n{suites}</testsuites>\n"
-    )
 }
 
 pub(crate) fn check_one(
