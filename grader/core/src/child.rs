@@ -198,39 +198,6 @@ pub fn die_with_parent(command: &mut Command) {
 #[cfg(not(target_os = "linux"))]
 pub fn die_with_parent(_command: &mut Command) {}
 
-/// Caps the address space of the child (Unix): an allocation of tens of GiB,
-/// or thousands of threads each reserving a stack, then fails inside the
-/// child instead of starving the machine.
-#[cfg(unix)]
-pub fn limit_memory(command: &mut Command, bytes: u64) {
-    use std::os::unix::process::CommandExt;
-    let limit = libc::rlimit {
-        rlim_cur: bytes as libc::rlim_t,
-        rlim_max: bytes as libc::rlim_t,
-    };
-    let no_core = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // Safety: the closure runs in the child between fork and exec, where
-    // only async-signal-safe calls are allowed; setrlimit is one, and the
-    // closure touches no lock and allocates nothing.
-    unsafe {
-        command.pre_exec(move || {
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // No core files from crashes the grader already reports.
-            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
-            Ok(())
-        });
-    }
-}
-
-/// Elsewhere the time limit alone bounds the child.
-#[cfg(not(unix))]
-pub fn limit_memory(_command: &mut Command, _bytes: u64) {}
-
 fn drain<R: Read + Send + 'static>(
     mut stream: R,
     mut on_line: impl FnMut(&str) + Send + 'static,
@@ -393,15 +360,6 @@ mod tests {
         assert_eq!(done.exit, Exit::TimedOut);
         assert!(done.elapsed < Duration::from_secs(20), "{:?}", done.elapsed);
         assert!(deadline.limit() < Duration::from_secs(20));
-    }
-
-    #[test]
-    fn memory_is_capped() {
-        // The shell reports its own address-space limit in KiB.
-        let mut command = sh("ulimit -v; ulimit -c");
-        limit_memory(&mut command, 256 * 1024 * 1024);
-        let done = run(command, Duration::from_secs(20), |_| {}).unwrap();
-        assert_eq!(done.stdout.text(), "262144\n0\n");
     }
 
     #[test]

@@ -159,3 +159,26 @@ fn descriptors_kata_inherited_are_not_the_checks() {
     assert!(written.is_empty(), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "closed\n", "{out:?}");
 }
+
+#[test]
+fn memory_is_capped_and_no_core_is_dumped() {
+    let p = Protections::probe();
+    if !p.memory_limited {
+        return eprintln!("skipped: no rlimits here");
+    }
+    let dir = TempDir::new();
+    // The shell reports its own address-space limit in KiB (`confined` asks for 1 GiB).
+    let out = confined(
+        &["/bin/sh", "-c", "ulimit -v; ulimit -c"],
+        &dir,
+        "limits",
+        &p,
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "1048576\n0\n",
+        "{out:?}"
+    );
+}
