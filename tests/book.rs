@@ -23,7 +23,7 @@ mod links;
 mod server;
 
 use browser::Chromium;
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;

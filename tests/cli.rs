@@ -22,7 +22,7 @@ fn next_skips_what_has_passed_and_list_shows_status() {
         "# progress\npassed ex01-spawn-and-join\n",
     )
     .unwrap();
-    let second = &kata_grader::workbook::Workbook::open(&dir)
+    let second = &kata_core::workbook::Workbook::open(&dir)
         .unwrap()
         .manifest
         .exercises[1];

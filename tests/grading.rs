@@ -270,7 +270,7 @@ fn every_stub_fails_and_every_known_wrong_or_hostile_solution_gets_its_verdict()
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let root = support::root();
     let scratch = Scratch::new();
-    let workbook = kata_grader::workbook::Workbook::open(&root).unwrap();
+    let workbook = kata_core::workbook::Workbook::open(&root).unwrap();
     let mut problems = Vec::new();
     for exercise in &workbook.manifest.exercises {
         let slug = &exercise.slug;

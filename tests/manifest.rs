@@ -4,7 +4,7 @@
 
 mod support;
 
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -217,14 +217,14 @@ fn only_exercises_that_allow_unsafe_lift_the_lint_and_references_keep_the_policy
                 path.display()
             );
         }
-        let allowances = kata_grader::source_policy::Allowances {
+        let allowances = kata_core::source_policy::Allowances {
             modules: exercise.allow.clone(),
         };
         for file in walkdir::WalkDir::new(root.join("solutions").join(slug).join("src")) {
             let file = file.unwrap();
             if file.path().extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(file.path()).unwrap();
-                let findings = kata_grader::source_policy::scan(&text, &allowances);
+                let findings = kata_core::source_policy::scan(&text, &allowances);
                 assert!(
                     findings.is_empty(),
                     "{}: {findings:?}",

@@ -1,12 +1,12 @@
 //! Running a tool (mdbook, Chromium) with a time limit, so that a hung tool
 //! fails the test instead of hanging it: the grader's own runner
-//! (`kata_grader::child`), which starts the tool in a process group of its
+//! (`kata_core::child`), which starts the tool in a process group of its
 //! own and kills the whole group when the tool ends or is stopped (Chromium
 //! starts helper processes that must not outlive it). The runner keeps only
 //! the first 16 KiB of each stream; these tests read whole outputs (a
 //! page's DOM), so they collect the lines as they arrive.
 
-use kata_grader::child::{self, Deadline, Exit};
+use kata_core::child::{self, Deadline, Exit};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,5 +1,5 @@
 //! `kata`: the workbook's command line. This file only dispatches; each verb
-//! lives in `cmd/`, the grading itself in the `kata-grader` crate.
+//! lives in `cmd/`, the grading itself in the `kata-core` crate.
 //!
 //! Exit codes: 0 all well (every check passed), 1 a check failed or code did
 //! not compile, 2 kata itself could not do what was asked (bad input, no
@@ -12,13 +12,13 @@ mod render;
 
 use clap::Parser;
 use cli::{Cli, Command};
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Started by the grader's own cargo as rustc's wrapper: become rustc.
-    if std::env::var_os(kata_grader::compile::WRAPPER_VARIABLE).is_some() {
-        return kata_grader::compile::wrap_rustc();
+    if std::env::var_os(kata_core::compile::WRAPPER_VARIABLE).is_some() {
+        return kata_core::compile::wrap_rustc();
     }
     let cli = Cli::parse();
     render::set_color(cli.color);

@@ -3,10 +3,10 @@
 
 use crate::cli::Color;
 use colored::Colorize;
-use kata_grader::compile::Target;
-use kata_grader::manifest::Exercise;
-use kata_grader::report::{CheckReport, ExerciseReport, Graded};
-use kata_grader::Status;
+use kata_core::compile::Target;
+use kata_core::manifest::Exercise;
+use kata_core::report::{CheckReport, ExerciseReport, Graded};
+use kata_core::Status;
 use std::io::IsTerminal;
 
 /// Decides once whether to colour: `--color`, then `NO_COLOR`, then whether

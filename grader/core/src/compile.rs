@@ -391,7 +391,7 @@ impl Messages {
 }
 
 /// `serde_json` from `registry+https://...#serde_json@1.0.1` or
-/// `path+file:///.../kata#kata-check@0.1.0`, or the old `name 1.0 (source)`.
+/// `path+file:///.../kata#kata-harness@0.1.0`, or the old `name 1.0 (source)`.
 fn package_name(id: &str) -> String {
     if let Some((_, tail)) = id.rsplit_once('#') {
         let name = tail.split('@').next().unwrap_or(tail);
@@ -418,8 +418,8 @@ mod tests {
             "serde_json"
         );
         assert_eq!(
-            package_name("path+file:///w/grader/harness#kata-check@0.1.0"),
-            "kata-check"
+            package_name("path+file:///w/grader/harness#kata-harness@0.1.0"),
+            "kata-harness"
         );
         assert_eq!(
             package_name("path+file:///w/exercises/ex01-spawn-and-join#0.1.0"),

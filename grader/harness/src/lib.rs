@@ -22,11 +22,13 @@ pub mod model;
 pub mod picture;
 /// The protocol, from the crate at the bottom of the grader.
 pub use kata_protocol as protocol;
+mod isolate;
 mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sched;
 
+pub use isolate::{on_thread, within};
 pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};
 pub use run::{deliver, main};
 
@@ -77,33 +79,49 @@ pub fn ensure(condition: bool, otherwise: impl FnOnce() -> Outcome) -> Result<()
     }
 }
 
-/// Runs learner code on its own thread and waits at most `limit` for it.
+/// The exercise these checks grade, as the grader names it (`ex03`), or
+/// `None` when the checks run by hand.
+pub fn exercise_id() -> Option<String> {
+    std::env::var(protocol::var::EXERCISE).ok()
+}
+
+/// How long one check may run before the grader stops it (`time-limit` in
+/// `kata.toml`), or `by_hand` when the checks run without the grader. A
+/// check sets its steps' limits from this, so that the manifest stays the
+/// one place that says how long a check may take.
+pub fn time_limit(by_hand: Duration) -> Duration {
+    std::env::var(protocol::var::TIME_LIMIT)
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(by_hand, Duration::from_secs)
+}
+
+/// A step's share of the check's time limit: the grader's limit less a
+/// margin for the verdict to be written, so that a hung step is named by
+/// the check (which step, and what it was doing) before the grader's own
+/// limit ends the process without a word.
+pub fn step_limit() -> Duration {
+    let whole = time_limit(Duration::from_secs(10));
+    whole
+        .mul_f64(0.8)
+        .min(whole.saturating_sub(Duration::from_millis(500)))
+}
+
+/// Picks the crate under check: the learner's (`--features learner`, what the
+/// grader builds) or the reference solution (the default, for the project's
+/// own tests), as `target`, and imports the names given from it.
 ///
-/// The process-wide time limit of the grader catches a hang too, but only this
-/// can say *which step* hung. `what` completes the sentence "... did not
-/// finish in 2 s". A hung thread is left behind: the check's process ends right
-/// after the verdict is written, which takes the thread with it.
-pub fn within<T: Send + 'static>(
-    limit: Duration,
-    what: &str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Outcome> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("kata-within".into())
-        .spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-            let _ = tx.send(result);
-        });
-    if let Err(e) = spawned {
-        return Err(fail(format!("the check could not start a thread: {e}")));
-    }
-    match rx.recv_timeout(limit) {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => Err(fail(format!(
-            "{what} did not finish in {}: a deadlock, a lost wake-up, or a thread that was never joined?",
-            protocol::human_duration(limit)
-        ))),
-    }
+/// ```ignore
+/// kata_harness::exercise!(parallel_map);
+/// ```
+#[macro_export]
+macro_rules! exercise {
+    ($($name:ident),* $(,)?) => {
+        #[cfg(feature = "learner")]
+        use learner as target;
+        #[cfg(not(feature = "learner"))]
+        use reference as target;
+        #[allow(unused_imports)]
+        use target::{$($name),*};
+    };
 }

@@ -4,23 +4,18 @@
 //! instruments: it counts the threads that ran it and how many ran at once.
 //! Nothing your code reports is trusted.
 
-use kata_check::measure::{Gauge, Threads};
-use kata_check::{ensure, fail, pass, within, Check, Verdict};
+use kata_harness::measure::{Gauge, Threads};
+use kata_harness::{ensure, fail, pass, within, Check, Verdict};
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::parallel_map;
+kata_harness::exercise!(parallel_map);
 
 const LIMIT: Duration = Duration::from_secs(3);
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "order-kept",
             "results come back in the order of the items",

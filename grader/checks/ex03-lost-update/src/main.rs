@@ -16,14 +16,10 @@
 //! threads, but "often" is not "always", and a count that happens to come out
 //! right proves nothing. The model checkers are the judges.
 
-use kata_check::{Check, Verdict};
+use kata_harness::{Check, Verdict};
 use std::process::ExitCode;
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
+kata_harness::exercise!();
 #[cfg(not(any(kata_shuttle, kata_loom)))]
 mod technique;
 
@@ -85,7 +81,7 @@ fn main() -> ExitCode {
         "count_with_atomic with 2 and 3 threads: exact in every interleaving (loom)",
         loom::atomic,
     )];
-    kata_check::main(&checks)
+    kata_harness::main(&checks)
 }
 
 /// `2 threads × 3`, `1 thread × 1 000`.
@@ -110,7 +106,7 @@ fn spaced(n: u64) -> String {
 #[cfg(not(any(kata_shuttle, kata_loom)))]
 mod plain {
     use super::*;
-    use kata_check::{fail, inconclusive, pass, within, Outcome};
+    use kata_harness::{fail, inconclusive, pass, within, Outcome};
     use kata_sync::sync::atomic::{AtomicU64, Ordering};
     use kata_sync::sync::{Arc, Mutex};
     use std::time::Duration;
@@ -418,7 +414,7 @@ mod plain {
         } else {
             "solutions/ex03-lost-update/src/lib.rs"
         };
-        let path = std::env::var_os(kata_check::protocol::var::SOURCE)
+        let path = std::env::var_os(kata_harness::protocol::var::SOURCE)
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| {
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -472,7 +468,7 @@ mod plain {
 #[cfg(kata_shuttle)]
 mod shuttle {
     use super::*;
-    use kata_check::model::verdict;
+    use kata_harness::model::verdict;
     use kata_sync::model::{explore, narrate, Explored, Failure};
     use kata_sync::sync::{Arc, Mutex};
 
@@ -574,8 +570,8 @@ mod shuttle {
 #[cfg(kata_loom)]
 mod loom {
     use super::*;
-    use kata_check::model::verdict;
-    use kata_check::Outcome;
+    use kata_harness::model::verdict;
+    use kata_harness::Outcome;
     use kata_sync::model::{explore, narrate, Explored, Failure};
     use kata_sync::sync::atomic::{AtomicU64, Ordering};
     use kata_sync::sync::Arc;
@@ -826,7 +822,7 @@ mod loom {
         };
         // Sends the verdict and ends the process before loom's abort;
         // run by hand, it prints the verdict instead.
-        kata_check::deliver(outcome)
+        kata_harness::deliver(outcome)
     }
 
     pub fn atomic() -> Verdict {

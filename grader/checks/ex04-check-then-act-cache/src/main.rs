@@ -10,16 +10,11 @@
 //! 0 failures in 10,000 runs of a racy cache that shuttle catches at once).
 
 #[cfg(not(kata_shuttle))]
-use kata_check::{ensure, fail, pass, within};
-use kata_check::{Check, Verdict};
+use kata_harness::{ensure, fail, pass, within};
+use kata_harness::{Check, Verdict};
 use std::process::ExitCode;
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::Cache;
+kata_harness::exercise!(Cache);
 
 fn main() -> ExitCode {
     #[cfg(not(kata_shuttle))]
@@ -48,7 +43,7 @@ fn main() -> ExitCode {
             model::distinct_keys_in_parallel,
         ),
     ];
-    kata_check::main(&checks)
+    kata_harness::main(&checks)
 }
 
 #[cfg(not(kata_shuttle))]
@@ -124,7 +119,7 @@ mod plain {
 #[cfg(kata_shuttle)]
 mod model {
     use super::*;
-    use kata_check::model::verdict;
+    use kata_harness::model::verdict;
     use kata_sync::model::{explore, narrate, spawn_named};
     use kata_sync::sync::atomic::{AtomicUsize, Ordering};
     use kata_sync::sync::{Arc, Condvar, Mutex};

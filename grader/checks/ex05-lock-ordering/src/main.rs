@@ -11,15 +11,10 @@
 //! many times in a row. Shuttle finds the schedule on purpose, and the
 //! `locks` module tells it lock by lock.
 
-use kata_check::{Check, Verdict};
+use kata_harness::{Check, Verdict};
 use std::process::ExitCode;
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::{transfer, Account, TransferError};
+kata_harness::exercise!(transfer, Account, TransferError);
 
 #[cfg(kata_shuttle)]
 mod locks;
@@ -66,13 +61,13 @@ fn main() -> ExitCode {
             model::self_transfer,
         ),
     ];
-    kata_check::main(&checks)
+    kata_harness::main(&checks)
 }
 
 #[cfg(not(kata_shuttle))]
 mod plain {
     use super::*;
-    use kata_check::{ensure, fail, pass, within};
+    use kata_harness::{ensure, fail, pass, within};
     use std::sync::Barrier;
     use std::time::Duration;
 
@@ -275,7 +270,7 @@ mod plain {
 #[cfg(kata_shuttle)]
 mod model {
     use super::*;
-    use kata_check::model::verdict;
+    use kata_harness::model::verdict;
     use kata_sync::model::{explore, narrate, spawn_named, Failure};
     use kata_sync::sync::Arc;
     use kata_sync::thread;

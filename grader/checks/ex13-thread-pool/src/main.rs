@@ -6,9 +6,9 @@
 //! wait for each other (with a deadline), and the check waits on counters.
 //! Sleeps only make jobs take time.
 
-use kata_check::measure::{Gauge, Threads};
-use kata_check::protocol::human_duration;
-use kata_check::{ensure, fail, pass, within, Check, Outcome, Verdict};
+use kata_harness::measure::{Gauge, Threads};
+use kata_harness::protocol::human_duration;
+use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
 use std::cell::RefCell;
 use std::panic;
 use std::process::ExitCode;
@@ -17,12 +17,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::ThreadPool;
+kata_harness::exercise!(ThreadPool);
 
 /// How long a check's body may run before the step it is on is reported as
 /// hung (the manifest's limit for the whole process is 10 s).
@@ -52,7 +47,7 @@ const DROP: Step = (
 );
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "runs-in-parallel",
             "a pool of 4 runs 4 jobs at the same time",

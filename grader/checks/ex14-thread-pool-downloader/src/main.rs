@@ -7,26 +7,21 @@
 //! test reports about itself is trusted, and time is only ever compared with
 //! the ideal computed from the latency the server injects.
 
-use kata_check::protocol::human_duration;
-use kata_check::{ensure, fail, pass, within, Check, Outcome, Verdict};
 use kata_fakes::{body_for, Behavior, Event, FakeServer, Script};
+use kata_harness::protocol::human_duration;
+use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::{download_all, DownloadError};
+kata_harness::exercise!(download_all, DownloadError);
 
 /// The per-request timeout of every check but `per-request-timeout`: far
 /// above any latency those checks script, so it never fires there.
 const GENEROUS: Duration = Duration::from_secs(5);
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "results-in-order",
             "result i is the body of urls[i], whatever order downloads finish in",
@@ -468,7 +463,7 @@ fn near_ideal_time() -> Verdict {
 /// (the number of workers) marked.
 fn timeline(events: &[Event]) -> Vec<String> {
     let intervals: Vec<(Duration, Duration)> = events.iter().map(|e| (e.start, e.end)).collect();
-    kata_check::picture::in_flight(
+    kata_harness::picture::in_flight(
         "requests in flight, counted by the server",
         &intervals,
         Some(W),

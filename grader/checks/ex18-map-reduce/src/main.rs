@@ -2,7 +2,7 @@
 //!
 //! Counts are exact, so they are compared exactly. Parallelism is judged by
 //! who did the work: `byte_histogram` runs inside a pool the check builds,
-//! and each pool thread reads its own CPU clock (see `kata_check::cpu`).
+//! and each pool thread reads its own CPU clock (see `kata_harness::cpu`).
 //!
 //! "No lock in the hot loop" is the hard part to judge honestly on a shared
 //! 2-core machine. Contention itself is a poor signal there: with two cores
@@ -36,21 +36,16 @@
 //! per byte fails by more than 2×, on any load, and more so on a machine
 //! with more cores, where contention adds to it.
 
-use kata_check::cpu::{self, alternate, Clock, MeteredPool, Usage, BUSY_SHARE};
-use kata_check::protocol::human_duration;
-use kata_check::{ensure, fail, pass, within, Check, Outcome, Verdict};
+use kata_harness::cpu::{self, alternate, Clock, MeteredPool, Usage, BUSY_SHARE};
+use kata_harness::protocol::human_duration;
+use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
 use rayon::prelude::*;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::{byte_histogram, Histogram};
+kata_harness::exercise!(byte_histogram, Histogram);
 
 /// At most this many times the CPU time of the check's fold/reduce.
 const COST_LIMIT: f64 = 1.5;
@@ -67,7 +62,7 @@ const SPREAD_TIME: Duration = Duration::from_millis(500);
 const LIMIT: Duration = Duration::from_secs(25);
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "exact-counts",
             "exact counts for empty input, one byte, every byte value, long runs and megabytes of text",

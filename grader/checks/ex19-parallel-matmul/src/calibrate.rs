@@ -13,7 +13,7 @@
 use crate::baseline::{flops, ikj, library, test_matrix};
 use crate::target::{matmul, Matrix};
 use crate::{EFFICIENCY_N, MEDAL_N, THREADS};
-use kata_check::cpu::{self, alternate, Clock, MeteredPool};
+use kata_harness::cpu::{self, alternate, Clock, MeteredPool};
 use rayon::prelude::*;
 use std::hint::black_box;
 use std::process::ExitCode;

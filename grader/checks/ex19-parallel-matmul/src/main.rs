@@ -33,21 +33,16 @@ mod calibrate;
 mod chart;
 
 use baseline::{compare, flops, ikj, library, test_matrix, Mismatch};
-use kata_check::cpu::{self, alternate, Clock, MeteredPool, Usage, BUSY_SHARE};
-use kata_check::protocol::human_duration;
-use kata_check::{ensure, fail, inconclusive, pass, within, Check, Medal, Outcome, Verdict};
+use kata_harness::cpu::{self, alternate, Clock, MeteredPool, Usage, BUSY_SHARE};
+use kata_harness::protocol::human_duration;
+use kata_harness::{ensure, fail, inconclusive, pass, within, Check, Medal, Outcome, Verdict};
 use std::hint::black_box;
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::{matmul, Matrix, ShapeError};
+kata_harness::exercise!(matmul, Matrix, ShapeError);
 
 // The thresholds. kata.toml repeats them in a comment beside ex19: change
 // both together. Calibrated with `--calibrate` (see the top of this file) and
@@ -59,7 +54,7 @@ use target::{matmul, Matrix, ShapeError};
 
 // The medal thresholds (silver, gold) live in kata.toml (`medals = {...}` of
 // ex19, with the measurements behind them) and reach this process through
-// `kata_check::medal_thresholds()`. Silver: the i-k-j loop order clears it;
+// `kata_harness::medal_thresholds()`. Silver: the i-k-j loop order clears it;
 // a column walk misses it by 7×. Gold: above the i-k-j loop's best (49%): it
 // takes register blocking, packing and AVX/FMA. (On a CPU without AVX-512
 // the library is about half as fast, and these shares double.)
@@ -109,7 +104,7 @@ fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("--calibrate") {
         return calibrate::run();
     }
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "exact-results",
             "exact products for square, non-square, empty, 1×1 and prime sizes",
@@ -652,7 +647,7 @@ fn speed_up() -> Verdict {
 }
 
 fn medal() -> Verdict {
-    let Some((silver, gold)) = kata_check::medal_thresholds() else {
+    let Some((silver, gold)) = kata_harness::medal_thresholds() else {
         return Ok(inconclusive(
             "no medal thresholds: they come from kata.toml, so run this check through `kata check ex19`",
         ));

@@ -7,27 +7,22 @@
 //! and counts, from its own side, every call and how many were in flight at
 //! once. Nothing `fetch_all` reports about itself is trusted.
 
-use kata_check::asyncx::{body_for, run_paused, FakeRoute, FakeScript, FakeService, FakeStats};
-use kata_check::protocol::human_duration;
-use kata_check::{ensure, fail, pass, Check, Outcome, Verdict};
+use kata_harness::asyncx::{body_for, run_paused, FakeRoute, FakeScript, FakeService, FakeStats};
+use kata_harness::protocol::human_duration;
+use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
 use std::future::Future;
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::Duration;
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::fetch_all;
+kata_harness::exercise!(fetch_all);
 
 /// Real time a paused-clock run may take. A right answer takes milliseconds
 /// (waits cost nothing there); only a blocked thread gets near this.
 const REAL_LIMIT: Duration = Duration::from_secs(3);
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "order-kept",
             "result i is fetch(ids[i])'s, whatever order the calls finish in; each id fetched once",

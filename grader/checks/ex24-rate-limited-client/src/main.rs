@@ -3,7 +3,7 @@
 //! Two phases (principle 3 of the curriculum):
 //!
 //! - On tokio's paused clock, the learner's `Client` runs over a fake
-//!   `Transport` backed by `kata_check::asyncx::FakeService`, which waits its
+//!   `Transport` backed by `kata_harness::asyncx::FakeService`, which waits its
 //!   latency on that clock and counts, from its own side, every call, the
 //!   peak in flight overall and per host, and every start time. Times are
 //!   virtual and exact, so the limits are judged exactly and time is held to
@@ -18,24 +18,27 @@
 //! limits allow. Nothing the code under test reports about itself is trusted.
 
 use futures::future::join_all;
-use kata_check::asyncx::{
+use kata_fakes::{Event, FakeServer, Script, Stats};
+use kata_harness::asyncx::{
     body_for, ideal_time, max_in_window, run_loopback, run_paused, timeline, FakeCall, FakeRoute,
     FakeScript, FakeService, FakeStats, IdealLimits, Stopwatch,
 };
-use kata_check::protocol::human_duration;
-use kata_check::{ensure, fail, pass, Check, Outcome, Verdict};
-use kata_fakes::{Event, FakeServer, Script, Stats};
+use kata_harness::protocol::human_duration;
+use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
 use std::future::Future;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::{Client, ClientError, HttpTransport, Limits, Response, Transport, TransportError};
+kata_harness::exercise!(
+    Client,
+    ClientError,
+    HttpTransport,
+    Limits,
+    Response,
+    Transport,
+    TransportError
+);
 
 /// Real time a paused-clock run may take. A right client takes milliseconds
 /// there (waiting costs nothing); only a blocked thread gets near this.
@@ -47,7 +50,7 @@ const LOOPBACK_LIMIT: Duration = Duration::from_secs(12);
 const NO_RATE: usize = 100_000;
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "results-in-order",
             "result i is urls[i]'s; a 404 or 500 gives its own Err(Status) and is not retried; each URL requested once",

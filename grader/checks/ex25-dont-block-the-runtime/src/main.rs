@@ -18,21 +18,16 @@
 //! so that one inline call alone is a gap past the 50 ms limit.
 
 use futures::future::join_all;
-use kata_check::protocol::human_duration;
-use kata_check::runtime::{cpu_of, judge_cpu, judge_heartbeat, run_watched, Watched};
-use kata_check::{ensure, fail, pass, Check, Outcome, Status, Verdict};
+use kata_harness::protocol::human_duration;
+use kata_harness::runtime::{cpu_of, judge_cpu, judge_heartbeat, run_watched, Watched};
+use kata_harness::{ensure, fail, pass, Check, Outcome, Status, Verdict};
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::{handle, Request, Response, Work};
+kata_harness::exercise!(handle, Request, Response, Work);
 
 /// Real time a run may take: a right handler needs well under a second.
 const LIMIT: Duration = Duration::from_secs(10);
@@ -51,7 +46,7 @@ const ADVICE: &str = "Hand the work to another thread and `.await` its result: \
     `tokio::sync::oneshot` channel (Python's `asyncio.to_thread` / `run_in_executor`).";
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "answers-right",
             "6 requests at once: each response has its request's id and work(&body)",

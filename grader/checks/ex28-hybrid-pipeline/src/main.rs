@@ -4,7 +4,7 @@
 //! 127.0.0.1, in this process, on threads of its own) that serves the
 //! records and counts, from its own side, requests per path and the peak in
 //! flight. `run_pipeline` runs on a `current_thread` runtime whose thread's
-//! CPU time and heartbeat are measured (`kata_check::runtime`), with stages
+//! CPU time and heartbeat are measured (`kata_harness::runtime`), with stages
 //! the checks instrument (`stages.rs`): records count themselves in memory,
 //! `process` counts calls at once and notes its thread, storage logs what
 //! it wrote and when. Nothing the code under test reports is trusted.
@@ -17,11 +17,11 @@
 mod report;
 mod stages;
 
-use kata_check::picture;
-use kata_check::protocol::human_duration;
-use kata_check::runtime::{cpu_of, judge_cpu, judge_heartbeat, percent, run_watched, Watched};
-use kata_check::{ensure, fail, pass, Check, Outcome, Status, Verdict};
 use kata_fakes::{Behavior, Event, FakeServer, Script, Stats};
+use kata_harness::picture;
+use kata_harness::protocol::human_duration;
+use kata_harness::runtime::{cpu_of, judge_cpu, judge_heartbeat, percent, run_watched, Watched};
+use kata_harness::{ensure, fail, pass, Check, Outcome, Status, Verdict};
 use report::Timeline;
 use stages::{body_of, calibrate, crunch, path_of, Pipeline};
 use std::hint::black_box;
@@ -30,12 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "learner")]
-use learner as target;
-#[cfg(not(feature = "learner"))]
-use reference as target;
-
-use target::{run_pipeline, Limits, PipelineError};
+kata_harness::exercise!(run_pipeline, Limits, PipelineError);
 
 /// Real time a run may take: ten times what the slowest right run needs.
 const LIMIT: Duration = Duration::from_secs(10);
@@ -47,7 +42,7 @@ const ADVICE: &str = "Run `process` on your CPU pool and await its result: a ray
     thread should only move records from stage to stage.";
 
 fn main() -> ExitCode {
-    kata_check::main(&[
+    kata_harness::main(&[
         Check::new(
             "records-in-order",
             "10 records, later ones fetched and processed sooner: each written once, in index order",
@@ -482,7 +477,7 @@ fn runtime_not_blocked() -> Verdict {
             o.figure(
                 "runtime thread's CPU ÷ the processing's CPU on a plain thread",
                 &share,
-                format!("≤ {}", percent(kata_check::runtime::CPU_SHARE_LIMIT)),
+                format!("≤ {}", percent(kata_harness::runtime::CPU_SHARE_LIMIT)),
             )
             .detail(place.clone())
         };

@@ -1,8 +1,8 @@
 //! What a run looked like: the three stages over time, how long each was at
 //! work, and how much of the run they overlapped.
 
-use kata_check::picture;
-use kata_check::protocol::human_duration;
+use kata_harness::picture;
+use kata_harness::protocol::human_duration;
 use std::time::Duration;
 
 /// The spans of each stage, since the run started: fetches as the server

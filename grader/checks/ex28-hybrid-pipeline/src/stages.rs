@@ -13,9 +13,9 @@
 //!   on a given record, and logs what it wrote and when.
 
 use crate::target::Stages;
-use kata_check::measure::Gauge;
-use kata_check::runtime::cpu_of;
 use kata_fakes::body_for;
+use kata_harness::measure::Gauge;
+use kata_harness::runtime::cpu_of;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -3,7 +3,7 @@
 
 use crate::render::command;
 use anyhow::{bail, Context};
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
@@ -126,7 +126,7 @@ fn add_exercise_sections(workbook: &Workbook, value: &mut Value) {
     }
 }
 
-fn exercise_section(exercise: &kata_grader::manifest::Exercise) -> String {
+fn exercise_section(exercise: &kata_core::manifest::Exercise) -> String {
     let id = exercise.id();
     let mut text = format!(
         "\n\n## Your turn\n\nEdit `exercises/{}/src/lib.rs`, then run `cargo kata check {id}`. \

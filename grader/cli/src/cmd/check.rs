@@ -5,13 +5,13 @@ use crate::cli::{CheckArgs, Format};
 use crate::render::{self, command};
 use colored::Colorize;
 use indicatif::{ProgressBar, ProgressStyle};
-use kata_grader::compile::{BuildEvent, Target};
-use kata_grader::grade::{self, Event, Options};
-use kata_grader::manifest::Exercise;
-use kata_grader::progress::Progress;
-use kata_grader::report::ExerciseReport;
-use kata_grader::sandbox::Protections;
-use kata_grader::workbook::Workbook;
+use kata_core::compile::{BuildEvent, Target};
+use kata_core::grade::{self, Event, Options};
+use kata_core::manifest::Exercise;
+use kata_core::progress::Progress;
+use kata_core::report::ExerciseReport;
+use kata_core::sandbox::Protections;
+use kata_core::workbook::Workbook;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -58,7 +58,7 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|r| (r.slug.clone(), Some(r.clone())))
             .collect();
-        print!("{}", kata_grader::class_html::junit("kata", &reports));
+        print!("{}", kata_core::class_html::junit("kata", &reports));
     } else if exercises.len() > 1 {
         println!("\n{}", "═".repeat(60).dimmed());
         if failed.is_empty() {

@@ -2,7 +2,7 @@
 //! verdicts be trusted right now? Each problem comes with its fix.
 
 use colored::Colorize;
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use std::process::{Command, ExitCode};
 
 /// What rustc says its version is, if it runs.
@@ -108,7 +108,7 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
             "not installed: only `kata book` needs it. `cargo install mdbook --locked`".into(),
         ),
     }
-    let scratch = kata_grader::compile::target_dir(workbook).join("kata");
+    let scratch = kata_core::compile::target_dir(workbook).join("kata");
     let writable = std::fs::create_dir_all(&scratch).is_ok()
         && std::fs::write(scratch.join("doctor"), "ok").is_ok();
     if writable {
@@ -127,7 +127,7 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
             ),
         );
     }
-    let protections = kata_grader::sandbox::Protections::probe();
+    let protections = kata_core::sandbox::Protections::probe();
     let missing = protections.missing();
     if missing.is_empty() {
         line(

@@ -1,14 +1,14 @@
 //! `kata grade`: a teacher grades a class. The grading is the core's
-//! ([`kata_grader::class`]); this file parses, shows progress, and writes
+//! ([`kata_core::class`]); this file parses, shows progress, and writes
 //! `DIR/report.{json,csv,html}` and `DIR/junit/<student>.xml`.
 
 use crate::cli::GradeArgs;
 use indicatif::{ProgressBar, ProgressStyle};
-use kata_grader::class::{self, ClassEvent, Plan};
-use kata_grader::class_report::{self, ClassReport};
-use kata_grader::grade::Event;
-use kata_grader::submission::{self, Submission};
-use kata_grader::workbook::Workbook;
+use kata_core::class::{self, ClassEvent, Plan};
+use kata_core::class_report::{self, ClassReport};
+use kata_core::grade::Event;
+use kata_core::submission::{self, Submission};
+use kata_core::workbook::Workbook;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -86,7 +86,7 @@ pub fn run(workbook: &Workbook, args: &GradeArgs) -> anyhow::Result<ExitCode> {
             "{}.xml",
             submission::file_name(&graded.row.student)
         ));
-        let xml = kata_grader::class_html::junit(&graded.row.student, &graded.reports);
+        let xml = kata_core::class_html::junit(&graded.row.student, &graded.reports);
         std::fs::write(&file, xml)
             .map_err(|e| anyhow::anyhow!("could not write {}: {e}", file.display()))?;
     }
@@ -133,7 +133,7 @@ fn write_reports(out: &Path, report: &ClassReport) -> anyhow::Result<()> {
     for (name, text) in [
         ("report.json", json),
         ("report.csv", report.csv()),
-        ("report.html", kata_grader::class_html::html(report)),
+        ("report.html", kata_core::class_html::html(report)),
     ] {
         let file = out.join(name);
         std::fs::write(&file, text)

@@ -2,8 +2,8 @@
 
 use crate::render::{self, command};
 use colored::Colorize;
-use kata_grader::progress::Progress;
-use kata_grader::workbook::Workbook;
+use kata_core::progress::Progress;
+use kata_core::workbook::Workbook;
 use std::process::ExitCode;
 
 const LEVELS: [&str; 3] = ["a nudge", "a direction", "nearly the answer"];

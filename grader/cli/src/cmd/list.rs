@@ -1,7 +1,7 @@
 //! `kata list`: every exercise and where the learner stands with it.
 
 use colored::Colorize;
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use std::process::ExitCode;
 
 pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {

@@ -13,8 +13,8 @@ pub mod reset;
 pub mod solution;
 pub mod watch;
 
-use kata_grader::progress::Progress;
-use kata_grader::workbook::Workbook;
+use kata_core::progress::Progress;
+use kata_core::workbook::Workbook;
 
 /// The learner's progress, with any warning about its file printed once.
 pub fn progress(workbook: &Workbook) -> anyhow::Result<Progress> {

@@ -2,7 +2,7 @@
 
 use crate::render::{self, command};
 use colored::Colorize;
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use std::process::ExitCode;
 
 pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {

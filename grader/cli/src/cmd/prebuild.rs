@@ -10,9 +10,9 @@
 //! compiles, and refused code is not even compiled. A `kata check` that
 //! starts meanwhile waits for cargo's build lock, then finds the work done.
 
-use kata_grader::compile::target_dir;
-use kata_grader::manifest::Exercise;
-use kata_grader::workbook::Workbook;
+use kata_core::compile::target_dir;
+use kata_core::manifest::Exercise;
+use kata_core::workbook::Workbook;
 use std::io::IsTerminal;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, SystemTime};
@@ -57,7 +57,7 @@ pub fn run(workbook: &Workbook, exercise: &str) -> anyhow::Result<ExitCode> {
     let exercise = workbook.manifest.find(exercise)?;
     let lock = target_dir(workbook).join("kata").join("prebuild.lock");
     let started = std::time::Instant::now();
-    let result = kata_grader::grade::prepare(workbook, exercise);
+    let result = kata_core::grade::prepare(workbook, exercise);
     let _ = std::fs::remove_file(lock);
     result?;
     println!(

@@ -6,8 +6,8 @@ use crate::cli::ProgressAction;
 use crate::render::{self, command};
 use anyhow::Context;
 use colored::Colorize;
-use kata_grader::progress::{Entry, Export, Progress};
-use kata_grader::workbook::Workbook;
+use kata_core::progress::{Entry, Export, Progress};
+use kata_core::workbook::Workbook;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -116,7 +116,7 @@ fn import(workbook: &Workbook, file: &Path) -> anyhow::Result<()> {
         eprintln!(
             "kata: warning: this workbook has no exercise {}: kept aside in {}, unused, in case an update of the workbook adds {}.",
             imported.unknown.join(", "),
-            kata_grader::progress::FILE_NAME,
+            kata_core::progress::FILE_NAME,
             plural(imported.unknown.len() as u64, "it", "them")
         );
     }

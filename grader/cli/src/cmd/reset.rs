@@ -3,8 +3,8 @@
 use crate::render;
 use anyhow::Context;
 use colored::Colorize;
-use kata_grader::manifest::Exercise;
-use kata_grader::workbook::Workbook;
+use kata_core::manifest::Exercise;
+use kata_core::workbook::Workbook;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -165,6 +165,6 @@ fn timestamp() -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (year, month, day, hour, minute, second) = kata_grader::class_report::civil(secs);
+    let (year, month, day, hour, minute, second) = kata_core::class_report::civil(secs);
     format!("{year:04}{month:02}{day:02}-{hour:02}{minute:02}{second:02}")
 }

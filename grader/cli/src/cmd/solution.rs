@@ -3,7 +3,7 @@
 use crate::render::{self, command};
 use anyhow::{bail, Context};
 use colored::Colorize;
-use kata_grader::workbook::Workbook;
+use kata_core::workbook::Workbook;
 use std::process::ExitCode;
 
 pub fn run(workbook: &Workbook, exercise: &str, force: bool) -> anyhow::Result<ExitCode> {

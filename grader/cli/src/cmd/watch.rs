@@ -9,9 +9,9 @@
 use crate::render::{self, command};
 use anyhow::Context;
 use colored::Colorize;
-use kata_grader::compile::Target;
-use kata_grader::manifest::Exercise;
-use kata_grader::workbook::Workbook;
+use kata_core::compile::Target;
+use kata_core::manifest::Exercise;
+use kata_core::workbook::Workbook;
 use notify::Watcher;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
