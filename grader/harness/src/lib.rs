@@ -14,6 +14,7 @@
 pub mod asyncx;
 #[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod linearizable;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.
