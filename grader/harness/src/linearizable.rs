@@ -25,8 +25,11 @@ use std::sync::Mutex;
 pub trait Model: Clone + Hash + Eq {
     type Call: Clone + Debug;
     type Ret: Clone + Debug + PartialEq;
-    /// Performs `call` and returns what the sequential structure returns.
-    fn step(&mut self, call: &Self::Call) -> Self::Ret;
+    /// Performs `call` and returns what the sequential structure returns,
+    /// or `None` if the call cannot take effect in this state: a blocking
+    /// call (a `take` from an empty queue, a `wait` for an event not set)
+    /// takes effect only at an instant when it can.
+    fn step(&mut self, call: &Self::Call) -> Option<Self::Ret>;
 }
 
 /// One call in a history. `ret` is `None` for a call that had not returned
@@ -193,7 +196,9 @@ impl<M: Model> Search<'_, M> {
                 continue;
             }
             let mut next = state.clone();
-            let got = next.step(&op.call);
+            let Some(got) = next.step(&op.call) else {
+                continue;
+            };
             if op.ret.as_ref().is_some_and(|ret| *ret != got) {
                 continue;
             }
@@ -298,11 +303,11 @@ mod tests {
     impl Model for Register {
         type Call = Option<u32>;
         type Ret = u32;
-        fn step(&mut self, call: &Option<u32>) -> u32 {
+        fn step(&mut self, call: &Option<u32>) -> Option<u32> {
             if let Some(v) = call {
                 self.0 = *v;
             }
-            self.0
+            Some(self.0)
         }
     }
 
@@ -384,7 +389,9 @@ mod tests {
                 s.spawn(move || {
                     for i in 0..20 {
                         let call = (i % 2 == 0).then_some(t * 100 + i);
-                        recorder.call(t as usize, call, || value.lock().unwrap().step(&call));
+                        recorder.call(t as usize, call, || {
+                            value.lock().unwrap().step(&call).unwrap()
+                        });
                     }
                 });
             }
@@ -396,5 +403,38 @@ mod tests {
             .all(|op| op.begin < op.end && op.ret.is_some()));
         // A lock makes a register linearizable, whatever the interleaving.
         assert!(check(&Register::default(), &history).is_ok());
+    }
+
+    /// A one-slot mailbox: `Some(v)` puts (blocks while full), `None` takes
+    /// (blocks while empty).
+    #[derive(Clone, Hash, PartialEq, Eq, Default)]
+    struct Slot(Option<u32>);
+
+    impl Model for Slot {
+        type Call = Option<u32>;
+        type Ret = u32;
+        fn step(&mut self, call: &Option<u32>) -> Option<u32> {
+            match call {
+                Some(v) if self.0.is_none() => {
+                    self.0 = Some(*v);
+                    Some(*v)
+                }
+                None => self.0.take(),
+                Some(_) => None,
+            }
+        }
+    }
+
+    #[test]
+    fn a_blocking_call_takes_effect_only_when_it_can() {
+        // The take began first but can only complete after the put.
+        let waited = [op(1, None, Some(4), 0, 3), op(0, Some(4), Some(4), 1, 2)];
+        assert_eq!(check(&Slot::default(), &waited).unwrap(), [1, 0]);
+        // A take that returned before any put began took from an empty slot.
+        let early = [op(1, None, Some(4), 0, 1), op(0, Some(4), Some(4), 2, 3)];
+        assert!(check(&Slot::default(), &early).is_err());
+        // Two puts into one slot with no take between: the second must wait.
+        let both = [op(0, Some(1), Some(1), 0, 1), op(1, Some(2), Some(2), 2, 3)];
+        assert!(check(&Slot::default(), &both).is_err());
     }
 }
