@@ -28,6 +28,9 @@ mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sched;
+/// Only with the `cpu` feature: the thread reads its own CPU clock.
+#[cfg(feature = "cpu")]
+pub mod waiting;
 
 pub use isolate::{on_thread, within};
 pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};

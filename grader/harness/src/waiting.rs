@@ -1,0 +1,187 @@
+//! Does a blocked thread sleep, or spin?
+//!
+//! A thread blocked in `wait`, `acquire`, `put` on a full queue or `take` on
+//! an empty one should cost (almost) nothing until it is woken. [`watch_wait`]
+//! starts the blocking call on a thread of its own, leaves it blocked for a
+//! known stretch, and reads what that thread did meanwhile:
+//!
+//! - its own CPU time, read by the thread itself (`cpu-time`: Linux, macOS
+//!   and Windows). A spin uses most of the stretch, a condvar sleeper none;
+//!   but on a busy machine a spinning thread gets only its share of a core,
+//!   and a `yield_now` loop gives most of it away;
+//! - on Linux, also the time it spent *wanting* a core (on one, or ready in
+//!   the run queue): a spinner or a `yield_now` loop wants the CPU the whole
+//!   stretch however busy the machine is, a sleeper not at all. Where the
+//!   system says, this is the figure judged.
+
+use crate::protocol::human_duration;
+use crate::sched::SchedClock;
+use crate::{fail, on_thread, pass, Outcome, Verdict};
+use cpu_time::ThreadTime;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The most of a wait a blocked thread may spend on (or queued for) a core.
+pub const BUSY_LIMIT: f64 = 0.10;
+
+/// What a blocked thread did over a wait of known length.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Waiting {
+    /// How long the call was left blocked before `release`.
+    pub length: Duration,
+    /// The thread's CPU time from the start of the call to its return.
+    pub cpu: Duration,
+    /// How long the whole call took (the stretch, then waking up).
+    pub call: Duration,
+    /// On Linux: time on a core or queued for one, over the stretch alone.
+    pub wanted: Option<Duration>,
+}
+
+impl Waiting {
+    /// The share of the wait the thread spent computing (or, where the
+    /// system says, wanting to): the figure judged.
+    pub fn busy(&self) -> f64 {
+        match self.wanted {
+            Some(wanted) => ratio(wanted, self.length),
+            None => ratio(self.cpu, self.call),
+        }
+    }
+}
+
+fn ratio(part: Duration, whole: Duration) -> f64 {
+    part.as_secs_f64() / whole.as_secs_f64().max(1e-9)
+}
+
+/// Runs `block` (a call that should block) on a thread of its own, leaves it
+/// `length`, then runs `release` (which should let it return) and waits at
+/// most `limit` for it.
+///
+/// # Errors
+/// A failure if `block` returned before `release` ran (it did not block at
+/// all), or did not return within `limit` of it (`what` completes "... did
+/// not return").
+pub fn watch_wait(
+    what: &str,
+    length: Duration,
+    limit: Duration,
+    block: impl FnOnce() + Send + 'static,
+    release: impl FnOnce(),
+) -> Result<Waiting, Outcome> {
+    let (clock_tx, clock_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("kata-waiter".into())
+        .spawn(move || {
+            let _ = clock_tx.send(SchedClock::this_thread());
+            let started = Instant::now();
+            let cpu = ThreadTime::try_now().ok();
+            block();
+            let cpu = cpu.and_then(|t| t.try_elapsed().ok());
+            let _ = done_tx.send((cpu, started.elapsed()));
+        });
+    if let Err(e) = spawned {
+        return Err(fail(format!("the check could not start a thread: {e}")));
+    }
+    let clock = clock_rx.recv().ok();
+    let before = clock.as_ref().and_then(SchedClock::read);
+    std::thread::sleep(length);
+    let after = clock.as_ref().and_then(SchedClock::read);
+    if let Ok((_, call)) = done_rx.try_recv() {
+        return Err(fail(format!(
+            "{what} returned after {} by itself, before anything released it: it did not block",
+            human_duration(call)
+        )));
+    }
+    release();
+    let (cpu, call) = on_thread(
+        "kata-wait-for-waiter",
+        limit,
+        move || Ok(done_rx.recv()),
+        || {
+            fail(format!(
+                "{what} did not return within {} of being released: a lost wake-up?",
+                human_duration(limit)
+            ))
+        },
+    )?
+    .map_err(|_| fail(format!("{what} panicked")))?;
+    let wanted = match (before, after) {
+        (Some(b), Some(a)) => Some((a.ran + a.queued).saturating_sub(b.ran + b.queued)),
+        _ => None,
+    };
+    Ok(Waiting {
+        length,
+        cpu: cpu.unwrap_or_default(),
+        call,
+        wanted,
+    })
+}
+
+/// Passes when the blocked thread spent at most [`BUSY_LIMIT`] of the wait
+/// on the CPU; the failure says it spins, and how it should wait instead.
+pub fn judge_waiting(waiting: &Waiting, what: &str) -> Verdict {
+    let busy = waiting.busy();
+    let (figure, whole) = match waiting.wanted {
+        Some(wanted) => ("time on or queued for a core", wanted),
+        None => ("CPU time", waiting.cpu),
+    };
+    let measured = format!(
+        "{} of {} ({:.0}%)",
+        human_duration(whole),
+        human_duration(waiting.length),
+        busy * 100.0
+    );
+    let required = format!("≤ {:.0}%", BUSY_LIMIT * 100.0);
+    if busy > BUSY_LIMIT {
+        return Err(fail(format!(
+            "{what} kept the CPU busy while it waited: {measured}. A blocked thread should \
+             sleep until it is woken. A loop that checks a flag (with `spin_loop`, `yield_now` \
+             or nothing at all) burns a core the whole time; wait on a `Condvar` with the \
+             state under its `Mutex` instead."
+        ))
+        .figure(figure, measured, required));
+    }
+    Ok(pass(format!("{what} slept while it waited")).figure(figure, measured, required))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn the_run_queue_is_judged_where_the_system_says() {
+        // A yield_now spinner on a busy machine: little CPU, but it wanted
+        // the core all the time.
+        let yielding = Waiting {
+            length: MS(300),
+            cpu: MS(20),
+            call: MS(301),
+            wanted: Some(MS(290)),
+        };
+        assert!(judge_waiting(&yielding, "wait").is_err());
+        let asleep = Waiting {
+            wanted: Some(MS(1)),
+            ..yielding
+        };
+        assert!(judge_waiting(&asleep, "wait").is_ok());
+    }
+
+    #[test]
+    fn elsewhere_the_threads_own_cpu_time_is_judged() {
+        let spinning = Waiting {
+            length: MS(300),
+            cpu: MS(120),
+            call: MS(302),
+            wanted: None,
+        };
+        let failure = judge_waiting(&spinning, "wait()").unwrap_err();
+        assert!(failure.message.contains("40%"), "{}", failure.message);
+        let asleep = Waiting {
+            cpu: MS(2),
+            ..spinning
+        };
+        assert!(judge_waiting(&asleep, "wait()").is_ok());
+    }
+}
