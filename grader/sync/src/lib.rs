@@ -13,6 +13,10 @@
 //! Only what all three provide is promised: `sync::{Arc, Mutex, RwLock,
 //! Condvar, atomic, mpsc}` and `thread::{spawn, JoinHandle, yield_now,
 //! current}`. `thread::scope` exists with std and shuttle, not loom.
+//! With std and shuttle (not loom) there is also `time::Instant`,
+//! `thread::sleep` and `Condvar::wait_timeout`: under shuttle they run on
+//! the model's clock, and the `Condvar` wakes spuriously and times out at
+//! moments the scheduler picks, as a real one may (see `modelled`).
 
 #[cfg(all(kata_shuttle, kata_loom))]
 compile_error!("build with one model checker at a time: --cfg kata_shuttle or --cfg kata_loom");
@@ -20,8 +24,35 @@ compile_error!("build with one model checker at a time: --cfg kata_shuttle or --
 #[cfg(not(any(kata_shuttle, kata_loom)))]
 pub use std::{hint, sync, thread};
 
+#[cfg(not(any(kata_shuttle, kata_loom)))]
+pub use std::time;
+
 #[cfg(kata_shuttle)]
-pub use shuttle::{hint, sync, thread};
+pub use shuttle::hint;
+
+#[cfg(kata_shuttle)]
+mod modelled;
+
+/// shuttle's `sync`, with the [`modelled`] `Condvar`.
+#[cfg(kata_shuttle)]
+pub mod sync {
+    pub use crate::modelled::{Condvar, WaitTimeoutResult};
+    pub use shuttle::sync::*;
+}
+
+/// shuttle's `thread`, with a `sleep` on the model's clock.
+#[cfg(kata_shuttle)]
+pub mod thread {
+    pub use crate::modelled::sleep;
+    pub use shuttle::thread::*;
+}
+
+/// The model's clock.
+#[cfg(kata_shuttle)]
+pub mod time {
+    pub use crate::modelled::Instant;
+    pub use std::time::Duration;
+}
 
 #[cfg(kata_loom)]
 pub use loom::{hint, sync, thread};
