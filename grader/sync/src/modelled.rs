@@ -13,7 +13,9 @@
 //! - [`Condvar::wait_timeout`] always arms one, which on firing moves the
 //!   model's clock to the waiter's deadline and reports a time-out: every
 //!   moment a timeout could strike is a schedule the checker can try, and a
-//!   wait that nobody ends still ends;
+//!   wait that nobody ends still ends. Now and then the alarm is a spurious
+//!   wake-up instead, part of the way to the deadline (so a wait that
+//!   restarts its whole timeout after each wake-up overshoots it);
 //! - [`Instant`] reads that clock (real time, plus every deadline an alarm
 //!   jumped to), and [`sleep`] moves it on and lets other threads run: under
 //!   the model, sleeping orders nothing.
@@ -56,7 +58,7 @@ impl Condvar {
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
         let alarm = thread_rng()
             .gen_bool(SPURIOUS)
-            .then(|| Alarm::arm(&self.inner, None));
+            .then(|| Alarm::arm(&self.inner, None, true));
         let woken = self.inner.wait(guard);
         if let Some(alarm) = alarm {
             alarm.disarm();
@@ -69,7 +71,8 @@ impl Condvar {
         guard: MutexGuard<'a, T>,
         timeout: Duration,
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
-        let alarm = Alarm::arm(&self.inner, Instant::now().checked_add(timeout));
+        let deadline = Instant::now().checked_add(timeout);
+        let alarm = Alarm::arm(&self.inner, deadline, thread_rng().gen_bool(SPURIOUS));
         let woken = self.inner.wait(guard);
         let timed_out = WaitTimeoutResult(alarm.disarm());
         match woken {
@@ -132,10 +135,11 @@ impl Condvar {
 }
 
 /// A model thread that wakes a condvar's waiters once, at a moment the
-/// scheduler picks, and (for a timeout) first moves the clock to `deadline`.
+/// scheduler picks. A time-out first moves the clock to the deadline; a
+/// spurious wake-up part of the way there.
 struct Alarm {
     state: Arc<AlarmState>,
-    /// A time-out (with a deadline) rather than a spurious wake-up.
+    /// A time-out rather than a spurious wake-up.
     times_out: bool,
 }
 
@@ -149,7 +153,11 @@ struct AlarmState {
 }
 
 impl Alarm {
-    fn arm(condvar: &Arc<shuttle::sync::Condvar>, deadline: Option<Instant>) -> Alarm {
+    fn arm(
+        condvar: &Arc<shuttle::sync::Condvar>,
+        deadline: Option<Instant>,
+        spurious: bool,
+    ) -> Alarm {
         let state = Arc::new(AlarmState::default());
         let (condvar, shared) = (Arc::clone(condvar), Arc::clone(&state));
         // Detached: the model's run may end while an alarm still waits.
@@ -161,7 +169,12 @@ impl Alarm {
             // scheduling point in between, so a notify now reaches it.
             if shared.waiting.load(Ordering::SeqCst) {
                 if let Some(deadline) = deadline {
-                    advance_to(deadline);
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    advance(if spurious {
+                        left.mul_f64(thread_rng().gen_range(0.0..1.0))
+                    } else {
+                        left
+                    });
                 }
                 shared.fired.store(true, Ordering::SeqCst);
                 condvar.notify_all();
@@ -172,7 +185,7 @@ impl Alarm {
         state.waiting.store(true, Ordering::SeqCst);
         Alarm {
             state,
-            times_out: deadline.is_some(),
+            times_out: deadline.is_some() && !spurious,
         }
     }
 
@@ -193,11 +206,6 @@ static AHEAD: AtomicU64 = AtomicU64::new(0);
 fn start() -> std::time::Instant {
     static START: OnceLock<std::time::Instant> = OnceLock::new();
     *START.get_or_init(std::time::Instant::now)
-}
-
-fn advance_to(deadline: Instant) {
-    let behind = deadline.saturating_duration_since(Instant::now());
-    advance(behind);
 }
 
 fn advance(by: Duration) {

@@ -62,14 +62,19 @@ fn a_wait_nobody_ends_times_out_at_its_deadline() {
         || {
             let shared = (Mutex::new(()), Condvar::new());
             let deadline = Instant::now() + Duration::from_secs(60);
-            let guard = shared.0.lock().unwrap();
-            let (_guard, result) = shared
-                .1
-                .wait_timeout(guard, Duration::from_secs(60))
-                .unwrap();
-            assert!(result.timed_out());
-            // The model's clock moved on to the deadline: no real minute passed.
+            let mut guard = shared.0.lock().unwrap();
+            // Right: each wake-up waits only for what is left.
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                guard = shared.1.wait_timeout(guard, left).unwrap().0;
+            }
+            // The model's clock moved on to the deadline: no real minute
+            // passed, and it did not overshoot.
             assert!(Instant::now() >= deadline);
+            assert!(Instant::now() <= deadline + Duration::from_secs(1));
         },
         SMALL_RUNS,
     );
@@ -98,6 +103,25 @@ fn a_timed_out_flag_may_race_a_notify() {
         RUNS,
     );
     assert_eq!(outcomes.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn a_wait_that_restarts_its_timeout_overshoots_it() {
+    assert!(fails_somewhere(|| {
+        let (lock, condvar) = (Mutex::new(()), Condvar::new());
+        let timeout = Duration::from_millis(100);
+        let began = Instant::now();
+        let mut guard = lock.lock().unwrap();
+        // Wrong: every wake-up waits the whole timeout again.
+        loop {
+            let (next, result) = condvar.wait_timeout(guard, timeout).unwrap();
+            guard = next;
+            if result.timed_out() {
+                break;
+            }
+        }
+        assert!(began.elapsed() <= timeout + Duration::from_millis(5));
+    }));
 }
 
 #[test]
