@@ -17,6 +17,10 @@
 //! found by the checker itself.
 
 use std::panic::{self, AssertUnwindSafe};
+
+/// How many threads sleep in a `Condvar` wait right now (shuttle only).
+#[cfg(kata_shuttle)]
+pub use crate::modelled::asleep;
 use std::sync::Mutex as StdMutex;
 
 /// How many shuttle executions with each scheduler. Measured: a 2-thread

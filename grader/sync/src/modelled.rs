@@ -25,7 +25,7 @@
 
 use shuttle::rand::{thread_rng, Rng};
 use shuttle::sync::MutexGuard;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::sync::{LockResult, PoisonError};
 use std::time::Duration;
@@ -56,6 +56,7 @@ impl Condvar {
     }
 
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
+        let _asleep = Asleep::now();
         let alarm = thread_rng()
             .gen_bool(SPURIOUS)
             .then(|| Alarm::arm(&self.inner, None, true));
@@ -71,6 +72,7 @@ impl Condvar {
         guard: MutexGuard<'a, T>,
         timeout: Duration,
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
+        let _asleep = Asleep::now();
         let deadline = Instant::now().checked_add(timeout);
         let alarm = Alarm::arm(&self.inner, deadline, thread_rng().gen_bool(SPURIOUS));
         let woken = self.inner.wait(guard);
@@ -132,6 +134,36 @@ impl Condvar {
     pub fn notify_all(&self) {
         self.inner.notify_all();
     }
+}
+
+shuttle::lazy_static! {
+    /// Threads of this execution asleep in a `Condvar` wait (shuttle drops
+    /// it at the end of each execution, so a failed one leaves nothing).
+    static ref ASLEEP: AtomicUsize = AtomicUsize::new(0);
+}
+
+/// Counts a thread in [`ASLEEP`] while it lives. Made before the alarm is
+/// armed: the first touch of a shuttle `lazy_static` may let other threads
+/// run, which between arming and sleeping would lose the alarm.
+struct Asleep;
+
+impl Asleep {
+    fn now() -> Asleep {
+        ASLEEP.fetch_add(1, Ordering::SeqCst);
+        Asleep
+    }
+}
+
+impl Drop for Asleep {
+    fn drop(&mut self) {
+        ASLEEP.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How many threads are asleep in a `Condvar` wait right now: a check's
+/// setter can wait for its waiters to be really waiting before it acts.
+pub fn asleep() -> usize {
+    ASLEEP.load(Ordering::SeqCst)
 }
 
 /// A model thread that wakes a condvar's waiters once, at a moment the

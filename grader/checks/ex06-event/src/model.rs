@@ -1,0 +1,174 @@
+//! The model build: shuttle picks every interleaving, spurious wake-ups and
+//! time-outs included.
+
+use super::*;
+use kata_harness::exercise_id;
+use kata_harness::model::verdict;
+use kata_sync::model::{asleep, explore, narrate, spawn_named, Failure};
+use kata_sync::sync::atomic::{AtomicUsize, Ordering};
+use kata_sync::sync::Arc;
+
+/// Waiters named A, B, ... wait on one event while a setter runs `setter`.
+/// Every waiter must return, and never before a set began.
+fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
+    let event = Arc::new(Event::new());
+    let sets_begun = Arc::new(AtomicUsize::new(0));
+    let handles: Vec<_> = (0..waiters)
+        .map(|i| {
+            let (event, sets_begun) = (Arc::clone(&event), Arc::clone(&sets_begun));
+            let name = format!("waiter {}", char::from(b'A' + i as u8));
+            spawn_named(&name, move || {
+                narrate("calls wait()");
+                event.wait();
+                narrate("returns from wait()");
+                assert!(
+                    sets_begun.load(Ordering::SeqCst) > 0,
+                    "RELEASED-EARLY: a waiter returned from wait() before any set() was called"
+                );
+            })
+        })
+        .collect();
+    let setter_thread = {
+        let event = Arc::clone(&event);
+        spawn_named("setter", move || {
+            sets_begun.fetch_add(1, Ordering::SeqCst);
+            setter(&event);
+        })
+    };
+    setter_thread
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    for handle in handles {
+        handle
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    }
+}
+
+/// What a failure of the waiter scenarios teaches.
+fn waiters_failed(failure: &Failure, asleep: &str) -> String {
+    if failure.message.contains("RELEASED-EARLY") {
+        "a waiter returned from wait() before any set(): it was woken (a spurious wake-up, \
+         which a real Condvar may have at any time) and left without looking again. Wait in a \
+         `while` loop that checks the state under the lock, never behind an `if`."
+            .to_string()
+    } else if failure.deadlock {
+        asleep.to_string()
+    } else {
+        failure.message.clone()
+    }
+}
+
+pub fn no_lost_wake_up() -> Verdict {
+    let result = explore(|| {
+        waiters_and_setter(2, |event| {
+            narrate("calls set()");
+            event.set();
+        })
+    });
+    verdict(
+        result,
+        &id(),
+        "both waiters were released, after the set",
+        |failure| {
+            waiters_failed(
+                failure,
+                "a waiter slept through set(): the model checker found every other thread done \
+                 and it still waiting. Either set() woke only one waiter (`notify_one` where \
+                 every waiter waits for the same news: use `notify_all`), or the wake-up was \
+                 lost (the flag changed or was checked outside the mutex the waiters sleep on).",
+            )
+        },
+    )
+}
+
+pub fn set_then_clear() -> Verdict {
+    let result = explore(|| {
+        waiters_and_setter(2, |event| {
+            // Only waiters asleep at the set must be released by it.
+            for _ in 0..100 {
+                if asleep() >= 2 {
+                    break;
+                }
+                kata_sync::thread::yield_now();
+            }
+            narrate("sees both waiters asleep, and calls set()");
+            event.set();
+            narrate("calls clear()");
+            event.clear();
+        })
+    });
+    verdict(
+        result,
+        &id(),
+        "both waiters were released by the set, though a clear followed",
+        |failure| {
+            waiters_failed(
+                failure,
+                "set() followed at once by clear() left a waiter asleep: it woke, found the flag \
+                 down again, and went back to waiting, though a set() happened while it waited. \
+                 Keep a count of the sets beside the flag: a waiter notes it when it starts and \
+                 stops waiting when the flag is up or the count has moved.",
+            )
+        },
+    )
+}
+
+pub fn linearizable() -> Verdict {
+    let result = explore(|| {
+        let event = Arc::new(Event::new());
+        let recorder = Arc::new(Recorder::new());
+        let scripts: [&[Call]; 3] = [
+            &[Call::WaitTimeout(10), Call::Wait, Call::IsSet],
+            &[Call::Set, Call::Clear, Call::IsSet],
+            &[Call::IsSet, Call::WaitTimeout(20), Call::Set],
+        ];
+        let threads: Vec<_> = scripts
+            .into_iter()
+            .enumerate()
+            .map(|(thread, script)| {
+                let (event, recorder) = (Arc::clone(&event), Arc::clone(&recorder));
+                spawn_named(&format!("thread {thread}"), move || {
+                    for &call in script {
+                        perform(&recorder, thread, &event, call);
+                    }
+                })
+            })
+            .collect();
+        let mut threads = threads.into_iter();
+        let first = threads.next();
+        for handle in threads {
+            handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+        // Thread 0 may still wait; a last set (thread 3) releases it.
+        perform(&recorder, 3, &event, Call::Set);
+        if let Some(handle) = first {
+            handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+        if let Some(lines) = not_linearizable(&recorder.history()) {
+            panic!("{}", lines.join("\n"));
+        }
+    });
+    verdict(
+        result,
+        &id(),
+        "every history had a sequential order",
+        |failure| {
+            if failure.deadlock {
+                "a thread never returned from wait() although a set() came last: a wake-up \
+                 was lost or slept through."
+                    .to_string()
+            } else {
+                failure.message.clone()
+            }
+        },
+    )
+}
+
+fn id() -> String {
+    exercise_id().unwrap_or_else(|| "ex06".to_string())
+}
