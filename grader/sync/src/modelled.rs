@@ -16,9 +16,9 @@
 //!   wait that nobody ends still ends. Now and then the alarm is a spurious
 //!   wake-up instead, part of the way to the deadline (so a wait that
 //!   restarts its whole timeout after each wake-up overshoots it);
-//! - [`Instant`] reads that clock (real time, plus every deadline an alarm
-//!   jumped to), and [`sleep`] moves it on and lets other threads run: under
-//!   the model, sleeping orders nothing.
+//! - [`Instant`] reads the model's clock, which moves only when an alarm
+//!   jumps to a deadline or a thread sleeps, and [`sleep`] moves it on and
+//!   lets other threads run: under the model, sleeping orders nothing.
 //!
 //! The alarms' choices come from shuttle's seeded random source, so a failing
 //! schedule replays as any other.
@@ -26,7 +26,7 @@
 use shuttle::rand::{thread_rng, Rng};
 use shuttle::sync::MutexGuard;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::sync::{LockResult, PoisonError};
 use std::time::Duration;
 
@@ -230,19 +230,20 @@ impl Alarm {
     }
 }
 
-/// Nanoseconds the model's clock runs ahead of real time: every deadline an
-/// alarm jumped to, and every sleep. It only grows, across runs too, which
-/// no reading of `Instant` can tell from time passing.
-static AHEAD: AtomicU64 = AtomicU64::new(0);
+/// The model's clock, in nanoseconds: time passes only when an alarm jumps
+/// to a deadline or a thread sleeps, never by itself, so that a schedule
+/// replays to the nanosecond however busy the machine. It only grows,
+/// across runs too, which no reading of `Instant` can tell from time
+/// passing.
+static CLOCK: AtomicU64 = AtomicU64::new(0);
 
-fn start() -> std::time::Instant {
-    static START: OnceLock<std::time::Instant> = OnceLock::new();
-    *START.get_or_init(std::time::Instant::now)
-}
+/// Where the clock starts: far enough from zero that code may subtract
+/// from an `Instant`.
+const EPOCH: Duration = Duration::from_secs(3600);
 
 fn advance(by: Duration) {
     let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
-    let _ = AHEAD.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| {
+    let _ = CLOCK.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| {
         Some(a.saturating_add(nanos))
     });
 }
@@ -262,7 +263,7 @@ pub struct Instant(Duration);
 
 impl Instant {
     pub fn now() -> Instant {
-        Instant(start().elapsed() + Duration::from_nanos(AHEAD.load(Ordering::SeqCst)))
+        Instant(EPOCH + Duration::from_nanos(CLOCK.load(Ordering::SeqCst)))
     }
 
     pub fn duration_since(&self, earlier: Instant) -> Duration {

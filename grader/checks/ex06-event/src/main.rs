@@ -58,6 +58,11 @@ fn main() -> ExitCode {
             model::set_then_clear,
         ),
         Check::new(
+            "model-timeout-on-time",
+            "on the model's clock, wait_timeout(100 ms) ends at 100 ms, spurious wake-ups or not",
+            model::timeout_on_time,
+        ),
+        Check::new(
             "model-linearizable",
             "3 threads mixing every call, spurious wake-ups and time-outs included: linearizable in every schedule",
             model::linearizable,

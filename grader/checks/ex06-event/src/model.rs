@@ -172,3 +172,57 @@ pub fn linearizable() -> Verdict {
 fn id() -> String {
     exercise_id().unwrap_or_else(|| "ex06".to_string())
 }
+
+/// On the model's clock: a time-out strikes at its deadline, and spurious
+/// wake-ups come part of the way there.
+pub fn timeout_on_time() -> Verdict {
+    use kata_sync::time::Instant;
+    const TIMEOUT: Duration = Duration::from_millis(100);
+    let result = explore(|| {
+        let event = Event::new();
+        let began = Instant::now();
+        let released = event.wait_timeout(TIMEOUT);
+        let took = began.elapsed();
+        assert!(
+            !released,
+            "SAID-TRUE: wait_timeout on an event nobody set returned true"
+        );
+        assert!(
+            took >= TIMEOUT,
+            "EARLY: returned false after {} ms",
+            took.as_millis()
+        );
+        assert!(
+            took <= TIMEOUT + Duration::from_millis(5),
+            "LATE: returned after {} ms",
+            took.as_millis()
+        );
+    });
+    verdict(
+        result,
+        &id(),
+        "wait_timeout(100 ms) returned false at 100 ms",
+        |failure| {
+            let m = &failure.message;
+            let took = m.rsplit("after ").next().unwrap_or_default();
+            if m.contains("SAID-TRUE") {
+                "wait_timeout(100 ms) on an event nobody set returned true: a wake-up is not a set. \
+             Say true only when the flag is up or a set() came while you waited."
+                .to_string()
+            } else if m.contains("EARLY") {
+                format!(
+                    "wait_timeout(100 ms) returned false {took} on the model's clock, before its \
+                 timeout: a spurious wake-up ended the wait. Loop until the deadline has passed."
+                )
+            } else if m.contains("LATE") {
+                format!(
+                "wait_timeout(100 ms) returned {took} on the model's clock: after a wake-up it \
+                 waited the whole timeout again. Fix the deadline once, before the loop \
+                 (`kata_sync::time::Instant::now() + timeout`), and wait only for what is left."
+            )
+            } else {
+                m.clone()
+            }
+        },
+    )
+}
