@@ -62,7 +62,10 @@ pub fn count_with_channel(threads: usize, per_thread: u64) -> u64 {
         let tx = if i + 1 == threads {
             spare.take().expect("the original sender is still here")
         } else {
-            spare.as_ref().expect("the original sender is still here").clone()
+            spare
+                .as_ref()
+                .expect("the original sender is still here")
+                .clone()
         };
         handles.push(thread::spawn(move || {
             for _ in 0..per_thread {

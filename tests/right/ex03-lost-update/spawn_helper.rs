@@ -31,7 +31,10 @@ pub fn racy_count(threads: usize, per_thread: u64) -> u64 {
 }
 
 /// Starts `threads` threads, the i-th running `work(i)`.
-fn spawn_workers<T, W>(threads: usize, mut work: impl FnMut(usize) -> W) -> Vec<thread::JoinHandle<T>>
+fn spawn_workers<T, W>(
+    threads: usize,
+    mut work: impl FnMut(usize) -> W,
+) -> Vec<thread::JoinHandle<T>>
 where
     T: Send + 'static,
     W: FnOnce() -> T + Send + 'static,
@@ -60,7 +63,8 @@ pub fn count_with_channel(threads: usize, per_thread: u64) -> u64 {
         let tx = tx.clone();
         move || {
             for _ in 0..per_thread {
-                tx.send(1u64).expect("the caller receives until every worker is done");
+                tx.send(1u64)
+                    .expect("the caller receives until every worker is done");
             }
         }
     });

@@ -26,7 +26,11 @@ struct Unmark<'a, K: Eq + Hash, V> {
 impl<K: Eq + Hash, V> Drop for Unmark<'_, K, V> {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
-            self.cache.map.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+            self.cache
+                .map
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&key);
             self.cache.changed.notify_all();
         }
     }
@@ -38,7 +42,10 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { map: Mutex::new(HashMap::new()), changed: Condvar::new() }
+        Cache {
+            map: Mutex::new(HashMap::new()),
+            changed: Condvar::new(),
+        }
     }
 
     pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> V {
@@ -54,7 +61,10 @@ where
         }
         map.insert(key.clone(), State::Loading);
         drop(map);
-        let mut unmark = Unmark { cache: self, key: Some(key.clone()) };
+        let mut unmark = Unmark {
+            cache: self,
+            key: Some(key.clone()),
+        };
         let value = load(&key);
         unmark.key = None;
         self.map

@@ -18,7 +18,9 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { slots: RwLock::new(HashMap::new()) }
+        Cache {
+            slots: RwLock::new(HashMap::new()),
+        }
     }
 
     fn slot(&self, key: &K) -> Slot<V> {
@@ -34,7 +36,11 @@ where
         // entry() under the write lock: if another caller created the slot
         // between our read and this write, we get theirs.
         let mut slots = self.slots.write().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(slots.entry(key.clone()).or_insert_with(|| Arc::new(Mutex::new(Default::default()))))
+        Arc::clone(
+            slots
+                .entry(key.clone())
+                .or_insert_with(|| Arc::new(Mutex::new(Default::default()))),
+        )
     }
 
     pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> V {

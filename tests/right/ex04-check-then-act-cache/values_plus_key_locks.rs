@@ -17,11 +17,18 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { values: RwLock::new(HashMap::new()), key_locks: Mutex::new(HashMap::new()) }
+        Cache {
+            values: RwLock::new(HashMap::new()),
+            key_locks: Mutex::new(HashMap::new()),
+        }
     }
 
     fn cached(&self, key: &K) -> Option<V> {
-        self.values.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+        self.values
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
     }
 
     pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> V {

@@ -78,7 +78,10 @@ fn lock_pair<'a>(from: &'a Account, to: &'a Account) -> (Guard<'a>, Guard<'a>) {
 
 fn check(available: i64, amount: i64) -> Result<(), TransferError> {
     if available < amount {
-        Err(TransferError::InsufficientFunds { needed: amount, available })
+        Err(TransferError::InsufficientFunds {
+            needed: amount,
+            available,
+        })
     } else {
         Ok(())
     }

@@ -60,7 +60,10 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
     if std::ptr::eq(from, to) {
         let available = *from.balance.lock().unwrap_or_else(|e| e.into_inner());
         return if available < amount {
-            Err(TransferError::InsufficientFunds { needed: amount, available })
+            Err(TransferError::InsufficientFunds {
+                needed: amount,
+                available,
+            })
         } else {
             Ok(())
         };
@@ -69,9 +72,16 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
     let (first, second) = if from_first { (from, to) } else { (to, from) };
     let mut g1 = first.balance.lock().unwrap_or_else(|e| e.into_inner());
     let mut g2 = second.balance.lock().unwrap_or_else(|e| e.into_inner());
-    let (source, dest) = if from_first { (&mut *g1, &mut *g2) } else { (&mut *g2, &mut *g1) };
+    let (source, dest) = if from_first {
+        (&mut *g1, &mut *g2)
+    } else {
+        (&mut *g2, &mut *g1)
+    };
     if *source < amount {
-        return Err(TransferError::InsufficientFunds { needed: amount, available: *source });
+        return Err(TransferError::InsufficientFunds {
+            needed: amount,
+            available: *source,
+        });
     }
     let (new_source, new_dest) = (*source - amount, *dest + amount);
     *source = new_source;

@@ -62,7 +62,10 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
     if from.id == to.id {
         let available = *from.balance.lock().unwrap();
         if available < amount {
-            return Err(TransferError::InsufficientFunds { needed: amount, available });
+            return Err(TransferError::InsufficientFunds {
+                needed: amount,
+                available,
+            });
         }
         return Ok(());
     }
@@ -74,7 +77,10 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
             continue;
         };
         if *source < amount {
-            return Err(TransferError::InsufficientFunds { needed: amount, available: *source });
+            return Err(TransferError::InsufficientFunds {
+                needed: amount,
+                available: *source,
+            });
         }
         *source -= amount;
         *dest += amount;

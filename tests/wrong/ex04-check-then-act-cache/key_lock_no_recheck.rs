@@ -18,7 +18,10 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { values: Mutex::new(HashMap::new()), loading: Mutex::new(HashMap::new()) }
+        Cache {
+            values: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> V {
@@ -35,7 +38,10 @@ where
         let _loading = key_lock.lock().unwrap();
         // We hold the key's lock: nobody else is loading it now.
         let value = load(&key);
-        self.values.lock().unwrap().insert(key.clone(), value.clone());
+        self.values
+            .lock()
+            .unwrap()
+            .insert(key.clone(), value.clone());
         self.loading.lock().unwrap().remove(&key);
         value
     }

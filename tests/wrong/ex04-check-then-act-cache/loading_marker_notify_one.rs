@@ -24,7 +24,10 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { map: Mutex::new(HashMap::new()), loaded: Condvar::new() }
+        Cache {
+            map: Mutex::new(HashMap::new()),
+            loaded: Condvar::new(),
+        }
     }
 
     pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> V {
@@ -39,7 +42,10 @@ where
         map.insert(key.clone(), State::Loading);
         drop(map);
         let value = load(&key);
-        self.map.lock().unwrap().insert(key, State::Ready(value.clone()));
+        self.map
+            .lock()
+            .unwrap()
+            .insert(key, State::Ready(value.clone()));
         // Someone may be waiting for this key: wake them.
         self.loaded.notify_one();
         value

@@ -17,7 +17,9 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { map: RwLock::new(HashMap::new()) }
+        Cache {
+            map: RwLock::new(HashMap::new()),
+        }
     }
 
     pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> V {

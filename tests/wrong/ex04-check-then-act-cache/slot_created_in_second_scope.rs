@@ -19,7 +19,9 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { slots: Mutex::new(HashMap::new()) }
+        Cache {
+            slots: Mutex::new(HashMap::new()),
+        }
     }
 
     fn slot(&self, key: &K) -> Slot<V> {
@@ -28,7 +30,10 @@ where
             Some(slot) => slot,
             None => {
                 let slot: Slot<V> = Arc::new(Mutex::new(None));
-                self.slots.lock().unwrap().insert(key.clone(), Arc::clone(&slot));
+                self.slots
+                    .lock()
+                    .unwrap()
+                    .insert(key.clone(), Arc::clone(&slot));
                 slot
             }
         }

@@ -20,7 +20,10 @@ where
     V: Clone,
 {
     pub fn new() -> Self {
-        Cache { values: Mutex::new(HashMap::new()), in_flight: Mutex::new(HashMap::new()) }
+        Cache {
+            values: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn get_or_load(&self, key: K, load: impl FnOnce(&K) -> V) -> V {

@@ -61,15 +61,26 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
     // Refuse early, before taking any lock for long.
     let available = from.balance();
     if available < amount {
-        return Err(TransferError::InsufficientFunds { needed: amount, available });
+        return Err(TransferError::InsufficientFunds {
+            needed: amount,
+            available,
+        });
     }
     if from.id == to.id {
         return Ok(());
     }
-    let (first, second) = if from.id < to.id { (from, to) } else { (to, from) };
+    let (first, second) = if from.id < to.id {
+        (from, to)
+    } else {
+        (to, from)
+    };
     let mut g1 = first.balance.lock().unwrap();
     let mut g2 = second.balance.lock().unwrap();
-    let (source, dest) = if first.id == from.id { (&mut *g1, &mut *g2) } else { (&mut *g2, &mut *g1) };
+    let (source, dest) = if first.id == from.id {
+        (&mut *g1, &mut *g2)
+    } else {
+        (&mut *g2, &mut *g1)
+    };
     *source -= amount;
     *dest += amount;
     Ok(())

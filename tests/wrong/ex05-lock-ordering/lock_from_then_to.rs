@@ -62,14 +62,20 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
     if from.id == to.id {
         let balance = from.balance.lock().unwrap();
         if *balance < amount {
-            return Err(TransferError::InsufficientFunds { needed: amount, available: *balance });
+            return Err(TransferError::InsufficientFunds {
+                needed: amount,
+                available: *balance,
+            });
         }
         return Ok(());
     }
     let mut source = from.balance.lock().unwrap();
     let mut dest = to.balance.lock().unwrap();
     if *source < amount {
-        return Err(TransferError::InsufficientFunds { needed: amount, available: *source });
+        return Err(TransferError::InsufficientFunds {
+            needed: amount,
+            available: *source,
+        });
     }
     *source -= amount;
     *dest += amount;

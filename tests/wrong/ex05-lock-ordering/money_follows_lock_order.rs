@@ -62,15 +62,25 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
     if from.id == to.id {
         let balance = from.balance.lock().unwrap();
         if *balance < amount {
-            return Err(TransferError::InsufficientFunds { needed: amount, available: *balance });
+            return Err(TransferError::InsufficientFunds {
+                needed: amount,
+                available: *balance,
+            });
         }
         return Ok(());
     }
-    let (first, second) = if from.id < to.id { (from, to) } else { (to, from) };
+    let (first, second) = if from.id < to.id {
+        (from, to)
+    } else {
+        (to, from)
+    };
     let mut source = first.balance.lock().unwrap();
     let mut dest = second.balance.lock().unwrap();
     if *source < amount {
-        return Err(TransferError::InsufficientFunds { needed: amount, available: *source });
+        return Err(TransferError::InsufficientFunds {
+            needed: amount,
+            available: *source,
+        });
     }
     *source -= amount;
     *dest += amount;

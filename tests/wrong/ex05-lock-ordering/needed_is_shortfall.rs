@@ -70,10 +70,18 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
         }
         return Ok(());
     }
-    let (first, second) = if from.id < to.id { (from, to) } else { (to, from) };
+    let (first, second) = if from.id < to.id {
+        (from, to)
+    } else {
+        (to, from)
+    };
     let mut g1 = first.balance.lock().unwrap();
     let mut g2 = second.balance.lock().unwrap();
-    let (source, dest) = if first.id == from.id { (&mut *g1, &mut *g2) } else { (&mut *g2, &mut *g1) };
+    let (source, dest) = if first.id == from.id {
+        (&mut *g1, &mut *g2)
+    } else {
+        (&mut *g2, &mut *g1)
+    };
     // Keep the account above zero.
     if *source <= amount && amount > 0 {
         return Err(refuse(*source));

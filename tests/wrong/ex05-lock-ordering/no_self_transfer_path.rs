@@ -59,12 +59,23 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), Transfe
     if amount < 0 {
         return Err(TransferError::NegativeAmount { amount });
     }
-    let (first, second) = if from.id <= to.id { (from, to) } else { (to, from) };
+    let (first, second) = if from.id <= to.id {
+        (from, to)
+    } else {
+        (to, from)
+    };
     let mut g1 = first.balance.lock().unwrap();
     let mut g2 = second.balance.lock().unwrap();
-    let (source, dest) = if first.id == from.id { (&mut *g1, &mut *g2) } else { (&mut *g2, &mut *g1) };
+    let (source, dest) = if first.id == from.id {
+        (&mut *g1, &mut *g2)
+    } else {
+        (&mut *g2, &mut *g1)
+    };
     if *source < amount {
-        return Err(TransferError::InsufficientFunds { needed: amount, available: *source });
+        return Err(TransferError::InsufficientFunds {
+            needed: amount,
+            available: *source,
+        });
     }
     *source -= amount;
     *dest += amount;
