@@ -1,0 +1,88 @@
+//! Known wrong: locks by id correctly, then always takes the money out of the first-locked account, so a transfer from the higher id to the lower one moves money the wrong way.
+//! Written blind: from the stub and the chapter, without reading the checks.
+//! expect-fail: moves-money: transfer(2 -> 1, 80), all of account 2 returned Err(InsufficientFunds
+//! expect-fail: model-opposite-transfers: money was created or lost
+
+use std::fmt;
+
+use kata_sync::sync::Mutex;
+
+/// A bank account that many threads share.
+pub struct Account {
+    id: u64,
+    balance: Mutex<i64>,
+}
+
+impl Account {
+    pub fn new(id: u64, balance: i64) -> Account {
+        Account {
+            id,
+            balance: Mutex::new(balance),
+        }
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub fn balance(&self) -> i64 {
+        *self.balance.lock().unwrap()
+    }
+}
+
+/// Why a transfer was refused. A refused transfer changed nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferError {
+    InsufficientFunds { needed: i64, available: i64 },
+    NegativeAmount { amount: i64 },
+}
+
+impl fmt::Display for TransferError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransferError::InsufficientFunds { needed, available } => {
+                write!(
+                    f,
+                    "insufficient funds: needed {needed}, available {available}"
+                )
+            }
+            TransferError::NegativeAmount { amount } => {
+                write!(f, "cannot transfer a negative amount ({amount})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TransferError {}
+
+pub fn transfer(from: &Account, to: &Account, amount: i64) -> Result<(), TransferError> {
+    if amount < 0 {
+        return Err(TransferError::NegativeAmount { amount });
+    }
+    if from.id == to.id {
+        let balance = from.balance.lock().unwrap();
+        if *balance < amount {
+            return Err(TransferError::InsufficientFunds {
+                needed: amount,
+                available: *balance,
+            });
+        }
+        return Ok(());
+    }
+    let (first, second) = if from.id < to.id {
+        (from, to)
+    } else {
+        (to, from)
+    };
+    let mut source = first.balance.lock().unwrap();
+    let mut dest = second.balance.lock().unwrap();
+    if *source < amount {
+        return Err(TransferError::InsufficientFunds {
+            needed: amount,
+            available: *source,
+        });
+    }
+    *source -= amount;
+    *dest += amount;
+    Ok(())
+}
