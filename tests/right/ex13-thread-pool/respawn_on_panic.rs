@@ -87,7 +87,9 @@ impl ThreadPool {
         F: FnOnce() + Send + 'static,
     {
         if let Some(sender) = &self.sender {
-            sender.send(Box::new(f)).expect("the pool's workers are gone");
+            sender
+                .send(Box::new(f))
+                .expect("the pool's workers are gone");
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Known right: plain (not scoped) threads owning an `Arc` of the URLs, one agent per thread, a shared atomic cursor, and one `OnceLock` slot per URL for its result.
 //! Written blind: from the stub and the chapter, without reading the checks.
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

@@ -1,8 +1,8 @@
 //! Known right: the URL indices wait in a channel that the workers drain (receiver behind a Mutex), and the results come back as (index, result) over a second channel.
 //! Written blind: from the stub and the chapter, without reading the checks.
+use std::fmt;
 use std::sync::mpsc;
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

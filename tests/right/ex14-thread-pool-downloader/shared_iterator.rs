@@ -1,7 +1,7 @@
 //! Known right: the workers share one `Mutex<Enumerate<slice::Iter>>` and pull (index, url) pairs from it; each returns its own Vec of (index, result) through its join handle, and the results are sorted back by index.
 //! Written blind: from the stub and the chapter, without reading the checks.
-use std::sync::Mutex;
 use std::fmt;
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

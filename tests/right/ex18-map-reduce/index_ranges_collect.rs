@@ -17,7 +17,9 @@ pub fn byte_histogram(data: &[u8]) -> Histogram {
             h
         })
         .collect();
-    partials.into_iter().fold(Histogram::new(), Histogram::merge)
+    partials
+        .into_iter()
+        .fold(Histogram::new(), Histogram::merge)
 }
 
 // ---------------------------------------------------------------------------

@@ -35,7 +35,9 @@ impl ThreadPool {
         let receiver = Arc::new(Mutex::new(receiver));
         // More threads than cores only take turns, so never start more.
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
-        let workers = (0..size.min(cores)).map(|_| worker(Arc::clone(&receiver))).collect();
+        let workers = (0..size.min(cores))
+            .map(|_| worker(Arc::clone(&receiver)))
+            .collect();
         ThreadPool {
             workers,
             sender: Some(sender),

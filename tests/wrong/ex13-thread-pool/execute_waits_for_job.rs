@@ -45,7 +45,9 @@ impl ThreadPool {
         // Wait for the acknowledgement, so that no job is ever lost.
         let (done_tx, done_rx) = mpsc::channel();
         if let Some(sender) = &self.sender {
-            sender.send((Box::new(f), done_tx)).expect("the workers are gone");
+            sender
+                .send((Box::new(f), done_tx))
+                .expect("the workers are gone");
             let _ = done_rx.recv();
         }
     }

@@ -1,9 +1,9 @@
 //! Known wrong: the calling thread joins in the downloading beside the `workers` threads it started, so workers + 1 requests are in flight.
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: bound-held: the server saw 6 requests at once but you were given 5 workers
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

@@ -1,9 +1,9 @@
 //! Known wrong: sets only the connect timeout, so a server that accepts at once and then answers slowly holds a worker far beyond `timeout`.
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: per-request-timeout: download_all did not return within 2.5 s
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

@@ -1,9 +1,9 @@
 //! Known wrong: leaves the failed URLs out of the returned Vec, so every result after a failure sits at the wrong index.
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: errors-per-url: expected 10 results (one per URL), got 7
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

@@ -2,9 +2,9 @@
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: bound-held: the server saw only 1 request(s) at once with 5 workers: are your workers taking turns (a lock held around the download?)
 //! expect-fail: near-ideal-time: 20 URLs of 100 ms on 5 workers took
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

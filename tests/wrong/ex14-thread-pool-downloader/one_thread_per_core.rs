@@ -1,9 +1,9 @@
 //! Known wrong: starts one download thread per core of the machine, as for CPU work, instead of the `workers` it was asked for.
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: bound-held: the server saw only 2 request(s) at once with 5 workers
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

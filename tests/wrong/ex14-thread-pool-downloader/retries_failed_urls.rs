@@ -1,9 +1,9 @@
 //! Known wrong: retries a URL that failed once more before giving up, so a failing URL is requested twice (the server sees a request it was not asked for).
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: errors-per-url: the server received urls[1] (/broken) 2 times: request each URL exactly once
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

@@ -1,9 +1,9 @@
 //! Known wrong: every error that is not a timeout becomes `Other(text)`, a 404 or 500 included, instead of `Status(code)`.
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: errors-per-url: Map ureq::Error::StatusCode(code) to DownloadError::Status(code)
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.

@@ -1,9 +1,9 @@
 //! Known wrong: only a status code gets its own error; a timeout falls into `Other(text)` with everything else.
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: per-request-timeout: should give Err(Timeout), but its result is Err(Other(
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::fmt;
 use std::time::Duration;
 
 /// Why one URL could not be downloaded.
