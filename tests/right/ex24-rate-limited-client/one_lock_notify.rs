@@ -194,7 +194,8 @@ impl<T: Transport> Client<T> {
             match response.status {
                 200..=299 => return Ok(response.body),
                 429 if attempts <= self.limits.max_retries => {
-                    tokio::time::sleep(retry_after(&response).unwrap_or(Duration::from_secs(1))).await;
+                    tokio::time::sleep(retry_after(&response).unwrap_or(Duration::from_secs(1)))
+                        .await;
                 }
                 429 => return Err(ClientError::RateLimited { attempts }),
                 code => return Err(ClientError::Status(code)),
@@ -247,7 +248,14 @@ impl Transport for HttpTransport {
                 )
             })
             .collect();
-        let body = answer.text().await.map_err(|e| TransportError(e.to_string()))?;
-        Ok(Response { status, headers, body })
+        let body = answer
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }

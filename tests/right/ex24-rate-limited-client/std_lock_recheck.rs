@@ -118,7 +118,10 @@ impl<T: Transport> Client<T> {
     fn try_start(&self) -> Result<(), Instant> {
         let mut starts = self.booked.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        while starts.front().is_some_and(|&t| now - t >= self.limits.window) {
+        while starts
+            .front()
+            .is_some_and(|&t| now - t >= self.limits.window)
+        {
             starts.pop_front();
         }
         if starts.len() < self.limits.rate {
@@ -174,7 +177,10 @@ impl<T: Transport> Client<T> {
         while let Some((i, result)) = pending.next().await {
             results[i] = Some(result);
         }
-        results.into_iter().map(|r| r.expect("every get answered")).collect()
+        results
+            .into_iter()
+            .map(|r| r.expect("every get answered"))
+            .collect()
     }
 }
 
@@ -218,7 +224,14 @@ impl Transport for HttpTransport {
                 )
             })
             .collect();
-        let body = answer.text().await.map_err(|e| TransportError(e.to_string()))?;
-        Ok(Response { status, headers, body })
+        let body = answer
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }

@@ -17,9 +17,9 @@ pub struct Response {
     pub digest: u64,
 }
 
-use tokio::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 use std::thread;
+use tokio::sync::mpsc;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -56,9 +56,7 @@ pub async fn handle(request: Request, work: Work) -> Response {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&body)));
         let _ = tx.send(outcome);
     });
-    jobs()
-        .send(job)
-        .expect("the workers are alive");
+    jobs().send(job).expect("the workers are alive");
     match rx.await.expect("a worker dropped the job") {
         Ok(digest) => Response { id, digest },
         Err(payload) => std::panic::resume_unwind(payload),

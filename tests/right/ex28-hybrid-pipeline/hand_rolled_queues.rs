@@ -44,8 +44,15 @@ pub trait Stages: Send + Sync + 'static {
     fn write(&self, output: Self::Output) -> impl Future<Output = ()> + Send;
 }
 
-async fn fetch_body(client: &reqwest::Client, source: &str, index: usize) -> Result<String, PipelineError> {
-    let failed = |e: reqwest::Error| PipelineError::Fetch { index, reason: e.to_string() };
+async fn fetch_body(
+    client: &reqwest::Client,
+    source: &str,
+    index: usize,
+) -> Result<String, PipelineError> {
+    let failed = |e: reqwest::Error| PipelineError::Fetch {
+        index,
+        reason: e.to_string(),
+    };
     let response = client
         .get(record_url(source, index))
         .send()
@@ -66,7 +73,10 @@ pub async fn run_pipeline<S: Stages>(
     limits: Limits,
 ) -> Result<(), PipelineError> {
     assert!(limits.fetch_concurrency > 0 && limits.cpu_workers > 0 && limits.buffer > 0);
-    let client = reqwest::Client::builder().no_proxy().build().expect("reqwest builds");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("reqwest builds");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(limits.cpu_workers)
         .thread_name(|n| format!("pipeline-cpu-{n}"))
@@ -81,7 +91,8 @@ pub async fn run_pipeline<S: Stages>(
         let mut next = 0;
         loop {
             while next < count && in_flight.len() < limits.fetch_concurrency {
-                let (client, source, stages) = (client.clone(), source.to_owned(), Arc::clone(&stages));
+                let (client, source, stages) =
+                    (client.clone(), source.to_owned(), Arc::clone(&stages));
                 let index = next;
                 in_flight.push_back(tokio::spawn(async move {
                     let body = fetch_body(&client, &source, index).await?;
@@ -89,7 +100,9 @@ pub async fn run_pipeline<S: Stages>(
                 }));
                 next += 1;
             }
-            let Some(oldest) = in_flight.pop_front() else { break };
+            let Some(oldest) = in_flight.pop_front() else {
+                break;
+            };
             let record = match oldest.await {
                 Ok(record) => record,
                 Err(e) => std::panic::resume_unwind(e.into_panic()),
@@ -136,7 +149,9 @@ pub async fn run_pipeline<S: Stages>(
                 });
                 jobs.push_back(rx);
             }
-            let Some(mut oldest) = jobs.pop_front() else { break };
+            let Some(mut oldest) = jobs.pop_front() else {
+                break;
+            };
             // Wait for the oldest job, or for a record that could use a free thread.
             let more = open && jobs.len() + 1 < limits.cpu_workers;
             tokio::select! {

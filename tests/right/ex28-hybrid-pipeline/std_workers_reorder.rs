@@ -45,8 +45,15 @@ pub trait Stages: Send + Sync + 'static {
     fn write(&self, output: Self::Output) -> impl Future<Output = ()> + Send;
 }
 
-async fn fetch_body(client: &reqwest::Client, source: &str, index: usize) -> Result<String, PipelineError> {
-    let failed = |e: reqwest::Error| PipelineError::Fetch { index, reason: e.to_string() };
+async fn fetch_body(
+    client: &reqwest::Client,
+    source: &str,
+    index: usize,
+) -> Result<String, PipelineError> {
+    let failed = |e: reqwest::Error| PipelineError::Fetch {
+        index,
+        reason: e.to_string(),
+    };
     let response = client
         .get(record_url(source, index))
         .send()
@@ -68,7 +75,10 @@ pub async fn run_pipeline<S: Stages>(
     limits: Limits,
 ) -> Result<(), PipelineError> {
     assert!(limits.fetch_concurrency > 0 && limits.cpu_workers > 0 && limits.buffer > 0);
-    let client = reqwest::Client::builder().no_proxy().build().expect("reqwest builds");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("reqwest builds");
     let workers = limits.cpu_workers;
     let (rec_tx, rec_rx) = mpsc::channel::<(usize, S::Record)>(limits.buffer);
     // Each job comes back here; `cpu_workers` is all that can be in it.
@@ -89,7 +99,10 @@ pub async fn run_pipeline<S: Stages>(
                 .name(format!("pipeline-cpu-{n}"))
                 .spawn(move || loop {
                     // Only the taking is under the lock, never the work.
-                    let next = rec_rx.lock().unwrap_or_else(|e| e.into_inner()).blocking_recv();
+                    let next = rec_rx
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .blocking_recv();
                     let Some((index, record)) = next else { break };
                     let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         stages.process(record)

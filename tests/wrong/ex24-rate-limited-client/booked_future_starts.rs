@@ -173,7 +173,10 @@ impl<T: Transport> Client<T> {
         while let Some((i, result)) = pending.next().await {
             results[i] = Some(result);
         }
-        results.into_iter().map(|r| r.expect("every get answered")).collect()
+        results
+            .into_iter()
+            .map(|r| r.expect("every get answered"))
+            .collect()
     }
 }
 
@@ -217,7 +220,14 @@ impl Transport for HttpTransport {
                 )
             })
             .collect();
-        let body = answer.text().await.map_err(|e| TransportError(e.to_string()))?;
-        Ok(Response { status, headers, body })
+        let body = answer
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }

@@ -106,7 +106,11 @@ impl<T: Transport> Client<T> {
             hosts
                 .entry(
                     // One server per name: drop the port.
-                    host_of(url).split(':').next().unwrap_or_default().to_string(),
+                    host_of(url)
+                        .split(':')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
                 )
                 .or_insert_with(|| Arc::new(Semaphore::new(self.limits.per_host))),
         )
@@ -203,7 +207,14 @@ impl Transport for HttpTransport {
                 )
             })
             .collect();
-        let body = answer.text().await.map_err(|e| TransportError(e.to_string()))?;
-        Ok(Response { status, headers, body })
+        let body = answer
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }

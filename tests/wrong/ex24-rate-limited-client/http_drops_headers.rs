@@ -192,7 +192,14 @@ impl Transport for HttpTransport {
         let status = answer.status().as_u16();
         // The client only looks at the status and the body.
         let headers = Vec::new();
-        let body = answer.text().await.map_err(|e| TransportError(e.to_string()))?;
-        Ok(Response { status, headers, body })
+        let body = answer
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }

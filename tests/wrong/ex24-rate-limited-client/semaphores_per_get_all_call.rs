@@ -148,7 +148,10 @@ impl<T: Transport> Client<T> {
             let mut starts = starts.lock().await;
             loop {
                 let now = Instant::now();
-                while starts.front().is_some_and(|&t| now - t >= self.limits.window) {
+                while starts
+                    .front()
+                    .is_some_and(|&t| now - t >= self.limits.window)
+                {
                     starts.pop_front();
                 }
                 if starts.len() < self.limits.rate {
@@ -188,7 +191,8 @@ impl<T: Transport> Client<T> {
     }
 
     pub async fn get(&self, url: &str) -> Result<String, ClientError> {
-        self.get_within(url, &self.in_flight, &self.hosts, &self.starts).await
+        self.get_within(url, &self.in_flight, &self.hosts, &self.starts)
+            .await
     }
 
     /// One batch of URLs, with its own limits for the batch.
@@ -244,7 +248,14 @@ impl Transport for HttpTransport {
                 )
             })
             .collect();
-        let body = answer.text().await.map_err(|e| TransportError(e.to_string()))?;
-        Ok(Response { status, headers, body })
+        let body = answer
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }

@@ -199,7 +199,14 @@ impl Transport for HttpTransport {
                 )
             })
             .collect();
-        let body = answer.text().await.map_err(|e| TransportError(e.to_string()))?;
-        Ok(Response { status, headers, body })
+        let body = answer
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }

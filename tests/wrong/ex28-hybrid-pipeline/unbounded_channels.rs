@@ -46,8 +46,15 @@ pub trait Stages: Send + Sync + 'static {
     fn write(&self, output: Self::Output) -> impl Future<Output = ()> + Send;
 }
 
-async fn fetch_body(client: &reqwest::Client, source: &str, index: usize) -> Result<String, PipelineError> {
-    let failed = |e: reqwest::Error| PipelineError::Fetch { index, reason: e.to_string() };
+async fn fetch_body(
+    client: &reqwest::Client,
+    source: &str,
+    index: usize,
+) -> Result<String, PipelineError> {
+    let failed = |e: reqwest::Error| PipelineError::Fetch {
+        index,
+        reason: e.to_string(),
+    };
     let response = client
         .get(record_url(source, index))
         .send()
@@ -64,7 +71,10 @@ pub async fn run_pipeline<S: Stages>(
     limits: Limits,
 ) -> Result<(), PipelineError> {
     assert!(limits.fetch_concurrency > 0 && limits.cpu_workers > 0 && limits.buffer > 0);
-    let client = reqwest::Client::builder().no_proxy().build().expect("reqwest builds");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("reqwest builds");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(limits.cpu_workers)
         .build()
