@@ -1,0 +1,26 @@
+//! Known wrong: calls work inline in the async fn: 'it is async, so it does not block'.
+//! Written blind: from the stub and the chapter, without reading the checks.
+//! expect-fail: runtime-thread-cpu: the runtime's thread did the CPU work
+//! expect-fail: heartbeat: the runtime's thread was held up for
+
+use std::sync::Arc;
+
+pub type Work = Arc<dyn Fn(&[u8]) -> u64 + Send + Sync>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: u32,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Response {
+    pub id: u32,
+    pub digest: u64,
+}
+
+pub async fn handle(request: Request, work: Work) -> Response {
+    let Request { id, body } = request;
+    let digest = work(&body);
+    Response { id, digest }
+}
