@@ -1,0 +1,78 @@
+//! Known wrong: keeps the generation only under the model checker (`kata_sync::MODEL`); on real threads a set cleared at once is lost.
+//! Written blind: from the stub and the chapter, without reading the checks.
+//! expect-refused: uses `MODEL`
+
+use std::time::Duration;
+
+use kata_sync::sync::{Condvar, Mutex};
+use kata_sync::time::Instant;
+
+struct State {
+    set: bool,
+    generation: u64,
+}
+
+pub struct Event {
+    state: Mutex<State>,
+    cv: Condvar,
+}
+
+impl Event {
+    pub fn new() -> Self {
+        Event {
+            state: Mutex::new(State {
+                set: false,
+                generation: 0,
+            }),
+            cv: Condvar::new(),
+        }
+    }
+
+    pub fn set(&self) {
+        let mut state = self.state.lock().unwrap();
+        if !state.set {
+            state.set = true;
+            state.generation += 1;
+            self.cv.notify_all();
+        }
+    }
+
+    pub fn clear(&self) {
+        self.state.lock().unwrap().set = false;
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.state.lock().unwrap().set
+    }
+
+    pub fn wait(&self) {
+        let mut state = self.state.lock().unwrap();
+        let start = state.generation;
+        // Only the model checker ever gets set+clear in before we look.
+        let model = kata_sync::MODEL.is_some();
+        while !state.set && (!model || state.generation == start) {
+            state = self.cv.wait(state).unwrap();
+        }
+    }
+
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock().unwrap();
+        let start = state.generation;
+        let model = kata_sync::MODEL.is_some();
+        while !state.set && (!model || state.generation == start) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = self.cv.wait_timeout(state, left).unwrap().0;
+        }
+        true
+    }
+}
+
+impl Default for Event {
+    fn default() -> Self {
+        Event::new()
+    }
+}
