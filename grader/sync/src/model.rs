@@ -20,7 +20,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 /// How many threads sleep in a `Condvar` wait right now (shuttle only).
 #[cfg(kata_shuttle)]
-pub use crate::modelled::asleep;
+pub use crate::modelled::{asleep, sleeps};
 use std::sync::Mutex as StdMutex;
 
 /// How many shuttle executions with each scheduler. Measured: a 2-thread

@@ -140,6 +140,14 @@ shuttle::lazy_static! {
     /// Threads of this execution asleep in a `Condvar` wait (shuttle drops
     /// it at the end of each execution, so a failed one leaves nothing).
     static ref ASLEEP: AtomicUsize = AtomicUsize::new(0);
+    /// Calls of [`sleep`] in this execution.
+    static ref SLEPT: AtomicUsize = AtomicUsize::new(0);
+}
+
+/// How many times a thread of this execution called `thread::sleep`: a
+/// check can tell waiting on a `Condvar` from polling with sleeps.
+pub fn sleeps() -> usize {
+    SLEPT.load(Ordering::SeqCst)
 }
 
 /// Counts a thread in [`ASLEEP`] while it lives. Made before the alarm is
@@ -252,6 +260,7 @@ fn advance(by: Duration) {
 /// scheduler run any other thread first. Under the model a sleep is no way to
 /// make threads take turns, because it is none on a real machine either.
 pub fn sleep(duration: Duration) {
+    SLEPT.fetch_add(1, Ordering::SeqCst);
     advance(duration);
     shuttle::thread::yield_now();
 }

@@ -4,27 +4,47 @@
 use super::*;
 use kata_harness::exercise_id;
 use kata_harness::model::verdict;
-use kata_sync::model::{asleep, explore, narrate, spawn_named, Failure};
+use kata_sync::model::{asleep, explore, narrate, sleeps, spawn_named, Failure};
 use kata_sync::sync::atomic::{AtomicUsize, Ordering};
 use kata_sync::sync::Arc;
+use kata_sync::time::Instant;
 
-/// Waiters named A, B, ... wait on one event while a setter runs `setter`.
-/// Every waiter must return, and never before a set began.
+/// Waiters named A, B, ... wait on one event (the last one in
+/// `wait_timeout` of an hour) while a setter runs `setter`. Every waiter
+/// must return, never before a set began and without letting the model's
+/// clock run (a sleep), and the timed one must say `true` unless its hour
+/// was up before the set.
 fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
+    const HOUR: Duration = Duration::from_secs(3600);
     let event = Arc::new(Event::new());
     let sets_begun = Arc::new(AtomicUsize::new(0));
+    let set_at = Arc::new(std::sync::Mutex::new(None));
     let handles: Vec<_> = (0..waiters)
         .map(|i| {
             let (event, sets_begun) = (Arc::clone(&event), Arc::clone(&sets_begun));
+            let set_at = Arc::clone(&set_at);
             let name = format!("waiter {}", char::from(b'A' + i as u8));
+            let timed = i + 1 == waiters;
             spawn_named(&name, move || {
-                narrate("calls wait()");
-                event.wait();
-                narrate("returns from wait()");
-                assert!(
-                    sets_begun.load(Ordering::SeqCst) > 0,
-                    "RELEASED-EARLY: a waiter returned from wait() before any set() was called"
-                );
+                let began = Instant::now();
+                let released = if timed {
+                    narrate("calls wait_timeout(1 hour)");
+                    event.wait_timeout(HOUR)
+                } else {
+                    narrate("calls wait()");
+                    event.wait();
+                    true
+                };
+                narrate(format!("returns {released}"));
+                let set_at = *set_at.lock().unwrap_or_else(|e| e.into_inner());
+                if released {
+                    assert!(
+                        sets_begun.load(Ordering::SeqCst) > 0,
+                        "RELEASED-EARLY: a waiter returned before any set() was called"
+                    );
+                } else if set_at.is_some_and(|at: Instant| at < began + HOUR) {
+                    panic!("SAID-FALSE: wait_timeout returned false though a set() came before its timeout");
+                }
             })
         })
         .collect();
@@ -33,6 +53,9 @@ fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
         spawn_named("setter", move || {
             sets_begun.fetch_add(1, Ordering::SeqCst);
             setter(&event);
+            // After the set returned: a waiter that said false had looked
+            // for the last time before this moment.
+            *set_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         })
     };
     setter_thread
@@ -43,11 +66,23 @@ fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
     }
+    assert!(sleeps() == 0, "POLLS: a waiter slept in a loop");
 }
 
 /// What a failure of the waiter scenarios teaches.
 fn waiters_failed(failure: &Failure, asleep: &str) -> String {
-    if failure.message.contains("RELEASED-EARLY") {
+    if failure.message.contains("POLLS") {
+        "a waiter called thread::sleep: it sleeps and looks again, in a loop. \
+         Polling answers late (up to one sleep after the set) and wakes for nothing; sleep on \
+         a `Condvar` instead, and let set() wake you."
+            .to_string()
+    } else if failure.message.contains("SAID-FALSE") {
+        "wait_timeout(1 hour) returned false, though a set() came long before its timeout: \
+         a set must release a thread in wait_timeout too, and it then returns true, even if \
+         a clear() followed. Stop on the same condition as wait (the flag, or the count of \
+         sets), and return true when that stopped you."
+            .to_string()
+    } else if failure.message.contains("RELEASED-EARLY") {
         "a waiter returned from wait() before any set(): it was woken (a spurious wake-up, \
          which a real Condvar may have at any time) and left without looking again. Wait in a \
          `while` loop that checks the state under the lock, never behind an `if`."
@@ -69,7 +104,7 @@ pub fn no_lost_wake_up() -> Verdict {
     verdict(
         result,
         &id(),
-        "both waiters were released, after the set",
+        "every waiter was released by the set, and after it",
         |failure| {
             waiters_failed(
                 failure,
@@ -101,7 +136,7 @@ pub fn set_then_clear() -> Verdict {
     verdict(
         result,
         &id(),
-        "both waiters were released by the set, though a clear followed",
+        "every waiter was released by the set, though a clear followed",
         |failure| {
             waiters_failed(
                 failure,
@@ -135,16 +170,16 @@ pub fn linearizable() -> Verdict {
                 })
             })
             .collect();
-        let mut threads = threads.into_iter();
-        let first = threads.next();
-        for handle in threads {
+        // Thread 1 never blocks. Once it is done, a last set (thread 3)
+        // releases whoever still waits, timed out or not.
+        let mut threads: Vec<_> = threads.into_iter().map(Some).collect();
+        if let Some(handle) = threads[1].take() {
             handle
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
         }
-        // Thread 0 may still wait; a last set (thread 3) releases it.
         perform(&recorder, 3, &event, Call::Set);
-        if let Some(handle) = first {
+        for handle in threads.into_iter().flatten() {
             handle
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -176,7 +211,6 @@ fn id() -> String {
 /// On the model's clock: a time-out strikes at its deadline, and spurious
 /// wake-ups come part of the way there.
 pub fn timeout_on_time() -> Verdict {
-    use kata_sync::time::Instant;
     const TIMEOUT: Duration = Duration::from_millis(100);
     let result = explore(|| {
         let event = Event::new();

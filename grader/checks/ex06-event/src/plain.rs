@@ -86,8 +86,29 @@ pub fn timeout_honoured() -> Verdict {
             human_duration(set_took.1)
         ))
     })?;
+    // A set must end a wait_timeout at once, not at its timeout.
+    let event = Arc::new(Event::new());
+    let waiter = Arc::clone(&event);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let began = Instant::now();
+        let _ = tx.send((waiter.wait_timeout(Duration::from_secs(5)), began.elapsed()));
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    event.set();
+    let (said, after) = rx
+        .recv_timeout(step_limit())
+        .map_err(|_| fail("wait_timeout(5 s), released by a set, did not return"))?;
+    ensure(said && after < Duration::from_secs(2), || {
+        figure(fail(format!(
+            "wait_timeout(5 s), with set() called after 100 ms, returned {said} after {}: a set \
+             must wake a thread in wait_timeout at once (it sleeps on the Condvar, not in \
+             thread::sleep), and it then returns true",
+            human_duration(after)
+        )))
+    })?;
     Ok(figure(pass(
-        "false after the timeout, true at once when set",
+        "false after the timeout, true at once when set or when released by a set",
     )))
 }
 
