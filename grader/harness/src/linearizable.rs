@@ -16,7 +16,7 @@
 //! rounds): the search is exponential in the number of calls that overlap.
 
 use std::collections::HashSet;
-use std::fmt::Debug;
+use std::fmt::{Debug, Display};
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -215,8 +215,8 @@ impl<M: Model> Search<'_, M> {
 }
 
 /// The history as a table: a row per event, a column per thread; a call
-/// shows as `put(3) …`, its return as `… → Ok(())`, and `│` while it runs.
-pub fn table<C: Debug, R: Debug>(history: &[Op<C, R>]) -> Vec<String> {
+/// shows as `put(3) …`, its return as `… → 3`, and `│` while it runs.
+pub fn table<C: Display, R: Display>(history: &[Op<C, R>]) -> Vec<String> {
     let threads = history
         .iter()
         .map(|op| op.thread)
@@ -233,8 +233,8 @@ pub fn table<C: Debug, R: Debug>(history: &[Op<C, R>]) -> Vec<String> {
     let cell = |i: usize, begins: bool| {
         let op = &history[i];
         match (begins, &op.ret) {
-            (true, _) => format!("{:?} …", op.call),
-            (false, Some(ret)) => format!("… → {ret:?}"),
+            (true, _) => format!("{} …", op.call),
+            (false, Some(ret)) => format!("… → {ret}"),
             (false, None) => String::new(),
         }
     };
@@ -351,8 +351,19 @@ mod tests {
         let violation = check(&Register::default(), &history).unwrap_err();
         // The shortest failing prefix stops at the read's return.
         assert_eq!(violation.prefix.len(), 2);
+        let shown: Vec<Op<String, u32>> = violation
+            .prefix
+            .iter()
+            .map(|op| Op {
+                thread: op.thread,
+                call: format!("{:?}", op.call),
+                ret: op.ret,
+                begin: op.begin,
+                end: op.end,
+            })
+            .collect();
         assert_eq!(
-            table(&violation.prefix),
+            table(&shown),
             [
                 "thread 0   thread 1",
                 "Some(1) …",

@@ -1,95 +1,52 @@
-//! Known wrong: wait() sleeps once behind an `if`, so any wake-up (a spurious one too) lets it leave.
-//! expect-fail: model-no-lost-wake-up: never behind an `if`
+//! Known wrong: `if` instead of `while` around `Condvar::wait`, so any wake-up counts as a set.
+//! Written blind: from the stub and the chapter, without reading the checks.
+//! expect-fail: model-no-lost-wake-up: a waiter returned from wait() before any set()
+
 use std::time::Duration;
 
-use kata_sync::sync::{Condvar, Mutex, MutexGuard};
-// The facade's clock: std's, except under the model checker, where a
-// timeout jumps the model's clock to its deadline.
-use kata_sync::time::Instant;
+use kata_sync::sync::{Condvar, Mutex};
 
 pub struct Event {
-    state: Mutex<State>,
-    changed: Condvar,
-}
-
-struct State {
-    set: bool,
-    /// How many times `set` raised the flag; only ever grows.
-    generation: u64,
+    flag: Mutex<bool>,
+    cv: Condvar,
 }
 
 impl Event {
     pub fn new() -> Self {
         Event {
-            state: Mutex::new(State {
-                set: false,
-                generation: 0,
-            }),
-            changed: Condvar::new(),
+            flag: Mutex::new(false),
+            cv: Condvar::new(),
         }
     }
 
     pub fn set(&self) {
-        let mut state = self.lock();
-        if !state.set {
-            state.set = true;
-            state.generation += 1;
-            // Every waiter waits for the same thing, so all of them must
-            // hear it: `notify_one` would wake one and leave the rest asleep
-            // with the flag up.
-            self.changed.notify_all();
-        }
-        // Notifying under the lock or after it are both correct: a waiter
-        // checks the state under the same lock before it sleeps, so it
-        // cannot miss this change either way.
+        *self.flag.lock().unwrap() = true;
+        self.cv.notify_all();
     }
 
     pub fn clear(&self) {
-        self.lock().set = false;
+        *self.flag.lock().unwrap() = false;
     }
 
     pub fn is_set(&self) -> bool {
-        self.lock().set
+        *self.flag.lock().unwrap()
     }
 
     pub fn wait(&self) {
-        let mut state = self.lock();
-        let started = state.generation;
-        if !state.set && state.generation == started {
-            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        let flag = self.flag.lock().unwrap();
+        // Woken means someone called set(), so a set+clear is still a release.
+        if !*flag {
+            let _flag = self.cv.wait(flag).unwrap();
         }
     }
 
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        // The deadline is fixed once: each wake-up waits only for what is
-        // left, so spurious wake-ups cannot stretch the wait beyond it.
-        let deadline = Instant::now().checked_add(timeout);
-        let mut state = self.lock();
-        let started = state.generation;
-        loop {
-            if state.set || state.generation != started {
-                return true;
-            }
-            let left = match deadline {
-                Some(deadline) => deadline.saturating_duration_since(Instant::now()),
-                // A timeout too long to add to the clock: wait without one.
-                None => Duration::MAX,
-            };
-            if left.is_zero() {
-                return false;
-            }
-            state = match self.changed.wait_timeout(state, left) {
-                Ok((state, _)) => state,
-                Err(poisoned) => poisoned.into_inner().0,
-            };
+        let flag = self.flag.lock().unwrap();
+        if *flag {
+            return true;
         }
-    }
-
-    /// The state's lock. No code panics while holding it, but a learner's
-    /// thread may panic elsewhere; the state is two plain fields that are
-    /// never half-written, so a poisoned lock is safe to take over.
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        let (_flag, result) = self.cv.wait_timeout(flag, timeout).unwrap();
+        !result.timed_out()
     }
 }
 

@@ -164,9 +164,6 @@ fn not_linearizable(history: &[Op<Call, Ret>]) -> Option<Vec<String>> {
          return, gives every call the result it got from an event that starts cleared:"
             .to_string(),
     ];
-    lines.extend(table(&shown).into_iter().map(|row| {
-        // `Debug` quotes the strings; a learner reads calls, not literals.
-        format!("  {}", row.replace('"', ""))
-    }));
+    lines.extend(table(&shown).into_iter().map(|row| format!("  {row}")));
     Some(lines)
 }

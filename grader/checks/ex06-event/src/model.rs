@@ -254,6 +254,12 @@ pub fn timeout_on_time() -> Verdict {
                  waited the whole timeout again. Fix the deadline once, before the loop \
                  (`kata_sync::time::Instant::now() + timeout`), and wait only for what is left."
             )
+            } else if failure.deadlock {
+                "wait_timeout(100 ms) on an event nobody set never returned under the model \
+                 checker, which times out only what it models: a `Condvar`'s wait_timeout. \
+                 Build the wait on the facade's `Condvar`, as the stub asks (a channel's \
+                 recv_timeout, for one, never times out under the model)."
+                    .to_string()
             } else {
                 m.clone()
             }

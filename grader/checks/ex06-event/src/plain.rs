@@ -12,7 +12,7 @@ pub fn set_clear_is_set() -> Verdict {
         let event = Event::new();
         let mut said = Vec::new();
         let mut expect = |what: &str, got: bool, want: bool| {
-            said.push(format!("{what} → {got}"));
+            said.push(format!("{what} (is_set: {got})"));
             ensure(got == want, || {
                 fail(format!(
                     "after {}, is_set() returned {got}, not {want}",

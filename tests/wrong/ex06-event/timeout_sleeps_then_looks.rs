@@ -1,12 +1,11 @@
-//! Known wrong: waiting spins on the flag with `yield_now`, burning a core while nobody sets the event.
+//! Known wrong: wait_timeout sleeps its whole timeout with thread::sleep and then looks, so a set does not release it.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: waiting-sleeps: kept the CPU busy while it waited
+//! expect-fail: timeout-honoured: a set must wake a thread in wait_timeout at once
 
 use std::time::Duration;
 
-use kata_sync::sync::Mutex;
+use kata_sync::sync::{Condvar, Mutex};
 use kata_sync::thread;
-use kata_sync::time::Instant;
 
 struct State {
     set: bool,
@@ -15,6 +14,7 @@ struct State {
 
 pub struct Event {
     state: Mutex<State>,
+    cv: Condvar,
 }
 
 impl Event {
@@ -24,6 +24,7 @@ impl Event {
                 set: false,
                 generation: 0,
             }),
+            cv: Condvar::new(),
         }
     }
 
@@ -32,6 +33,7 @@ impl Event {
         if !state.set {
             state.set = true;
             state.generation += 1;
+            self.cv.notify_all();
         }
     }
 
@@ -43,35 +45,27 @@ impl Event {
         self.state.lock().unwrap().set
     }
 
-    /// Whether a set happened since `start`, or the flag is up.
-    fn released(&self, start: u64) -> bool {
-        let state = self.state.lock().unwrap();
-        state.set || state.generation != start
-    }
-
-    fn generation(&self) -> u64 {
-        self.state.lock().unwrap().generation
-    }
-
     pub fn wait(&self) {
-        let start = self.generation();
-        while !self.released(start) {
-            thread::yield_now();
+        let mut state = self.state.lock().unwrap();
+        let start = state.generation;
+        while !state.set && state.generation == start {
+            state = self.cv.wait(state).unwrap();
         }
     }
 
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let start = self.generation();
-        while !self.released(start) {
-            if Instant::now() >= deadline {
-                return false;
+        let start = {
+            let state = self.state.lock().unwrap();
+            if state.set {
+                return true;
             }
-            thread::yield_now();
-        }
-        true
-    }
-}
+            state.generation
+        };
+        // Give set() the whole timeout to happen, then see whether it did.
+        thread::sleep(timeout);
+        let state = self.state.lock().unwrap();
+        state.set || state.generation != start
+    }}
 
 impl Default for Event {
     fn default() -> Self {

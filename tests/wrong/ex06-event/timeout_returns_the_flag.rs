@@ -1,6 +1,6 @@
-//! Known wrong: `set` wakes one waiter with `notify_one`; the others sleep on with the flag up.
+//! Known wrong: wait_timeout stops on a set but returns the flag, so a set followed by a clear says false.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: model-no-lost-wake-up: `notify_one` where every waiter waits for the same news
+//! expect-fail: model-set-then-clear: a set must release a thread in wait_timeout too
 
 use std::time::Duration;
 
@@ -33,8 +33,7 @@ impl Event {
         if !state.set {
             state.set = true;
             state.generation += 1;
-            // One notify per set is enough: the flag is up for anyone who looks.
-            self.cv.notify_one();
+            self.cv.notify_all();
         }
     }
 
@@ -61,13 +60,13 @@ impl Event {
         while !state.set && state.generation == start {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return false;
+                break;
             }
             state = self.cv.wait_timeout(state, left).unwrap().0;
         }
-        true
-    }
-}
+        // Whether the event is set is the answer.
+        state.set
+    }}
 
 impl Default for Event {
     fn default() -> Self {
