@@ -24,7 +24,9 @@
 //! clock: the grader runs your code under a model checker (shuttle) that
 //! tries many interleavings, injects the spurious wake-ups a real `Condvar`
 //! is allowed to have, and lets a `wait_timeout` time out at any moment, on
-//! a clock of its own. It only sees what comes from the facade.
+//! a clock of its own. It only sees what comes from the facade, and only the
+//! facade's `Condvar` times out under it (a channel's `recv_timeout` would
+//! wait forever there).
 //!
 //! What `kata check ex06` verifies:
 //! - set, clear and is_set do what they say, and the event can be reused;
