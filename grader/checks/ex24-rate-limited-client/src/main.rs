@@ -75,7 +75,7 @@ fn main() -> ExitCode {
         ),
         Check::new(
             "retries-within-limits",
-            "paused clock: 16 requests, 2 in flight and 4 per 1 s, half answered 429 once: every attempt, retries included, within both limits",
+            "paused clock: 16 requests, 2 in flight and 6 per 1 s, half answered 429 twice: every attempt, retries included, within both limits",
             retry::retries_within_limits,
         ),
         Check::new(

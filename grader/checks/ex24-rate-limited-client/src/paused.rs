@@ -3,7 +3,8 @@
 
 use super::*;
 use kata_harness::picture::in_flight;
-use kata_harness::service::{per_window, spans, Design, Route};
+use kata_harness::picture::most_at_once;
+use kata_harness::service::{most_within, per_window, spans, Design, Route};
 
 pub fn results_in_order() -> Verdict {
     // Later URLs answer sooner (260 ms down to 40 ms): results kept in the
@@ -179,11 +180,18 @@ fn rate_phase(what: &str, arrivals: Option<Arrivals>) -> Verdict {
                  {most} starts within one window of 1 s (the rate is {rate} per 1 s). `join_all` alone sends every \
                  request at once; the limits must make each `get` wait for its turn."
             ),
-            (Broken::Rate, None) => format!(
+            (Broken::Rate, None) if most == 30 => format!(
                 "{most} requests started within one window of 1 s, but the rate is {rate} per 1 s. A semaphore \
                  caps how many requests are in flight, not how many start per window: keep the start times of \
                  the recent requests, and let one more start only when fewer than {rate} started within the \
                  last window (else sleep until the oldest of them is one window old)."
+            ),
+            (Broken::Rate, None) => format!(
+                "{most} requests started within one window of 1 s, but the rate is {rate} per 1 s: your client \
+                 holds requests back, but lets more than {rate} start within some 1 s. A token bucket of {rate} \
+                 refilled one every 200 ms does: {rate} at once, a sixth 200 ms later. The rate holds in any \
+                 interval of 1 s: keep the start times of the last {rate} requests, and let one more start only \
+                 when the oldest of them is one window old."
             ),
             (Broken::Rate, Some(_)) => format!(
                 "with all 30 sent at once your client kept the rate, but with requests arriving in bursts \
@@ -275,9 +283,31 @@ pub fn limits_shared() -> Verdict {
     all_bodies(&a, &ra)?;
     all_bodies(&b, &rb)?;
     let (took, need) = (human_duration(run.elapsed), human_duration(ideal));
+    // The most one call alone had in flight and started within 1 s: a
+    // client that breaks a limit with one call is not told about sharing.
+    let alone = |what: &str| {
+        let own: Vec<Call> = calls
+            .iter()
+            .filter(|c| c.path.starts_with(what))
+            .cloned()
+            .collect();
+        (most_at_once(&spans(&own)), most_within(&own, ms(1000)))
+    };
+    let (alone_a, alone_b) = (alone("/a/"), alone("/b/"));
+    let alone = (alone_a.0.max(alone_b.0), alone_a.1.max(alone_b.1));
     let say = |broken: &Broken, kept: &Kept| {
         let (peak, most) = (kept.peak, kept.most.unwrap_or(0));
         Some(match broken {
+            Broken::InFlight | Broken::Host { .. } if alone.0 > cap => format!(
+                "one get_all alone already had {} requests in flight at once; the concurrency is {cap} (see \
+                 concurrency-cap)",
+                alone.0
+            ),
+            Broken::Rate if alone.1 > rate => format!(
+                "one get_all alone already started {} requests within one window of 1 s; the rate is {rate} per \
+                 1 s (see rate-limit)",
+                alone.1
+            ),
             Broken::InFlight | Broken::Host { .. } => format!(
                 "two get_all running at once on one Client had {peak} requests in flight; its concurrency is \
                  {cap}. The limits belong to the Client and hold over every call made through it: keep the \

@@ -69,18 +69,25 @@ impl Kept {
         self
     }
 
-    /// The first limit broken: the caps, then the rate, then the time.
+    /// The first limit broken: the caps (a host's first where its cap is
+    /// the tighter), then the rate, then the time.
     pub fn broken(&self) -> Option<Broken> {
         let IdealLimits {
             concurrency,
             per_host,
             rate,
         } = self.limits;
-        if self.peak > concurrency {
+        let (host, peak) = &self.host_peak;
+        let on_host = || Broken::Host {
+            host: host.clone(),
+            peak: *peak,
+        };
+        if per_host < concurrency && *peak > per_host {
+            Some(on_host())
+        } else if self.peak > concurrency {
             Some(Broken::InFlight)
-        } else if self.host_peak.1 > per_host {
-            let (host, peak) = self.host_peak.clone();
-            Some(Broken::Host { host, peak })
+        } else if *peak > per_host {
+            Some(on_host())
         } else if rate
             .zip(self.most)
             .is_some_and(|((max, _), most)| most > max)
