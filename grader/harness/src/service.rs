@@ -38,7 +38,7 @@ pub use meter::{most_within, per_window, spans, starts, Answer, Call, Meter, Sta
 pub use run::{
     loopback_runtime, paused_runtime, run_loopback, run_on, run_paused, Clock, Run, Stopwatch,
 };
-pub use script::{body_for, normalize_path, Rate, Route, Script};
+pub use script::{body_for, normalize_path, one_result_each, Rate, Route, Script};
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@
 
 use kata_fakes::{body_for, Call, FakeServer, Route, Script};
 use kata_harness::protocol::human_duration;
-use kata_harness::service::{ideal_time, jobs, Design, IdealLimits};
+use kata_harness::service::{ideal_time, jobs, one_result_each, Design, IdealLimits};
 use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
@@ -84,13 +84,7 @@ fn results_in_order() -> Verdict {
         "download_all of 12 URLs on 4 workers",
         move || download_all(&urls, 4, GENEROUS),
     )?;
-    ensure(got.len() == paths.len(), || {
-        fail(format!(
-            "expected {} results (one per URL), got {}",
-            paths.len(),
-            got.len()
-        ))
-    })?;
+    one_result_each("URL", paths.len(), got.len())?;
     for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
         let want = body_for(path);
         match result {
@@ -267,13 +261,7 @@ fn per_request_timeout() -> Verdict {
         ))
         .figure("call took", format!("more than {}", human_duration(limit)), format!("< {}", human_duration(limit)))
     })?;
-    ensure(got.len() == paths.len(), || {
-        fail(format!(
-            "expected {} results (one per URL), got {}",
-            paths.len(),
-            got.len()
-        ))
-    })?;
+    one_result_each("URL", paths.len(), got.len())?;
     let result = &got[slow_at];
     ensure(*result == Err(DownloadError::Timeout), || {
         let why = match result {
@@ -358,12 +346,7 @@ fn run_shape(label: &str, latencies: &[Duration]) -> Result<(FakeServer, Duratio
             (got, began.elapsed())
         },
     )?;
-    ensure(got.len() == N, || {
-        fail(format!(
-            "expected {N} results (one per URL), got {}",
-            got.len()
-        ))
-    })?;
+    one_result_each("URL", N, got.len())?;
     for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
         ensure(*result == Ok(body_for(path)), || {
             fail(format!(

@@ -9,7 +9,9 @@
 //! reports about itself is trusted.
 
 use kata_harness::protocol::human_duration;
-use kata_harness::service::{body_for, run_paused, FakeService, Route, Script, Stats};
+use kata_harness::service::{
+    body_for, one_result_each, run_paused, FakeService, Route, Script, Stats,
+};
 use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
 use std::future::Future;
 use std::pin::Pin;
@@ -96,13 +98,7 @@ fn fan_out(ids: Vec<u32>, script: Script, what: &str) -> Result<Fanned, Outcome>
 
 /// Result `i` must be the body of `/item/{ids[i]}`.
 fn results_match(ids: &[u32], results: &[String]) -> Result<(), Outcome> {
-    ensure(results.len() == ids.len(), || {
-        fail(format!(
-            "expected {} results (one per id), got {}",
-            ids.len(),
-            results.len()
-        ))
-    })?;
+    one_result_each("id", ids.len(), results.len())?;
     for (i, (&id, got)) in ids.iter().zip(results).enumerate() {
         let want = body_for(&path_of(id));
         if *got != want {

@@ -22,8 +22,8 @@ mod retry;
 
 use kata_harness::protocol::human_duration;
 use kata_harness::service::{
-    body_for, ideal_time, jobs_of, run_paused, split_url, starts, Arrivals, Broken, Call,
-    FakeService, IdealLimits, Kept, Script, Stats, Stopwatch,
+    body_for, ideal_time, jobs_of, one_result_each, run_paused, split_url, starts, Arrivals,
+    Broken, Call, FakeService, IdealLimits, Kept, Script, Stats, Stopwatch,
 };
 use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
 use std::future::Future;
@@ -215,13 +215,7 @@ fn paused(
 
 /// Every result must be the body of its URL.
 fn all_bodies(urls: &[String], results: &[Result<String, ClientError>]) -> Result<(), Outcome> {
-    ensure(results.len() == urls.len(), || {
-        fail(format!(
-            "expected {} results (one per URL), got {}",
-            urls.len(),
-            results.len()
-        ))
-    })?;
+    one_result_each("URL", urls.len(), results.len())?;
     let body = |url: &str| body_for(split_url(url).1);
     for (i, (url, result)) in urls.iter().zip(results).enumerate() {
         ensure(*result == Ok(body(url)), || {

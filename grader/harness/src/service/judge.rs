@@ -212,9 +212,10 @@ mod tests {
         };
         let starts = [ms(0), ms(100), ms(900)];
         let kept = |peak, host| Kept::new(limits, &stats(peak, host), &starts, "fake's side");
-        assert_eq!(kept(5, 3).broken(), Some(Broken::InFlight));
+        assert_eq!(kept(5, 2).broken(), Some(Broken::InFlight));
+        // A host's cap is the tighter one: judged first.
         assert_eq!(
-            kept(4, 3).broken(),
+            kept(5, 3).broken(),
             Some(Broken::Host {
                 host: "a".into(),
                 peak: 3

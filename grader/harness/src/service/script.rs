@@ -13,6 +13,19 @@ pub fn body_for(path: &str) -> String {
     format!("kata body for {path}")
 }
 
+/// `Ok(())` if there is one result per item: `got` of `want`, one per
+/// `item` ("URL", "id"); else the failure that says so.
+///
+/// # Errors
+/// `got` is not `want`.
+pub fn one_result_each(item: &str, want: usize, got: usize) -> Result<(), crate::Outcome> {
+    crate::ensure(want == got, || {
+        crate::fail(format!(
+            "expected {want} results (one per {item}), got {got}"
+        ))
+    })
+}
+
 /// How the service answers one path: status, latency, body, and how many
 /// of the first calls it turns away with a `429` first.
 ///
@@ -191,6 +204,13 @@ mod tests {
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
+    }
+
+    #[test]
+    fn one_result_each_says_how_many_it_expected() {
+        assert!(one_result_each("URL", 2, 2).is_ok());
+        let failed = one_result_each("id", 3, 1).unwrap_err();
+        assert_eq!(failed.message, "expected 3 results (one per id), got 1");
     }
 
     #[test]
