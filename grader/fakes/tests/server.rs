@@ -5,7 +5,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use kata_fakes::{body_for, Behavior, FakeServer, Script};
+use kata_fakes::{body_for, FakeServer, Route, Script};
 
 /// A ureq agent that never uses a proxy and hands back 4xx/5xx as responses.
 fn agent() -> ureq::Agent {
@@ -48,8 +48,8 @@ fn default_route_answers_body_for_path() {
 fn scripted_routes_answer_their_status_and_body() {
     let server = start(
         Script::new()
-            .route("/broken", Behavior::status(500))
-            .route("/custom", Behavior::ok().body("hello")),
+            .route("/broken", Route::status(500))
+            .route("/custom", Route::ok().body("hello")),
     );
     let agent = agent();
     assert_eq!(get(&agent, &server.url("/broken")).0, 500);
@@ -108,7 +108,7 @@ fn peak_in_flight_counts_simultaneous_requests() {
     let server = Arc::new(start(
         Script::new()
             .hosts(2)
-            .route("/slow", Behavior::ok().latency(latency)),
+            .route("/slow", Route::ok().latency(latency)),
     ));
     let barrier = Arc::new(Barrier::new(8));
     let workers: Vec<_> = (0..8)
@@ -269,7 +269,7 @@ fn drop_shuts_the_server_down() {
 #[test]
 fn drop_does_not_wait_for_a_very_slow_route() {
     let server =
-        start(Script::new().route("/stuck", Behavior::ok().latency(Duration::from_secs(600))));
+        start(Script::new().route("/stuck", Route::ok().latency(Duration::from_secs(600))));
     let url = server.url("/stuck");
     // No client timeout: only the server closing the connection ends it.
     let client = thread::spawn(move || {
@@ -290,4 +290,19 @@ fn drop_does_not_wait_for_a_very_slow_route() {
         client.join().expect("client").is_err(),
         "stuck request answered"
     );
+}
+
+#[test]
+fn a_busy_route_answers_429_first_and_the_calls_say_what_they_were_told() {
+    let server =
+        start(Script::new().route("/busy", Route::ok().busy(2, Duration::from_millis(1500))));
+    let agent = agent();
+    let statuses: Vec<u16> = (0..3)
+        .map(|_| get(&agent, &server.url("/busy")).0)
+        .collect();
+    assert_eq!(statuses, [429, 429, 200]);
+    let told: Vec<Option<Duration>> = server.events().iter().map(|e| e.retry_after).collect();
+    let wait = Some(Duration::from_millis(1500));
+    assert_eq!(told, [wait, wait, None]);
+    assert_eq!(server.stats().rate_limited, 2);
 }

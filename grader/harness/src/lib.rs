@@ -10,8 +10,6 @@
 //! Run a checks binary by hand with no arguments to see every check's verdict
 //! in one process, which is handy while writing checks.
 
-#[cfg(feature = "async")]
-pub mod asyncx;
 #[cfg(feature = "cpu")]
 pub mod cpu;
 pub mod linearizable;
@@ -21,6 +19,8 @@ pub mod measure;
 #[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]
 pub mod model;
 pub mod picture;
+#[cfg(feature = "async")]
+pub mod service;
 /// The protocol, from the crate at the bottom of the grader.
 pub use kata_protocol as protocol;
 mod isolate;

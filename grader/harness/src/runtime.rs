@@ -33,9 +33,9 @@
 //! `tokio::task::block_in_place` panics on a `current_thread` runtime; that
 //! panic becomes a failure that says why it is not offloading.
 
-use crate::asyncx::loopback_runtime;
 use crate::protocol::human_duration;
 use crate::sched::{SchedClock, LOOK};
+use crate::service::loopback_runtime;
 use crate::{fail, inconclusive, pass, Outcome, Verdict};
 use cpu_time::ThreadTime;
 use std::any::Any;

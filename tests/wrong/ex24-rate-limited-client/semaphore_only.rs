@@ -1,6 +1,6 @@
 //! Known wrong: semaphores for the overall and per-host caps, as asyncio.Semaphore does, but no rate: requests start as fast as slots free.
 //! expect-fail: rate-limit: A semaphore caps how many requests are in flight, not how many start per window
-//! expect-fail: limits-shared: its rate is 4 per 1 s over both calls
+//! expect-fail: limits-shared: one get_all alone already started
 //! expect-fail: loopback: your client sent
 
 use std::fmt;

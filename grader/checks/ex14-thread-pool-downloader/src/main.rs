@@ -5,10 +5,14 @@
 //! counts from its own side what it received (requests per path, the peak
 //! number in flight). `download_all` is pointed at it. Nothing the code under
 //! test reports about itself is trusted, and time is only ever compared with
-//! the ideal computed from the latency the server injects.
+//! the ideal computed from the latencies the server injects
+//! (`kata_harness::service::ideal_time`, a pool whose free worker takes the
+//! next URL), with the latencies varied so that pools that hand the URLs out
+//! up front or in batches are off it.
 
-use kata_fakes::{body_for, Behavior, Event, FakeServer, Script};
+use kata_fakes::{body_for, Call, FakeServer, Route, Script};
 use kata_harness::protocol::human_duration;
+use kata_harness::service::{ideal_time, jobs, one_result_each, Design, IdealLimits};
 use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
@@ -44,7 +48,7 @@ fn main() -> ExitCode {
         ),
         Check::new(
             "near-ideal-time",
-            "20 URLs of 100 ms on 5 workers finish within 1.5 × ceil(20/5) × 100 ms + 100 ms",
+            "20 URLs on 5 workers, five slow (300 ms) among fast (25 ms): within 1.5 × the ideal + 100 ms, the time of workers that each take the next URL when free",
             near_ideal_time,
         ),
     ])
@@ -52,11 +56,6 @@ fn main() -> ExitCode {
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
-}
-
-fn start(script: Script) -> Result<FakeServer, Outcome> {
-    FakeServer::start(script)
-        .map_err(|e| fail(format!("the check could not start its HTTP server: {e}")))
 }
 
 /// `Ok(..)` / `Err(Status(500))`, as a learner would write it.
@@ -73,24 +72,19 @@ fn results_in_order() -> Verdict {
     // shuffled.
     let n = 12u64;
     let paths: Vec<String> = (0..n).map(|i| format!("/page/{i}")).collect();
-    let mut script = Script::new();
-    for (i, path) in (0..n).zip(&paths) {
-        script = script.route(path, Behavior::ok().latency(ms((n - i) * 15 + 30)));
-    }
-    let server = start(script)?;
+    let script = Script::new().routes(
+        (0..n)
+            .zip(&paths)
+            .map(|(i, p)| (p, Route::ok().latency(ms((n - i) * 15 + 30)))),
+    );
+    let server = FakeServer::for_check(script)?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
     let got = within(
         ms(8000),
         "download_all of 12 URLs on 4 workers",
         move || download_all(&urls, 4, GENEROUS),
     )?;
-    ensure(got.len() == paths.len(), || {
-        fail(format!(
-            "expected {} results (one per URL), got {}",
-            paths.len(),
-            got.len()
-        ))
-    })?;
+    one_result_each("URL", paths.len(), got.len())?;
     for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
         let want = body_for(path);
         match result {
@@ -144,10 +138,10 @@ fn errors_per_url() -> Verdict {
     let mut script = Script::new().latency(ms(60));
     for (path, code) in &plan {
         if *code != 200 {
-            script = script.route(path, Behavior::status(*code));
+            script = script.route(path, Route::status(*code));
         }
     }
-    let server = start(script)?;
+    let server = FakeServer::for_check(script)?;
     let urls: Vec<String> = plan.iter().map(|(p, _)| server.url(p)).collect();
     let got = within(
         ms(8000),
@@ -245,10 +239,10 @@ fn per_request_timeout() -> Verdict {
             }
         })
         .collect();
-    let server = start(
+    let server = FakeServer::for_check(
         Script::new()
             .latency(ms(50))
-            .route("/slow", Behavior::ok().latency(slow)),
+            .route("/slow", Route::ok().latency(slow)),
     )?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
     let got = within(limit, "download_all", move || {
@@ -267,13 +261,7 @@ fn per_request_timeout() -> Verdict {
         ))
         .figure("call took", format!("more than {}", human_duration(limit)), format!("< {}", human_duration(limit)))
     })?;
-    ensure(got.len() == paths.len(), || {
-        fail(format!(
-            "expected {} results (one per URL), got {}",
-            paths.len(),
-            got.len()
-        ))
-    })?;
+    one_result_each("URL", paths.len(), got.len())?;
     let result = &got[slow_at];
     ensure(*result == Err(DownloadError::Timeout), || {
         let why = match result {
@@ -316,17 +304,38 @@ fn per_request_timeout() -> Verdict {
     ))
 }
 
-/// The shape of the last two checks: N URLs of latency L on W workers.
+/// The shape of the last two checks: N URLs on W workers.
 const N: usize = 20;
 const W: usize = 5;
+/// `bound-held`: every URL the same latency.
 const LATENCY: Duration = Duration::from_millis(100);
+/// `near-ideal-time`: five slow URLs among fast ones, placed so that every
+/// way of handing the URLs out up front (W runs of 4, every 5th URL to one
+/// worker) or in batches of W puts two or more slow ones behind each other
+/// (925 ms or more), while workers that take the next URL when free need
+/// 375 ms.
+const SLOW_AT: [usize; 5] = [4, 9, 13, 14, 15];
+const FAST: Duration = Duration::from_millis(25);
+const SLOW: Duration = Duration::from_millis(300);
 
-/// Runs `download_all` on N URLs of LATENCY each, on W workers, against a
+fn mixed() -> Vec<Duration> {
+    (0..N)
+        .map(|i| if SLOW_AT.contains(&i) { SLOW } else { FAST })
+        .collect()
+}
+
+/// Runs `download_all` on N URLs of `latencies` on W workers against a
 /// fresh server; checks every result and hands back the server and the
 /// call's wall time.
-fn run_shape(label: &str) -> Result<(FakeServer, Duration), Outcome> {
-    let server = start(Script::new().latency(LATENCY))?;
+fn run_shape(label: &str, latencies: &[Duration]) -> Result<(FakeServer, Duration), Outcome> {
     let paths: Vec<String> = (0..N).map(|i| format!("/{label}/{i}")).collect();
+    let script = Script::new().routes(
+        paths
+            .iter()
+            .zip(latencies)
+            .map(|(p, &l)| (p, Route::ok().latency(l))),
+    );
+    let server = FakeServer::for_check(script)?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
     let (got, elapsed) = within(
         ms(8000),
@@ -337,12 +346,7 @@ fn run_shape(label: &str) -> Result<(FakeServer, Duration), Outcome> {
             (got, began.elapsed())
         },
     )?;
-    ensure(got.len() == N, || {
-        fail(format!(
-            "expected {N} results (one per URL), got {}",
-            got.len()
-        ))
-    })?;
+    one_result_each("URL", N, got.len())?;
     for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
         ensure(*result == Ok(body_for(path)), || {
             fail(format!(
@@ -355,7 +359,7 @@ fn run_shape(label: &str) -> Result<(FakeServer, Duration), Outcome> {
 }
 
 fn bound_held() -> Verdict {
-    let (server, _) = run_shape("bound")?;
+    let (server, _) = run_shape("bound", &[LATENCY; N])?;
     let stats = server.stats();
     let peak = stats.peak_in_flight;
     let timeline = timeline(&server.events());
@@ -388,17 +392,18 @@ fn bound_held() -> Verdict {
 }
 
 fn near_ideal_time() -> Verdict {
-    let per_round = u32::try_from(N.div_ceil(W)).unwrap_or(u32::MAX);
-    let ideal = LATENCY * per_round;
-    let sequential = LATENCY * u32::try_from(N).unwrap_or(u32::MAX);
+    let latencies = mixed();
+    let ideal = ideal_time(&jobs(&latencies), IdealLimits::concurrency(W));
+    let sequential: Duration = latencies.iter().sum();
     let bound = ideal.mul_f64(1.5) + ms(100);
     // Best of up to two runs: a correct pool is far inside the bound, so a
     // second try (only when the first was near the bound) forgives a hiccup
-    // of a busy machine, never a design.
-    let (mut server, mut elapsed) = run_shape("timed")?;
+    // of a busy machine, never a design: the designs that waste workers
+    // take 925 ms or more here, 1.4 × the bound.
+    let (mut server, mut elapsed) = run_shape("timed", &latencies)?;
     let mut runs = 1;
     if elapsed > bound && elapsed < bound * 2 {
-        let (again, took) = run_shape("timed")?;
+        let (again, took) = run_shape("timed", &latencies)?;
         runs = 2;
         if took < elapsed {
             (server, elapsed) = (again, took);
@@ -412,11 +417,7 @@ fn near_ideal_time() -> Verdict {
         o.figure(
             "elapsed",
             human_duration(elapsed),
-            format!(
-                "≤ 1.5 × ideal {} + 100 ms = {}",
-                human_duration(ideal),
-                human_duration(bound)
-            ),
+            format!("≤ 1.5 × ideal {} + 100 ms = {}", human_duration(ideal), human_duration(bound)),
         )
         .figure(
             "speed-up over sequential",
@@ -424,11 +425,16 @@ fn near_ideal_time() -> Verdict {
             format!("≥ {floor:.1}×; in theory {theory:.1}×"),
         )
         .detail(format!(
-            "ideal: ceil({N} / {W}) × {} = {}; one after another: {N} × {} = {}",
-            human_duration(LATENCY),
-            human_duration(ideal),
-            human_duration(LATENCY),
+            "latencies: {}, urls {SLOW_AT:?} {}; one after another: {}",
+            human_duration(FAST),
+            human_duration(SLOW),
             human_duration(sequential)
+        ))
+        .detail(format!(
+            "ideal: {W} workers, each taking the next URL as soon as it is free: {}; handing the URLs out \
+             up front or in batches of {W}: {} or more",
+            human_duration(ideal),
+            human_duration(Design::THREADS.iter().map(|d| d.time(&latencies, W)).min().unwrap_or_default())
         ))
         .detail(format!(
             "speed-up in theory: {} / {} = {theory:.1}×; measured: {} / {} = {measured:.1}×{}",
@@ -442,18 +448,22 @@ fn near_ideal_time() -> Verdict {
     };
     ensure(elapsed <= bound, || {
         report(fail(format!(
-            "20 URLs of {} on {W} workers took {}, but {W} downloads at a time would take {}: \
-             keep all {W} workers busy until the last URL is done (no downloading one after another, \
-             no waiting for a whole batch before starting the next)",
-            human_duration(LATENCY),
+            "20 URLs of {} to {} on {W} workers took {}, but {W} workers that each take the next URL when \
+             free would take {}: keep all {W} workers busy until the last URL is done (no downloading one \
+             after another, no waiting for a whole batch before starting the next, no fixed share of the \
+             URLs per worker).{}",
+            human_duration(FAST),
+            human_duration(SLOW),
             human_duration(elapsed),
-            human_duration(ideal)
+            human_duration(ideal),
+            Design::name_in(&Design::THREADS, elapsed, &latencies, W, 0.15)
         )))
     })?;
     Ok(report(pass(format!(
-        "{} for 20 URLs of {}: {:.2} × the ideal {}",
+        "{} for 20 URLs of {} to {}: {:.2} × the ideal {}",
         human_duration(elapsed),
-        human_duration(LATENCY),
+        human_duration(FAST),
+        human_duration(SLOW),
         elapsed.as_secs_f64() / ideal.as_secs_f64(),
         human_duration(ideal)
     ))))
@@ -461,7 +471,7 @@ fn near_ideal_time() -> Verdict {
 
 /// How many requests the server was handling over time, with the limit
 /// (the number of workers) marked.
-fn timeline(events: &[Event]) -> Vec<String> {
+fn timeline(events: &[Call]) -> Vec<String> {
     let intervals: Vec<(Duration, Duration)> = events.iter().map(|e| (e.start, e.end)).collect();
     kata_harness::picture::in_flight(
         "requests in flight, counted by the server",

@@ -1,0 +1,185 @@
+//! Time on the check's side of the code under test: [`Arrivals`], when the
+//! check hands each item over (all at once, staggered, in bursts), and
+//! [`Departures`], when each request left the code under test for the
+//! transport. Both on the runtime's clock.
+//!
+//! Items that all arrive at t = 0 hide designs that are right only then (a
+//! fixed-window rate limiter aligned with the first request); a burst just
+//! before a window's end and another just after it shows them.
+
+use super::meter::per_window;
+use crate::measure::max_in_window;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// When each item is handed to the code under test, in item order, as
+/// offsets from the moment [`Arrivals::drive`] starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrivals(Vec<Duration>);
+
+impl Arrivals {
+    /// `n` items, all at the start.
+    pub fn at_once(n: usize) -> Arrivals {
+        Arrivals(vec![Duration::ZERO; n])
+    }
+
+    /// `n` items, one every `every` from the start.
+    pub fn staggered(n: usize, every: Duration) -> Arrivals {
+        Arrivals(
+            (0..n)
+                .map(|i| every * u32::try_from(i).unwrap_or(u32::MAX))
+                .collect(),
+        )
+    }
+
+    /// Bursts: `count` items at once at each `at`, in the order given.
+    pub fn bursts(bursts: &[(Duration, usize)]) -> Arrivals {
+        Arrivals(
+            bursts
+                .iter()
+                .flat_map(|&(at, count)| std::iter::repeat_n(at, count))
+                .collect(),
+        )
+    }
+
+    /// The offsets, in item order.
+    pub fn times(&self) -> &[Duration] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Hands item `i` over at its time by awaiting `f(i)` then, all items
+    /// polled together in this one task; gives back each output with how
+    /// long it took from its arrival (queueing included).
+    pub async fn drive<T, F, Fut>(&self, f: F) -> Vec<(T, Duration)>
+    where
+        F: Fn(usize) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        let epoch = Instant::now();
+        let f = &f;
+        futures::future::join_all(self.0.iter().enumerate().map(|(i, &at)| async move {
+            tokio::time::sleep_until(epoch + at).await;
+            let arrived = Instant::now();
+            let out = f(i).await;
+            (out, arrived.elapsed())
+        }))
+        .await
+    }
+
+    /// One line for a failure's details: "arrivals: 1 at 0.0 ms, 9 at 900 ms".
+    pub fn describe(&self) -> String {
+        let mut groups: Vec<(Duration, usize)> = Vec::new();
+        for &t in &self.0 {
+            match groups.last_mut() {
+                Some((at, n)) if *at == t => *n += 1,
+                _ => groups.push((t, 1)),
+            }
+        }
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|&(at, n)| format!("{n} at {}", crate::protocol::human_duration(at)))
+            .collect();
+        format!("arrivals: {}", parts.join(", "))
+    }
+}
+
+/// Times noted by the check as requests leave the code under test (a
+/// wrapper around the learner's transport calls [`Departures::note`] when
+/// a request is first polled): the client's side of what the meter sees
+/// arrive. Cloning shares the log.
+#[derive(Clone, Debug)]
+pub struct Departures {
+    epoch: Instant,
+    log: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl Departures {
+    /// An empty log whose times count from now (on the runtime's clock).
+    pub fn new() -> Departures {
+        Departures {
+            epoch: Instant::now(),
+            log: Arc::default(),
+        }
+    }
+
+    /// A request leaves now.
+    pub fn note(&self) {
+        let at = self.epoch.elapsed();
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).push(at);
+    }
+
+    /// Every departure, in order.
+    pub fn times(&self) -> Vec<Duration> {
+        let mut times = self.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        times.sort_unstable();
+        times
+    }
+
+    /// The most departures within any half-open interval of `window`.
+    pub fn most_within(&self, window: Duration) -> usize {
+        max_in_window(&self.times(), window)
+    }
+
+    /// Departures per window-long step from the start, as in
+    /// [`per_window`].
+    pub fn per_window(&self, window: Duration) -> String {
+        per_window(&self.times(), window)
+    }
+}
+
+impl Default for Departures {
+    fn default() -> Self {
+        Departures::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn schedules_list_their_times_in_item_order() {
+        assert_eq!(Arrivals::at_once(2).times(), [ms(0), ms(0)]);
+        assert_eq!(
+            Arrivals::staggered(3, ms(50)).times(),
+            [ms(0), ms(50), ms(100)]
+        );
+        let bursts = Arrivals::bursts(&[(ms(0), 1), (ms(900), 2)]);
+        assert_eq!(bursts.times(), [ms(0), ms(900), ms(900)]);
+        assert_eq!(bursts.describe(), "arrivals: 1 at 0.0 ms, 2 at 900 ms");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn drive_hands_each_item_over_at_its_time() {
+        let departures = Departures::new();
+        let log = departures.clone();
+        let out = Arrivals::bursts(&[(ms(0), 1), (ms(900), 2)])
+            .drive(|i| {
+                let log = log.clone();
+                async move {
+                    log.note();
+                    tokio::time::sleep(ms(100)).await;
+                    i * 10
+                }
+            })
+            .await;
+        assert_eq!(out, vec![(0, ms(100)), (10, ms(100)), (20, ms(100))]);
+        assert_eq!(departures.times(), [ms(0), ms(900), ms(900)]);
+        assert_eq!(departures.most_within(ms(900)), 2);
+        assert_eq!(departures.per_window(ms(400)), "1 0 2");
+    }
+}
