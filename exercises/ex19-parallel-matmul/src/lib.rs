@@ -1,36 +1,56 @@
-//! Known wrong: the result sits in a Mutex<Vec<f64>>, and each row task holds the lock while it computes its row: spread over the pool, but one row at a time.
-//! Written blind: from the stub and the chapter, without reading the checks.
-use rayon::prelude::*;
-use std::sync::Mutex;
-
-/// Multiplies `a` by `b`, a row per task, into one shared result.
-pub fn matmul(a: &Matrix, b: &Matrix) -> Result<Matrix, ShapeError> {
-    if a.cols() != b.rows() {
-        return Err(ShapeError {
-            left: (a.rows(), a.cols()),
-            right: (b.rows(), b.cols()),
-        });
-    }
-    let (n, m, p) = (a.rows(), a.cols(), b.cols());
-    let c = Matrix::zeros(n, p);
-    if n == 0 || m == 0 || p == 0 {
-        return Ok(c);
-    }
-    let shared = Mutex::new(c.into_vec());
-    (0..n).into_par_iter().for_each(|i| {
-        let mut c = shared.lock().unwrap();
-        let c_row = &mut c[i * p..(i + 1) * p];
-        for k in 0..m {
-            let a_ik = a.get(i, k);
-            for (c_ij, &b_kj) in c_row.iter_mut().zip(b.row(k)) {
-                *c_ij += a_ik * b_kj;
-            }
-        }
-    });
-    Ok(Matrix::from_vec(n, p, shared.into_inner().unwrap()))
-}
+//! # ex19 · Parallel matrix multiply
+//!
+//! Goal: write `matmul(&a, &b)`, the product of two matrices of `f64`,
+//! computed on every thread of the rayon pool it is called in. A product
+//! whose shapes do not fit (`a.cols() != b.rows()`) is an error you return,
+//! not a panic.
+//!
+//! Python splits this job over processes (`ProcessPoolExecutor`), pickling
+//! rows to the workers and results back. Threads in Rust share the matrices
+//! in place: split the *output* into pieces (rows, or blocks of rows), and
+//! each task writes its own piece while reading `a` and `b` freely. rayon's
+//! `par_chunks_mut` hands out such disjoint pieces; the borrow checker proves
+//! that no two tasks write to the same cell.
+//!
+//! What `kata check ex19` verifies:
+//! - exact results (the entries are small whole numbers, so every sum is
+//!   exact) for square, non-square, empty (0×n), 1×1 and prime sizes; a wrong
+//!   cell is named;
+//! - a shape mismatch returns `Err(ShapeError { .. })` with both shapes;
+//! - the work is spread over the pool: at least 3 of its 4 threads each do
+//!   at least 10% of the CPU work;
+//! - on a pool of one thread, your code is at most 1.2× as slow as the plain
+//!   i-k-j loop (loop order and cache lines matter more than threads);
+//! - the speed-up of 4 threads over 1, judged only when the machine shows it
+//!   can give one right now (otherwise "inconclusive", never a failure), with
+//!   a chart of sequential against parallel time from n = 16 to 512 and the
+//!   size where parallel starts to win;
+//! - a medal, as a share of a tuned library's throughput (`matrixmultiply`)
+//!   measured in the same run: bronze (correct and parallel), silver, gold.
+//!
+//! What it cannot see: how you split the work, as long as it is spread; and
+//! nothing of speed beyond these ratios (a busy machine makes raw times
+//! meaningless).
+//!
+//! Read: book/src/exercises/ex19-parallel-matmul.md
+//! Check: cargo kata check ex19
 
 use std::fmt;
+
+/// Multiplies `a` (n×m) by `b` (m×p) into a new n×p matrix, using the
+/// threads of the rayon pool this is called in.
+///
+/// # Errors
+/// [`ShapeError`] when `a.cols() != b.rows()`.
+pub fn matmul(a: &Matrix, b: &Matrix) -> Result<Matrix, ShapeError> {
+    // TODO: return `Err(ShapeError { left: (a.rows(), a.cols()), right:
+    // (b.rows(), b.cols()) })` when the shapes do not fit, before touching
+    // any data. Then make an n×p matrix of zeros, split its rows among
+    // rayon tasks (`use rayon::prelude::*;` and `par_chunks_mut`), and let
+    // each task add up `a[i][k] * b[k][j]` for its rows, in the order i, k, j.
+    let _ = (a, b);
+    todo!()
+}
 
 // ---------------------------------------------------------------------------
 // Given: the matrix type and the error. Nothing to change below this line.
