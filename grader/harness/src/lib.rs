@@ -13,7 +13,10 @@
 #[cfg(feature = "async")]
 pub mod asyncx;
 #[cfg(feature = "cpu")]
+pub mod calibrate;
+#[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod judge;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.
@@ -27,6 +30,7 @@ mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sched;
+pub mod timeline;
 
 pub use isolate::{on_thread, within};
 pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};
