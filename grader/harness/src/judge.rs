@@ -65,6 +65,21 @@ impl Judgement {
         self
     }
 
+    /// Adds a peak held to exactly `limit` ("== 5"), and the picture of
+    /// `spans` over time titled `title`, the limit marked
+    /// ([`crate::picture::in_flight`]).
+    pub fn peak(
+        &mut self,
+        label: impl Into<String>,
+        peak: usize,
+        limit: usize,
+        title: &str,
+        spans: &[(std::time::Duration, std::time::Duration)],
+    ) -> &mut Judgement {
+        self.figure(label, peak, format!("== {limit}"))
+            .details(crate::picture::in_flight(title, spans, Some(limit)))
+    }
+
     /// `outcome` with every figure and detail gathered so far added after
     /// its own.
     pub fn onto(&self, mut outcome: Outcome) -> Outcome {
@@ -158,6 +173,32 @@ mod tests {
         assert_eq!(outcome.details.len(), 4);
         assert_eq!(outcome.figures[0].label, "own");
         assert_eq!(outcome.figures[1].label, "peak");
+    }
+
+    #[test]
+    fn a_peak_comes_with_its_picture() {
+        let ms = std::time::Duration::from_millis;
+        let mut j = Judgement::new();
+        j.peak(
+            "at once",
+            2,
+            3,
+            "calls",
+            &[(ms(0), ms(10)), (ms(5), ms(15))],
+        );
+        let o = j.pass("ok");
+        assert_eq!(
+            (
+                o.figures[0].measured.as_str(),
+                o.figures[0].required.as_str()
+            ),
+            ("2", "== 3")
+        );
+        assert!(
+            o.details[0].starts_with("calls (one column per"),
+            "{:?}",
+            o.details
+        );
     }
 
     #[test]
