@@ -38,11 +38,13 @@
 //! why it is not offloading.
 
 mod beat;
+mod heartbeat;
 mod offload;
 mod watch;
 
 pub use crate::calibrate::cpu_of;
-pub use beat::{beat, control_gap_within, gaps, judge_heartbeat, Beat, Gap};
+pub use beat::{beat, control_gap_within, gaps, Beat, Gap};
+pub use heartbeat::judge_heartbeat;
 pub use offload::{
     cpu_share, judge_cpu, judge_offload, percent, second_chance, Call, Calls, Offload,
 };
