@@ -18,8 +18,9 @@
 //!   cell is named;
 //! - a shape mismatch returns `Err(ShapeError { .. })` with both shapes;
 //! - the work is spread over the pool: at least 3 of its 4 threads each do
-//!   at least 10% of the CPU work;
-//! - on a pool of one thread, your code is at most 1.2× as slow as the plain
+//!   at least 10% of the CPU work of a call, counted against all your
+//!   process's CPU (threads of your own do not count as the pool's);
+//! - on a pool of one thread, your code is at most 4× as slow as the plain
 //!   i-k-j loop (loop order and cache lines matter more than threads);
 //! - the speed-up of 4 threads over 1, judged only when the machine shows it
 //!   can give one right now (otherwise "inconclusive", never a failure), with

@@ -15,7 +15,8 @@
 //! - exact counts, for empty input, one byte, every byte value, long runs of
 //!   one byte and a few megabytes of text; a wrong count is named;
 //! - the work is spread over the pool: at least 3 of its 4 threads each do
-//!   at least 10% of the CPU work;
+//!   at least 10% of the CPU work of a call, counted against all your
+//!   process's CPU (threads of your own do not count as the pool's);
 //! - nothing shared in the hot loop: your code may use at most 1.5× the CPU
 //!   time of a plain fold/reduce for the same bytes, on the same pool. A
 //!   lock, an atomic or a hash-map entry per byte costs several times that.

@@ -11,7 +11,10 @@
 //! in one process, which is handy while writing checks.
 
 #[cfg(feature = "cpu")]
+pub mod calibrate;
+#[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod judge;
 pub mod linearizable;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
@@ -28,6 +31,7 @@ mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sched;
+pub mod timeline;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]
 pub mod waiting;

@@ -36,14 +36,7 @@ fn draw(
         return vec![format!("{title}: nothing happened")];
     };
     let span = last.saturating_sub(first).max(Duration::from_millis(1));
-    let step = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000]
-        .map(Duration::from_millis)
-        .into_iter()
-        .find(|&step| span.as_nanos().div_ceil(step.as_nanos()) <= 60)
-        .unwrap_or(span / 60 + Duration::from_micros(1));
-    let columns = usize::try_from(span.as_nanos().div_ceil(step.as_nanos()))
-        .unwrap_or(60)
-        .max(1);
+    let (step, columns) = columns_for(span);
     // The most open at any of five instants within each column.
     let heights: Vec<usize> = (0..columns)
         .map(|column| {

@@ -26,6 +26,10 @@ pub struct Sched {
 pub struct SchedClock {
     #[cfg(target_os = "linux")]
     file: Option<std::fs::File>,
+    /// `/proc/thread-self/stat`, for the thread's state (running or ready,
+    /// sleeping, ...).
+    #[cfg(target_os = "linux")]
+    stat: Option<std::fs::File>,
 }
 
 impl SchedClock {
@@ -34,6 +38,8 @@ impl SchedClock {
         SchedClock {
             #[cfg(target_os = "linux")]
             file: std::fs::File::open("/proc/thread-self/schedstat").ok(),
+            #[cfg(target_os = "linux")]
+            stat: std::fs::File::open("/proc/thread-self/stat").ok(),
         }
     }
 
@@ -62,6 +68,24 @@ impl SchedClock {
     pub fn queued(&self) -> Option<Duration> {
         self.read().map(|s| s.queued)
     }
+
+    /// Whether the thread is running or ready to run right now (state `R`),
+    /// if the system says.
+    pub fn runnable(&self) -> Option<bool> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::FileExt;
+            // "<tid> (<name>) <state> ...": the name may hold spaces and
+            // parentheses, so the state is the first field after the last ')'.
+            let mut buf = [0u8; 512];
+            let n = self.stat.as_ref()?.read_at(&mut buf, 0).ok()?;
+            let text = std::str::from_utf8(&buf[..n]).ok()?;
+            let state = text.rsplit_once(')')?.1.split_whitespace().next()?;
+            Some(state == "R")
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
 }
 
 /// What a thread did over a short look ([`SchedClock::look`]).
@@ -71,14 +95,21 @@ pub struct Look {
     /// Time on a core.
     pub ran: Duration,
     /// Time on a core or waiting for one: all the time it wanted the CPU.
+    /// (The wait it is in at the end is not counted yet: the system adds a
+    /// wait when it ends.)
     pub wanted: Duration,
+    /// How many of the looks at its state found it running or ready to
+    /// run, of how many.
+    pub runnable: usize,
+    pub samples: usize,
 }
 
 impl Look {
-    /// It wanted the CPU for half the look or more: computing, however busy
-    /// the machine (a blocked thread wants none).
+    /// It wanted the CPU for half the look or more, or was found running or
+    /// ready to run at half the looks: computing, however busy the machine
+    /// (a blocked thread wants none, and is found sleeping).
     pub fn computing(&self) -> bool {
-        self.wanted >= self.length / 2
+        self.wanted >= self.length / 2 || (self.samples > 0 && self.runnable * 2 >= self.samples)
     }
 }
 
@@ -86,14 +117,25 @@ impl SchedClock {
     /// Watches the thread for `length` (sleeping meanwhile), if the system
     /// says.
     pub fn look(&self, length: Duration) -> Option<Look> {
+        const SAMPLES: u32 = 10;
         let before = self.read()?;
-        std::thread::sleep(length);
+        let mut runnable = 0;
+        let mut samples = 0;
+        for _ in 0..SAMPLES {
+            std::thread::sleep(length / SAMPLES);
+            if let Some(r) = self.runnable() {
+                samples += 1;
+                runnable += usize::from(r);
+            }
+        }
         let after = self.read()?;
         let ran = after.ran.saturating_sub(before.ran);
         Some(Look {
             length,
             ran,
             wanted: ran + after.queued.saturating_sub(before.queued),
+            runnable,
+            samples,
         })
     }
 }

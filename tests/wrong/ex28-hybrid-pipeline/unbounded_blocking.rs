@@ -1,5 +1,5 @@
 //! Known wrong: hands each record to `spawn_blocking` as soon as it arrives, with no bound: tokio's blocking pool grows to 512 threads, so far more than `cpu_workers` jobs run at once.
-//! expect-fail: cpu-pool-bound: calls of `process` ran at once, but cpu_workers is 3
+//! expect-fail: cpu-pool-bound: calls of `process` ran at once, but cpu_workers is
 
 use futures::stream::{self, StreamExt};
 use std::fmt;

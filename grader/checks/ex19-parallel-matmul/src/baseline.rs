@@ -1,6 +1,7 @@
 //! What the learner's `matmul` is compared with: test matrices whose
-//! products are exact, the plain i-k-j loop, and the `matrixmultiply` crate
-//! run on the check's pool.
+//! products are exact, the plain i-k-j loop (on one thread, and split by
+//! rows over the pool), and the `matrixmultiply` crate run on the check's
+//! pool.
 
 use crate::target::Matrix;
 use rayon::prelude::*;
@@ -38,6 +39,27 @@ pub fn ikj(a: &Matrix, b: &Matrix) -> Vec<f64> {
             }
         }
     }
+    c
+}
+
+/// The i-k-j loop with a rayon task per row of the result: silver, and the
+/// second yardstick of gold (which does not depend on the CPU's widest
+/// vector units, as the library's kernel does).
+pub fn parallel_ikj(a: &Matrix, b: &Matrix) -> Vec<f64> {
+    let (m, p) = (a.cols(), b.cols());
+    let mut c = vec![0.0; a.rows() * p];
+    if p == 0 || m == 0 {
+        return c;
+    }
+    c.par_chunks_mut(p)
+        .zip(a.as_slice().par_chunks(m))
+        .for_each(|(c_row, a_row)| {
+            for (&a_ik, b_row) in a_row.iter().zip(b.as_slice().chunks_exact(p)) {
+                for (c, &b_kj) in c_row.iter_mut().zip(b_row) {
+                    *c += a_ik * b_kj;
+                }
+            }
+        });
     c
 }
 
@@ -91,42 +113,51 @@ fn dgemm_into(a: &[f64], m: usize, b: &Matrix, c: &mut [f64]) {
     }
 }
 
-/// How a result differs from the expected product.
-pub enum Mismatch {
-    Shape {
-        got: (usize, usize),
-    },
-    Cells {
-        first: (usize, usize),
-        got: f64,
-        want: f64,
-        wrong: usize,
-    },
+/// What is wrong with `got` as the n×p product `want` (row-major) of an
+/// n×m by m×p product described as `what`, or `None` when it is right.
+pub fn mismatch(what: &str, got: &Matrix, want: &[f64], (n, m, p): Shape) -> Option<String> {
+    if (got.rows(), got.cols()) != (n, p) || got.as_slice().len() != want.len() {
+        let empty = if n == 0 || m == 0 || p == 0 {
+            ". Empty sizes are sizes too: a 4×0 times 0×3 product is a 4×3 matrix of zeros (each cell an empty sum)."
+        } else {
+            ""
+        };
+        return Some(format!(
+            "{what} returned a {}×{} matrix; the product is {n}×{p} (rows of the left, columns of the right){empty}",
+            got.rows(),
+            got.cols()
+        ));
+    }
+    // `!=` on purpose, not a tolerance: the sums are exact. (A NaN is wrong
+    // too, since NaN != NaN.)
+    let wrong: Vec<usize> = (0..want.len())
+        .filter(|&k| got.as_slice()[k] != want[k])
+        .collect();
+    let &first = wrong.first()?;
+    let (i, j, count) = (first / p, first % p, wrong.len());
+    let hint = if count == 1 && i + 1 == n && j + 1 == p {
+        "Only the last cell is wrong: a blocked loop whose leftover row and leftover column \
+         each skip the corner? Prime sizes leave a remainder in every direction."
+    } else if count == 1 {
+        "A single wrong cell: an off-by-one at the edge of a block?"
+    } else if count >= n * p / 2 {
+        "Most cells are wrong: check the indexing (row-major: entry (i, j) of an r×c matrix \
+         is at i * c + j) and that each cell sums a[i][k] * b[k][j] over every k."
+    } else {
+        "Some cells are wrong: do the pieces of work cover every row and column exactly once, \
+         including the leftovers when the size does not divide evenly?"
+    };
+    Some(format!(
+        "{what}: cell ({i}, {j}) is {}, but row {i} of a times column {j} of b is {} ({count} of \
+         {} cells wrong). {hint}",
+        got.as_slice()[first],
+        want[first],
+        n * p
+    ))
 }
 
-/// Compares `got` with the product `want` (n×p, row-major).
-pub fn compare(got: &Matrix, want: &[f64], n: usize, p: usize) -> Option<Mismatch> {
-    if (got.rows(), got.cols()) != (n, p) || got.as_slice().len() != want.len() {
-        return Some(Mismatch::Shape {
-            got: (got.rows(), got.cols()),
-        });
-    }
-    let mut wrong = got
-        .as_slice()
-        .iter()
-        .zip(want)
-        .enumerate()
-        // `!=` on purpose, not a tolerance: the sums are exact. (A NaN is
-        // wrong too, since NaN != NaN.)
-        .filter(|(_, (g, w))| g != w);
-    let (index, (&g, &w)) = wrong.next()?;
-    Some(Mismatch::Cells {
-        first: (index / p, index % p),
-        got: g,
-        want: w,
-        wrong: 1 + wrong.count(),
-    })
-}
+/// An n×m by m×p product's sizes, `(n, m, p)`.
+pub type Shape = (usize, usize, usize);
 
 /// The floating-point operations of an n×m by m×p product.
 pub fn flops(n: usize, m: usize, p: usize) -> f64 {
@@ -138,39 +169,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_three_products_agree() {
+    fn the_products_agree_and_a_wrong_cell_is_named() {
         let (a, b) = (test_matrix(70, 33, 1), test_matrix(33, 65, 2));
         let want = ikj(&a, &b);
         assert_eq!(library(&a, &b), want);
-        let got = Matrix::from_vec(70, 65, want.clone());
-        assert!(compare(&got, &want, 70, 65).is_none());
-    }
-
-    #[test]
-    fn a_wrong_cell_is_found_and_named() {
-        let (a, b) = (test_matrix(5, 3, 1), test_matrix(3, 7, 2));
-        let want = ikj(&a, &b);
+        assert_eq!(parallel_ikj(&a, &b), want);
+        let empty = parallel_ikj(&test_matrix(3, 0, 1), &test_matrix(0, 2, 2));
+        assert_eq!(empty, [0.0; 6]);
+        let shape = (70, 33, 65);
+        assert_eq!(
+            mismatch("x", &Matrix::from_vec(70, 65, want.clone()), &want, shape),
+            None
+        );
         let mut wrong = want.clone();
-        wrong[2 * 7 + 6] += 1.0;
-        match compare(&Matrix::from_vec(5, 7, wrong), &want, 5, 7) {
-            Some(Mismatch::Cells { first, wrong, .. }) => {
-                assert_eq!(first, (2, 6));
-                assert_eq!(wrong, 1);
-            }
-            _ => panic!("the wrong cell was not found"),
-        }
-        assert!(matches!(
-            compare(&Matrix::zeros(7, 5), &want, 5, 7),
-            Some(Mismatch::Shape { got: (7, 5) })
-        ));
+        wrong[2 * 65 + 6] += 1.0;
+        let message = mismatch("x", &Matrix::from_vec(70, 65, wrong), &want, shape).unwrap();
+        assert!(message.starts_with("x: cell (2, 6) is"), "{message}");
+        assert!(message.contains("(1 of 4550 cells wrong). A single wrong cell"));
+        let flipped = mismatch("x", &Matrix::zeros(65, 70), &want, shape).unwrap();
+        assert!(flipped.starts_with("x returned a 65×70 matrix; the product is 70×65"));
     }
 
     #[test]
     fn entries_are_small_whole_numbers() {
         let m = test_matrix(20, 20, 9);
-        assert!(m
-            .as_slice()
-            .iter()
-            .all(|x| x.fract() == 0.0 && (-4.0..=4.0).contains(x)));
+        let whole = |x: &f64| x.fract() == 0.0 && (-4.0..=4.0).contains(x);
+        assert!(m.as_slice().iter().all(whole));
     }
 }

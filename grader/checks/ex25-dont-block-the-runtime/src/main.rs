@@ -2,14 +2,16 @@
 //!
 //! `handle` runs on a `current_thread` tokio runtime (one thread, like
 //! asyncio's event loop), several requests at once, with a `work` function
-//! the checks instrument: it notes which thread ran it. Principle 6 of the
-//! curriculum: a blocked runtime is measured by CPU, not by feel.
+//! the checks instrument: it notes which thread ran each call. A blocked
+//! runtime is measured by CPU, not by feel (`kata_harness::runtime`).
 //!
 //! - The runtime thread's own CPU clock (`cpu_time::ThreadTime`, read on
 //!   that thread) against what the same calls of `work` cost on a plain
 //!   thread of this process, measured in the same run: ~100% when the work
 //!   runs inline, ~1% when it is handed off. Load on the machine does not
-//!   add CPU time to a thread, so the ratio holds on a busy machine.
+//!   add CPU time to a thread, so the ratio holds on a busy machine. A
+//!   runtime thread that burned CPU while every call ran elsewhere was
+//!   polling for the result, and is told so.
 //! - A heartbeat task on the same runtime, due every 5 ms: its longest gap
 //!   is how long other tasks were kept waiting. A plain thread ticking
 //!   beside it tells a blocked runtime from a stalled machine.
@@ -18,14 +20,16 @@
 //! so that one inline call alone is a gap past the 50 ms limit.
 
 use futures::future::join_all;
+use kata_harness::calibrate::{crunch, rounds_for};
+use kata_harness::judge::both;
 use kata_harness::protocol::human_duration;
-use kata_harness::runtime::{cpu_of, judge_cpu, judge_heartbeat, run_watched, Watched};
-use kata_harness::{ensure, fail, pass, Check, Outcome, Status, Verdict};
-use std::hint::black_box;
+use kata_harness::runtime::{
+    cpu_of, judge_cpu, judge_heartbeat, run_watched, second_chance, Calls, Offload, Watched,
+};
+use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
-use std::thread::{self, ThreadId};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 kata_harness::exercise!(handle, Request, Response, Work);
 
@@ -65,20 +69,6 @@ fn main() -> ExitCode {
     ])
 }
 
-/// The checks' CPU work: an FNV-style hash of `body`, `rounds` times over,
-/// each round depending on the last (so nothing can be skipped or
-/// vectorised away).
-fn digest(body: &[u8], rounds: u64) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for _ in 0..black_box(rounds) {
-        for &b in black_box(body) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        h = h.rotate_left(17) ^ (h >> 7);
-    }
-    h
-}
-
 /// The body of request `i`: 64 bytes, different for every `i`.
 fn body_of(i: usize) -> Vec<u8> {
     (0..64u8)
@@ -86,57 +76,11 @@ fn body_of(i: usize) -> Vec<u8> {
         .collect()
 }
 
-/// How many rounds of [`digest`] cost about `target` of CPU here, measured
-/// now on a plain thread (the shortest of three probes).
-fn rounds_for(target: Duration) -> u64 {
-    const PROBE: u64 = 20_000;
-    let body = body_of(0);
-    let spent = (0..3)
-        .map(|_| match cpu_of(|| digest(&body, PROBE)) {
-            Ok((_, cpu)) => cpu,
-            // No thread clock here: wall time on this thread will do.
-            Err(_) => {
-                let start = Instant::now();
-                black_box(digest(&body, PROBE));
-                start.elapsed()
-            }
-        })
-        .min()
-        .unwrap_or_default()
-        .max(Duration::from_micros(10));
-    let rounds = PROBE as f64 * target.as_secs_f64() / spent.as_secs_f64();
-    (rounds as u64).clamp(1, 1 << 40)
-}
-
-/// The threads that ran `work`, one entry per call.
-#[derive(Default)]
-struct Meter {
-    threads: Mutex<Vec<ThreadId>>,
-}
-
-impl Meter {
-    fn on(&self, thread: ThreadId) -> usize {
-        self.threads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|&&t| t == thread)
-            .count()
-    }
-}
-
-/// The `work` handed to `handle`: [`digest`] with `rounds`, noting the
-/// thread of each call in `meter`.
-fn work_of(rounds: u64, meter: &Arc<Meter>) -> Work {
-    let meter = Arc::clone(meter);
-    Arc::new(move |body: &[u8]| {
-        meter
-            .threads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(thread::current().id());
-        digest(body, rounds)
-    })
+/// The `work` handed to `handle`: `crunch` with `rounds`, each call noted
+/// in `calls` with its thread.
+fn work_of(rounds: u64, calls: &Arc<Calls>) -> Work {
+    let calls = Arc::clone(calls);
+    Arc::new(move |body: &[u8]| calls.record(|| crunch(body, rounds)))
 }
 
 fn requests(n: usize, body: impl Fn(usize) -> Vec<u8>) -> Vec<Request> {
@@ -200,90 +144,65 @@ fn answers_match(sent: &[Request], got: &[Response], want: &[u64]) -> Result<(),
 }
 
 fn answers_right() -> Verdict {
-    let rounds = rounds_for(Duration::from_millis(3));
+    let rounds = rounds_for(&body_of(0), Duration::from_millis(3));
     let sent = requests(6, |i| body_of(i).repeat(i + 1));
-    let want: Vec<u64> = sent.iter().map(|r| digest(&r.body, rounds)).collect();
-    let meter = Arc::new(Meter::default());
-    let run = serve(sent.clone(), work_of(rounds, &meter), Duration::ZERO)?;
+    let want: Vec<u64> = sent.iter().map(|r| crunch(&r.body, rounds)).collect();
+    let calls = Arc::new(Calls::new());
+    let run = serve(sent.clone(), work_of(rounds, &calls), Duration::ZERO)?;
     answers_match(&sent, &run.value, &want)?;
-    let calls = meter
-        .threads
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .len();
-    ensure(calls == sent.len(), || {
+    ensure(calls.len() == sent.len(), || {
         fail(format!(
-            "`work` ran {calls} times for {} requests: call it once per request",
+            "`work` ran {} times for {} requests: call it once per request",
+            calls.len(),
             sent.len()
         ))
     })?;
     Ok(pass("6 responses, each with its request's id and digest"))
 }
 
-/// The heavy scenario: 4 requests of [`HEAVY`] each, at once.
-struct Heavy {
-    run: Watched<Vec<Response>>,
-    meter: Arc<Meter>,
-}
-
-fn heavy(rounds: u64) -> Result<(Heavy, Vec<u64>), Outcome> {
+/// The heavy scenario: 4 requests of [`HEAVY`] each, arriving
+/// [`ARRIVALS`] apart, with the answers checked; and where `work` ran.
+fn heavy(rounds: u64) -> Result<(Watched<Vec<Response>>, Offload<'static>), Outcome> {
     let sent = requests(REQUESTS, body_of);
-    let want: Vec<u64> = sent.iter().map(|r| digest(&r.body, rounds)).collect();
-    let meter = Arc::new(Meter::default());
-    let run = serve(sent.clone(), work_of(rounds, &meter), ARRIVALS)?;
+    let want: Vec<u64> = sent.iter().map(|r| crunch(&r.body, rounds)).collect();
+    let calls = Arc::new(Calls::new());
+    let run = serve(sent.clone(), work_of(rounds, &calls), ARRIVALS)?;
     answers_match(&sent, &run.value, &want)?;
-    Ok((Heavy { run, meter }, want))
-}
-
-/// "2 of the 4 calls of `work` ran on the runtime's thread."
-fn where_it_ran(heavy: &Heavy) -> String {
-    format!(
-        "{} of the {REQUESTS} calls of `work` ran on the runtime's thread",
-        heavy.meter.on(heavy.run.runtime_thread)
-    )
+    let job = Offload {
+        job: format!("the {REQUESTS} calls of `work`"),
+        function: "`work`",
+        calls: calls.len(),
+        on_runtime: calls.on(run.runtime_thread),
+        advice: ADVICE,
+    };
+    Ok((run, job))
 }
 
 fn runtime_thread_cpu() -> Verdict {
-    let rounds = rounds_for(HEAVY);
+    let rounds = rounds_for(&body_of(0), HEAVY);
     let sent = requests(REQUESTS, body_of);
     // The same-run baseline: the same calls, one after another, on a plain
     // thread of this process.
     let baseline = cpu_of(|| {
         sent.iter()
-            .map(|r| digest(&r.body, rounds))
+            .map(|r| crunch(&r.body, rounds))
             .collect::<Vec<u64>>()
     })
     .map(|(_, cpu)| cpu);
-    let (heavy, _) = heavy(rounds)?;
-    let job = format!("the {REQUESTS} calls of `work`");
-    let verdict = judge_cpu(&heavy.run.runtime_cpu, &baseline, &job, ADVICE);
-    let place = where_it_ran(&heavy);
+    let (run, job) = heavy(rounds)?;
     let wall = format!(
         "the {REQUESTS} requests took {} from first to last",
-        human_duration(heavy.run.elapsed)
+        human_duration(run.elapsed)
     );
-    match verdict {
-        Ok(outcome) => Ok(outcome.detail(place).detail(wall)),
-        Err(outcome) => Err(outcome.detail(place).detail(wall)),
-    }
+    both(judge_cpu(&run.runtime_cpu, &baseline, &job), |o| {
+        o.detail(wall)
+    })
 }
 
 fn heartbeat() -> Verdict {
-    let rounds = rounds_for(HEAVY);
-    // A gap can be the machine's doing; a right handler gets a second run,
-    // a blocking one fails both.
-    let mut last = None;
-    for _ in 0..2 {
-        let (heavy, _) = heavy(rounds)?;
-        let place = where_it_ran(&heavy);
-        let verdict = match judge_heartbeat(&heavy.run, ADVICE) {
-            Ok(outcome) => Ok(outcome.detail(place)),
-            Err(outcome) => Err(outcome.detail(place)),
-        };
-        if matches!(&verdict, Ok(o) if o.status == Status::Passed) {
-            return verdict;
-        }
-        last = Some(verdict);
-    }
-    last.unwrap_or_else(|| Err(fail("the heartbeat check did not run")))
+    let rounds = rounds_for(&body_of(0), HEAVY);
+    second_chance(|| {
+        let (run, job) = heavy(rounds)?;
+        Ok(judge_heartbeat(&run, &job))
+    })
 }

@@ -11,29 +11,27 @@
 //!
 //! Time is judged once, against the larger of two yardsticks: the ideal
 //! fetch time from the latency the server injects, and the CPU work alone
-//! on `cpu_workers` plain threads, measured in the same run (principle 2).
-//! Everything else is counted.
+//! on `cpu_workers` plain threads, measured in the same run. Everything
+//! else is counted. The CPU pool's size is one more than the machine's
+//! cores (at least 3), so that rayon's global pool (one thread per core) is
+//! never the right size by chance.
 
-mod report;
+mod run;
 mod stages;
 
-use kata_fakes::{Behavior, Event, FakeServer, Script, Stats};
-use kata_harness::picture;
+use kata_fakes::{Behavior, Script};
+use kata_harness::calibrate::{cpu_of, crunch, on_threads};
+use kata_harness::judge::Judgement;
 use kata_harness::protocol::human_duration;
-use kata_harness::runtime::{cpu_of, judge_cpu, judge_heartbeat, percent, run_watched, Watched};
-use kata_harness::{ensure, fail, pass, Check, Outcome, Status, Verdict};
-use report::Timeline;
-use stages::{body_of, calibrate, crunch, path_of, Pipeline};
+use kata_harness::runtime::{judge_offload, second_chance, Offload};
+use kata_harness::{fail, pass, picture, Check, Outcome, Verdict};
+use run::{all_written_in_order, limits, ms, run, setup, Ran};
+use stages::{body_of, calibrate, path_of};
 use std::hint::black_box;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 kata_harness::exercise!(run_pipeline, Limits, PipelineError);
-
-/// Real time a run may take: ten times what the slowest right run needs.
-const LIMIT: Duration = Duration::from_secs(10);
 
 /// What to do, said at the end of every failure about blocking.
 const ADVICE: &str = "Run `process` on your CPU pool and await its result: a rayon pool of \
@@ -81,244 +79,44 @@ fn main() -> ExitCode {
     ])
 }
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-fn limits(fetch_concurrency: usize, cpu_workers: usize, buffer: usize) -> Limits {
-    Limits {
-        fetch_concurrency,
-        cpu_workers,
-        buffer,
-    }
-}
-
-/// The most records the limits allow in memory at once.
-fn allowed(limits: Limits) -> usize {
-    limits.fetch_concurrency + limits.cpu_workers + 2 * limits.buffer + 4
-}
-
-/// One run of `run_pipeline` against a fresh server.
-struct Setup {
-    what: String,
-    count: usize,
-    script: Script,
-    limits: Limits,
-    /// Rounds of CPU work per record (the last for any later index).
-    rounds: Vec<u64>,
-    write_latency: Duration,
-    stall: Option<(usize, Duration)>,
-    limit: Duration,
-}
-
-impl Setup {
-    fn new(what: &str, count: usize, script: Script, limits: Limits, rounds: Vec<u64>) -> Setup {
-        Setup {
-            what: what.to_string(),
-            count,
-            script,
-            limits,
-            rounds,
-            write_latency: Duration::ZERO,
-            stall: None,
-            limit: LIMIT,
-        }
-    }
-}
-
-/// What a run gave and what was counted.
-struct Ran {
-    watched: Watched<Result<(), PipelineError>>,
-    pipeline: Arc<Pipeline>,
-    stats: Stats,
-    events: Vec<Event>,
-    /// The server's clock starts here (within microseconds).
-    server_epoch: Instant,
-}
-
-impl Ran {
-    fn timeline(&self) -> Timeline {
-        let w = &self.watched;
-        let since = |at: Instant| w.since_start(at);
-        let on_server = |d: Duration| since(self.server_epoch + d);
-        Timeline {
-            fetch: self
-                .events
-                .iter()
-                .map(|e| (on_server(e.start), on_server(e.end)))
-                .collect(),
-            process: self
-                .pipeline
-                .jobs()
-                .iter()
-                .map(|j| (since(j.start), since(j.end)))
-                .collect(),
-            write: self
-                .pipeline
-                .written()
-                .iter()
-                .map(|x| (since(x.start), since(x.end)))
-                .collect(),
-            elapsed: w.elapsed,
-        }
-    }
-
-    /// "3 of the 24 calls of `process` ran on the runtime's thread."
-    fn where_process_ran(&self) -> String {
-        let jobs = self.pipeline.jobs();
-        let on = jobs
-            .iter()
-            .filter(|j| j.thread == self.watched.runtime_thread)
-            .count();
-        format!(
-            "{on} of the {} calls of `process` ran on the runtime's thread",
-            jobs.len()
-        )
-    }
-}
-
-fn run(setup: Setup) -> Result<Ran, Outcome> {
-    let server_epoch = Instant::now();
-    let server = FakeServer::start(setup.script)
-        .map_err(|e| fail(format!("the check could not start its HTTP server: {e}")))?;
-    let source = server.url("").trim_end_matches('/').to_string();
-    let pipeline = Arc::new(Pipeline::new(
-        setup.rounds,
-        setup.write_latency,
-        setup.stall,
-    ));
-    let stages = Arc::clone(&pipeline);
-    let (count, limits) = (setup.count, setup.limits);
-    let watched = run_watched(setup.limit, &setup.what, move || async move {
-        run_pipeline(&source, count, stages, limits).await
-    })?;
-    Ok(Ran {
-        watched,
-        stats: server.stats(),
-        events: server.events(),
-        pipeline,
-        server_epoch,
-    })
-}
-
-/// The run ended `Ok`, every record was requested once, parsed with its own
-/// body and written once, in index order, one write at a time.
-fn all_written_in_order(ran: &Ran, count: usize) -> Result<(), Outcome> {
-    if let Err(e) = &ran.watched.value {
-        return Err(fail(format!(
-            "run_pipeline returned Err({e:?}), but every record answers 200: an error must come from a failed fetch only"
-        )));
-    }
-    for i in 0..count {
-        let times = ran.stats.per_path.get(&path_of(i)).copied().unwrap_or(0);
-        ensure(times == 1, || {
-            fail(format!(
-                "record {i} ({}) was requested {times} times: request each record exactly once",
-                path_of(i)
-            ))
-            .figure(
-                format!("requests for {} (server's side)", path_of(i)),
-                times,
-                "== 1",
-            )
-        })?;
-    }
-    let written = ran.pipeline.written();
-    let mut times = vec![0usize; count];
-    for w in &written {
-        if let Some(t) = times.get_mut(w.index) {
-            *t += 1;
-        }
-    }
-    if let Some(i) = times.iter().position(|&t| t == 0) {
-        return Err(fail(format!(
-            "record {i} was never written ({} of {count} writes in all): every record must reach storage. \
-             Does a stage stop before its input is drained, or drop what it holds at the end?",
-            written.len()
-        )));
-    }
-    if let Some(i) = times.iter().position(|&t| t > 1) {
-        return Err(fail(format!(
-            "record {i} was written {} times: write each record once",
-            times[i]
-        )));
-    }
-    if let Some((at, w)) = written.iter().enumerate().find(|(at, w)| w.index != *at) {
-        let first: Vec<String> = written
-            .iter()
-            .take(12)
-            .map(|w| w.index.to_string())
-            .collect();
-        return Err(fail(format!(
-            "write {at} was record {}, but storage must get the records in index order (0, 1, 2, ...); \
-             yours came as {}, ...: not in the order they finish. Keep the order through every stage \
-             (`buffered(n)`, not `buffer_unordered(n)`, keeps it)",
-            w.index,
-            first.join(", ")
-        )));
-    }
-    if let Some(w) = written.iter().find(|w| !w.body_ok) {
-        return Err(fail(format!(
-            "record {} reached storage with the body of another record: call `parse(index, body)` with \
-             the index of the URL the body came from",
-            w.index
-        )));
-    }
-    let writes_at_once = ran.pipeline.writes.peak();
-    ensure(writes_at_once <= 1, || {
-        fail(format!(
-            "{writes_at_once} writes were in progress at once: storage takes one write at a time. \
-             Await each `write` before starting the next"
-        ))
-        .figure("writes at once (storage's side)", writes_at_once, "== 1")
-    })?;
-    Ok(())
-}
-
 fn records_in_order() -> Verdict {
     let count = 10;
     // Later records answer sooner (44 ms down to 8 ms), and record 0 costs
     // the most CPU: in finishing order, record 0 would come last.
-    let mut script = Script::new();
-    for i in 0..count {
+    let script = (0..count).fold(Script::new(), |script, i| {
         let latency = ms((count - i) as u64 * 4 + 4);
-        script = script.route(&path_of(i), Behavior::ok().latency(latency));
-    }
+        script.route(&path_of(i), Behavior::ok().latency(latency))
+    });
     let light = calibrate(ms(1));
-    let mut rounds = vec![light * 8];
-    rounds.extend(std::iter::repeat_n(light, count - 1));
-    let ran = run(Setup::new(
+    let mut scenario = setup(
         "run_pipeline of 10 records",
         count,
         script,
         limits(4, 3, 2),
-        rounds,
-    ))?;
-    let picture = ran
-        .timeline()
-        .lines("10 records: the three stages over time");
-    all_written_in_order(&ran, count).map_err(|o| o.details(picture.clone()))?;
-    Ok(pass(format!(
-        "10 records written once each, in index order, in {}",
-        human_duration(ran.watched.elapsed)
-    ))
-    .details(picture))
+        light,
+    );
+    scenario.rounds = vec![light * 8, light];
+    let ran = run(scenario)?;
+    let mut j = Judgement::new();
+    j.details(
+        ran.timeline()
+            .lines("10 records: the three stages over time"),
+    );
+    all_written_in_order(&ran, count).map_err(|o| j.onto(o))?;
+    let elapsed = human_duration(ran.watched.elapsed);
+    Ok(j.pass(format!(
+        "10 records written once each, in index order, in {elapsed}"
+    )))
 }
 
 fn fetch_error() -> Verdict {
-    let count = 10;
     let script = Script::new()
         .latency(ms(5))
         .route(&path_of(5), Behavior::status(500));
-    let mut setup = Setup::new(
-        "run_pipeline of 10 records, record 5 answering 500",
-        count,
-        script,
-        limits(3, 2, 2),
-        vec![calibrate(Duration::from_micros(200))],
-    );
-    setup.limit = Duration::from_secs(5);
-    let ran = run(setup)?;
+    let what = "run_pipeline of 10 records, record 5 answering 500";
+    let mut scenario = setup(what, 10, script, limits(3, 2, 2), calibrate(ms(1) / 5));
+    scenario.limit = Duration::from_secs(5);
+    let ran = run(scenario)?;
     #[allow(unreachable_patterns)]
     match &ran.watched.value {
         Err(PipelineError::Fetch { index: 5, reason }) => Ok(pass(format!(
@@ -341,96 +139,82 @@ fn fetch_error() -> Verdict {
 }
 
 fn fetch_bound() -> Verdict {
-    let (count, latency) = (20, ms(12));
-    let limits = limits(5, 2, 3);
+    let (count, latency, limits) = (20, ms(12), limits(5, 2, 3));
     let f = limits.fetch_concurrency;
-    let ran = run(Setup::new(
+    let script = Script::new().latency(latency);
+    let rounds = calibrate(ms(1) / 5);
+    let ran = run(setup(
         "run_pipeline of 20 records",
         count,
-        Script::new().latency(latency),
+        script,
         limits,
-        vec![calibrate(Duration::from_micros(200))],
+        rounds,
     ))?;
     all_written_in_order(&ran, count)?;
     let peak = ran.stats.peak_in_flight;
-    let intervals: Vec<(Duration, Duration)> =
-        ran.events.iter().map(|e| (e.start, e.end)).collect();
-    let chart = picture::in_flight(
-        "requests in flight, counted by the server",
-        &intervals,
-        Some(f),
+    let spans: Vec<(Duration, Duration)> = ran.events.iter().map(|e| (e.start, e.end)).collect();
+    let mut j = Judgement::new();
+    let title = "requests in flight, counted by the server";
+    j.peak(
+        "peak requests in flight (server's side)",
+        peak,
+        f,
+        title,
+        &spans,
     );
-    let report = |o: Outcome| {
-        o.figure(
-            "peak requests in flight (server's side)",
-            peak,
-            format!("== {f}"),
-        )
-        .details(chart.clone())
-    };
-    ensure(peak <= f, || {
-        report(fail(format!(
+    j.ensure(peak <= f, || {
+        format!(
             "the server saw {peak} requests in flight at once, but fetch_concurrency is {f}: a future \
              or task per record, all started at once, is no bound. Start at most {f} \
              (`stream::iter(0..count).map(fetch).buffered({f})`, or a `Semaphore` of {f} permits)"
-        )))
+        )
     })?;
-    ensure(peak == f, || {
-        report(fail(format!(
+    j.ensure(peak == f, || {
+        format!(
             "the server saw only {peak} request(s) in flight at once, though {f} were allowed: the \
              fetches took turns. With {} of latency each, {count} records {f} at a time take {}, one \
              at a time {}",
             human_duration(latency),
             human_duration(latency * (count as u32).div_ceil(f as u32)),
             human_duration(latency * count as u32)
-        )))
+        )
     })?;
-    Ok(report(pass(format!(
-        "exactly {f} requests in flight at the peak"
-    ))))
+    Ok(j.pass(format!("exactly {f} requests in flight at the peak")))
 }
 
 fn cpu_pool_bound() -> Verdict {
-    let count = 9;
-    let limits = limits(6, 3, 2);
-    let p = limits.cpu_workers;
-    let ran = run(Setup::new(
-        "run_pipeline of 9 records",
+    let p = (kata_harness::cpu::cores() + 1).max(3);
+    let count = 3 * p;
+    let ran = run(setup(
+        "run_pipeline of 3 records per CPU worker",
         count,
         Script::new().latency(ms(2)),
-        limits,
-        vec![calibrate(ms(6))],
+        limits(2 * p, p, 2),
+        calibrate(ms(6)),
     ))?;
     all_written_in_order(&ran, count)?;
     let peak = ran.pipeline.cpu.peak();
-    let timeline = ran.timeline();
-    let chart = picture::in_flight(
-        "calls of process at once, counted by process itself",
-        &timeline.process,
-        Some(p),
-    );
-    let report = |o: Outcome| {
-        o.figure("process calls at once", peak, format!("== {p}"))
-            .details(chart.clone())
-    };
-    ensure(peak <= p, || {
-        report(fail(format!(
+    let spans = ran.timeline().spans("process").to_vec();
+    let mut j = Judgement::new();
+    let title = "calls of process at once, counted by process itself";
+    j.peak("process calls at once", peak, p, title, &spans);
+    j.ensure(peak <= p, || {
+        format!(
             "{peak} calls of `process` ran at once, but cpu_workers is {p}: the CPU stage must use a \
              pool of exactly {p} threads (`rayon::ThreadPoolBuilder::new().num_threads(cpu_workers)`), \
              or bound `spawn_blocking` yourself (a `Semaphore` of {p} permits, or `buffered({p})` over \
              the jobs): tokio's blocking pool grows to 512 threads"
-        )))
+        )
     })?;
-    ensure(peak == p, || {
-        report(fail(format!(
+    j.ensure(peak == p, || {
+        format!(
             "only {peak} call(s) of `process` ran at once, though {p} were allowed and records were \
              waiting: keep {p} jobs going, starting the next as soon as one ends. (rayon's global pool \
-             has one thread per core, not cpu_workers; build a pool of your own)"
-        )))
+             has one thread per core, {} here, not cpu_workers; build a pool of your own)",
+            kata_harness::cpu::cores()
+        )
     })?;
-    Ok(report(pass(format!(
-        "exactly {p} calls of process at once at the peak"
-    ))))
+    Ok(j.pass(format!("exactly {p} calls of process at once at the peak")))
 }
 
 fn runtime_not_blocked() -> Verdict {
@@ -444,109 +228,73 @@ fn runtime_not_blocked() -> Verdict {
         }
     })
     .map(|((), cpu)| cpu);
-    let job = format!("processing the {count} records");
-    // A heartbeat gap can be the machine's doing; a right pipeline gets a
-    // second run, a blocking one fails both.
-    let mut last = None;
-    for _ in 0..2 {
-        let ran = run(Setup::new(
+    second_chance(|| {
+        let script = Script::new().latency(ms(2));
+        let ran = run(setup(
             "run_pipeline of 12 records",
             count,
-            Script::new().latency(ms(2)),
+            script,
             limits(6, 3, 4),
-            vec![rounds],
+            rounds,
         ))?;
         all_written_in_order(&ran, count)?;
-        let place = ran.where_process_ran();
-        let cpu = judge_cpu(&ran.watched.runtime_cpu, &baseline, &job, ADVICE);
-        let share = match (&ran.watched.runtime_cpu, &baseline) {
-            (Ok(cpu), Ok(base)) => percent(cpu.as_secs_f64() / base.as_secs_f64().max(1e-9)),
-            _ => "not readable here".into(),
+        let job = Offload {
+            job: format!("processing the {count} records"),
+            function: "`process`",
+            calls: ran.pipeline.jobs.len(),
+            on_runtime: ran.pipeline.jobs.on(ran.watched.runtime_thread),
+            advice: ADVICE,
         };
-        let beat = judge_heartbeat(&ran.watched, ADVICE);
-        let verdict = match (cpu, beat) {
-            // The CPU time is the robust measure: it fails on its own, with
-            // the heartbeat's picture beside it.
-            (Err(cpu), Ok(beat) | Err(beat)) => {
-                return Err(cpu.detail(place).details(beat.details));
-            }
-            (Ok(_), Ok(beat)) => Ok(beat),
-            (Ok(_), Err(beat)) => Err(beat),
-        };
-        let add = |o: Outcome| {
-            o.figure(
-                "runtime thread's CPU ÷ the processing's CPU on a plain thread",
-                &share,
-                format!("≤ {}", percent(kata_harness::runtime::CPU_SHARE_LIMIT)),
-            )
-            .detail(place.clone())
-        };
-        let verdict = verdict.map(add).map_err(add);
-        if matches!(&verdict, Ok(o) if o.status == Status::Passed) {
-            return verdict.map(|o| {
-                let message = format!(
-                    "the runtime's thread used {share} of the processing's CPU and was never held up: \
-                     the CPU work ran on the pool"
-                );
-                Outcome { message, ..o }
-            });
-        }
-        last = Some(verdict);
-    }
-    last.unwrap_or_else(|| Err(fail("the check did not run")))
+        Ok(judge_offload(&ran.watched, &baseline, &job))
+    })
 }
 
 fn bounded_memory() -> Verdict {
-    let count = 1000;
-    let limits = limits(8, 3, 4);
-    let bound = allowed(limits);
+    let (count, limits) = (1000, limits(8, 3, 4));
+    let bound = limits.fetch_concurrency + limits.cpu_workers + 2 * limits.buffer + 4;
     let (stall_at, stall) = (100, ms(100));
-    let mut setup = Setup::new(
+    let script = Script::new().latency(ms(1));
+    let rounds = calibrate(ms(1) / 10);
+    let mut scenario = setup(
         "run_pipeline of 1,000 records",
         count,
-        Script::new().latency(ms(1)),
+        script,
         limits,
-        vec![calibrate(Duration::from_micros(100))],
+        rounds,
     );
-    setup.stall = Some((stall_at, stall));
-    let ran = run(setup)?;
+    scenario.stall = Some((stall_at, stall));
+    let ran = run(scenario)?;
     let timeline = ran.timeline();
-    let mut picture = timeline.lines("1,000 records: the three stages over time");
     let started = ran.watched.started;
+    let since = |t: Instant| t.saturating_duration_since(started);
     let lives: Vec<(Duration, Duration)> = ran
         .pipeline
         .live
         .lives()
         .iter()
-        .map(|&(born, died)| {
-            (
-                born.saturating_duration_since(started),
-                died.saturating_duration_since(started),
-            )
-        })
+        .map(|&(b, d)| (since(b), since(d)))
         .collect();
-    picture.extend(picture::in_flight(
-        "records in memory, counted by the records themselves",
-        &lives,
-        Some(bound),
-    ));
-    all_written_in_order(&ran, count).map_err(|o| o.details(picture.clone()))?;
+    let mut j = Judgement::new();
+    j.details(timeline.lines("1,000 records: the three stages over time"))
+        .details(picture::in_flight(
+            "records in memory, counted by the records themselves",
+            &lives,
+            Some(bound),
+        ));
+    all_written_in_order(&ran, count).map_err(|o| j.onto(o))?;
     let peak = ran.pipeline.live.peak();
-    let first_write = timeline.first_write().unwrap_or_default();
-    let last_fetch = timeline.last_fetch_end().unwrap_or_default();
+    let first_write = timeline.first_start("write").unwrap_or_default();
+    let last_fetch = timeline.last_end("fetch").unwrap_or_default();
     let sequential = first_write >= last_fetch;
-    let report = |o: Outcome| {
-        o.figure("records in memory at once", peak, format!("≤ {bound}"))
-            .figure(
-                "first write started",
-                human_duration(first_write),
-                format!(
-                    "before the last fetch ended, at {}",
-                    human_duration(last_fetch)
-                ),
-            )
-            .details(picture.clone())
-    };
+    j.figure("records in memory at once", peak, format!("≤ {bound}"))
+        .figure(
+            "first write started",
+            human_duration(first_write),
+            format!(
+                "before the last fetch ended, at {}",
+                human_duration(last_fetch)
+            ),
+        );
     let one_after_another = format!(
         "the stages ran one after another: the first record was written at {}, after the last fetch \
          had ended at {}. Connect them with bounded channels and run all three at once \
@@ -554,7 +302,7 @@ fn bounded_memory() -> Verdict {
         human_duration(first_write),
         human_duration(last_fetch)
     );
-    ensure(peak <= bound, || {
+    j.ensure(peak <= bound, || {
         let mut message = format!(
             "{peak} records were in memory at once, but the limits allow {bound} (fetch_concurrency {} + \
              cpu_workers {} + 2 × buffer {} + 4): something buffered without bound. While storage \
@@ -569,119 +317,99 @@ fn bounded_memory() -> Verdict {
         if sequential {
             message.push_str(&format!("; and {one_after_another}"));
         }
-        report(fail(message))
+        message
     })?;
-    ensure(!sequential, || report(fail(one_after_another.clone())))?;
-    Ok(report(pass(format!(
+    j.ensure(!sequential, || one_after_another.clone())?;
+    Ok(j.pass(format!(
         "at most {peak} of 1,000 records in memory at once (≤ {bound}), through a {} stall of storage",
         human_duration(stall)
-    ))))
-}
-
-/// The wall time of the CPU work alone for `count` records on `threads`
-/// plain threads, each taking the next record.
-fn cpu_alone(count: usize, rounds: u64, threads: usize) -> Duration {
-    let next = AtomicUsize::new(0);
-    let start = Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                // Ordering: Relaxed, the counter only hands out indices.
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
-                    break;
-                }
-                black_box(crunch(body_of(i).as_bytes(), rounds));
-            });
-        }
-    });
-    start.elapsed()
+    )))
 }
 
 fn near_ideal_time() -> Verdict {
     // Few long rounds: the overhead of a round on a busy machine (timers,
     // wake-ups, connections) is paid twice, not 6 or 60 times.
-    let (count, latency) = (10, ms(100));
-    let limits = limits(5, 3, 4);
+    let (count, latency, limits) = (10, ms(100), limits(5, 3, 4));
     // Light CPU work: the last round's processing comes after the last
     // fetch, outside both yardsticks, and must stay small beside them.
     let per_record = ms(4);
     let rounds = calibrate(per_record);
     let fetch_ideal = latency * (count as u32).div_ceil(limits.fetch_concurrency as u32);
     let bound_for = |cpu: Duration| fetch_ideal.max(cpu).mul_f64(1.5) + ms(100);
+    let cpu_alone = || {
+        on_threads(count, limits.cpu_workers, |i| {
+            black_box(crunch(body_of(i).as_bytes(), rounds));
+        })
+    };
     let attempt = || -> Result<Ran, Outcome> {
-        let ran = run(Setup::new(
+        let script = Script::new().latency(latency);
+        let ran = run(setup(
             "run_pipeline of 10 records",
             count,
-            Script::new().latency(latency),
+            script,
             limits,
-            vec![rounds],
+            rounds,
         ))?;
         all_written_in_order(&ran, count)?;
         Ok(ran)
     };
     let mut ran = attempt()?;
-    let mut elapsed = ran.watched.elapsed;
     // The CPU work alone on the pool's threads matters only when it is the
     // longer yardstick, so it is timed only if the fetches alone do not
-    // already allow the run's time.
-    let mut cpu: Option<Duration> = None;
+    // already allow the run's time; a burst of load elsewhere can slow one
+    // run, so then a second run, the faster of the two, against the slower
+    // of two baselines.
+    let mut cpu = None;
     let mut runs = 1;
-    if elapsed > bound_for(Duration::ZERO) {
-        let first = cpu_alone(count, rounds, limits.cpu_workers);
+    if ran.watched.elapsed > bound_for(Duration::ZERO) {
+        let first = cpu_alone();
         cpu = Some(first);
-        if elapsed > bound_for(first) {
-            // A burst of load elsewhere can slow one run: a second run, the
-            // faster of the two, against the slower of two baselines.
+        if ran.watched.elapsed > bound_for(first) {
             let again = attempt()?;
-            let second = cpu_alone(count, rounds, limits.cpu_workers);
-            cpu = Some(first.max(second));
-            if again.watched.elapsed < elapsed {
-                elapsed = again.watched.elapsed;
+            cpu = Some(first.max(cpu_alone()));
+            if again.watched.elapsed < ran.watched.elapsed {
                 ran = again;
             }
             runs = 2;
         }
     }
-    let ideal = fetch_ideal.max(cpu.unwrap_or_default());
-    let bound = bound_for(cpu.unwrap_or_default());
-    let timeline = ran.timeline();
+    let elapsed = ran.watched.elapsed;
+    let cpu_time = cpu.unwrap_or_default();
+    let (ideal, bound) = (fetch_ideal.max(cpu_time), bound_for(cpu_time));
     let cpu_line = match cpu {
         Some(cpu) => format!(
             "the CPU work alone on {} threads, measured now: {}{}",
             limits.cpu_workers,
             human_duration(cpu),
-            if runs > 1 {
-                " (the slower of 2 measurements; the run is the faster of 2)"
-            } else {
-                ""
-            }
+            if runs > 1 { " (the slower of 2 measurements; the run is the faster of 2)" } else { "" }
         ),
         None => format!(
             "the CPU work, {count} × {} of CPU, was not timed alone: the fetch time already allows the run's",
             human_duration(per_record)
         ),
     };
-    let report = |o: Outcome| {
-        o.figure(
-            "run time",
-            human_duration(elapsed),
-            format!(
-                "≤ 1.5 × {} + 100 ms = {}",
-                human_duration(ideal),
-                human_duration(bound)
-            ),
-        )
-        .detail(format!(
-            "ideal fetch time: ceil({count} / {}) × {} = {}; {cpu_line}",
-            limits.fetch_concurrency,
-            human_duration(latency),
-            human_duration(fetch_ideal),
-        ))
-        .details(timeline.lines("10 records of 100 ms: the three stages over time"))
-    };
-    ensure(elapsed <= bound, || {
-        report(fail(format!(
+    let mut j = Judgement::new();
+    j.figure(
+        "run time",
+        human_duration(elapsed),
+        format!(
+            "≤ 1.5 × {} + 100 ms = {}",
+            human_duration(ideal),
+            human_duration(bound)
+        ),
+    )
+    .detail(format!(
+        "ideal fetch time: ceil({count} / {}) × {} = {}; {cpu_line}",
+        limits.fetch_concurrency,
+        human_duration(latency),
+        human_duration(fetch_ideal),
+    ))
+    .details(
+        ran.timeline()
+            .lines("10 records of 100 ms: the three stages over time"),
+    );
+    j.ensure(elapsed <= bound, || {
+        format!(
             "{count} records took {}, but fetching them {} at a time takes {} and the CPU work alone \
              {}: the stages should overlap, so the run takes about the longer of the two. Are the \
              fetches taking turns, the CPU jobs running one at a time, or a stage waiting for the \
@@ -689,13 +417,13 @@ fn near_ideal_time() -> Verdict {
             human_duration(elapsed),
             limits.fetch_concurrency,
             human_duration(fetch_ideal),
-            human_duration(cpu.unwrap_or_default())
-        )))
+            human_duration(cpu_time)
+        )
     })?;
-    Ok(report(pass(format!(
+    Ok(j.pass(format!(
         "{} for {count} records: {:.2} × the ideal {}",
         human_duration(elapsed),
         elapsed.as_secs_f64() / ideal.as_secs_f64(),
         human_duration(ideal)
-    ))))
+    )))
 }

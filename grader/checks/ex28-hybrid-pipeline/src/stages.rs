@@ -6,20 +6,20 @@
 //!   records, wherever the pipeline keeps them. Neither can be made outside
 //!   this module: a record comes only from `parse`, an output only from
 //!   `process`.
-//! - `process` is a calibrated CPU loop inside a [`Gauge`] (calls at once),
-//!   and notes its thread and its start and end.
+//! - `process` is a calibrated CPU loop (`kata_harness::calibrate`) inside
+//!   a [`Gauge`] (calls at once), and notes its thread, start and end.
 //! - `write` is storage that takes one write at a time (a [`Gauge`] counts
 //!   writes at once), waits a little on the runtime's clock, can stall once
 //!   on a given record, and logs what it wrote and when.
 
 use crate::target::Stages;
 use kata_fakes::body_for;
+use kata_harness::calibrate::{crunch, rounds_for};
 use kata_harness::measure::Gauge;
-use kata_harness::runtime::cpu_of;
+use kata_harness::runtime::Calls;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 /// The path of record `index` on the fake server.
@@ -32,39 +32,10 @@ pub fn body_of(index: usize) -> String {
     body_for(&path_of(index))
 }
 
-/// The checks' CPU work: an FNV-style hash of `body`, `rounds` times over,
-/// each round depending on the last (nothing to skip or vectorise).
-pub fn crunch(body: &[u8], rounds: u64) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for _ in 0..black_box(rounds) {
-        for &b in black_box(body) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        h = h.rotate_left(17) ^ (h >> 7);
-    }
-    h
-}
-
-/// How many rounds of [`crunch`] over a record's body cost about `target` of
-/// CPU here, measured now on a plain thread (the shortest of three probes).
+/// How many rounds of `crunch` over a record's body cost about `target`
+/// of CPU here, measured now.
 pub fn calibrate(target: Duration) -> u64 {
-    const PROBE: u64 = 20_000;
-    let body = body_of(123);
-    let spent = (0..3)
-        .map(|_| match cpu_of(|| crunch(body.as_bytes(), PROBE)) {
-            Ok((_, cpu)) => cpu,
-            // No thread clock here: wall time on this thread will do.
-            Err(_) => {
-                let start = Instant::now();
-                black_box(crunch(body.as_bytes(), PROBE));
-                start.elapsed()
-            }
-        })
-        .min()
-        .unwrap_or_default()
-        .max(Duration::from_micros(10));
-    let rounds = PROBE as f64 * target.as_secs_f64() / spent.as_secs_f64();
-    (rounds as u64).clamp(1, 1 << 40)
+    rounds_for(body_of(123).as_bytes(), target)
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -137,14 +108,6 @@ impl Drop for Output {
     }
 }
 
-/// One call of `process`.
-#[derive(Clone, Copy, Debug)]
-pub struct Job {
-    pub thread: ThreadId,
-    pub start: Instant,
-    pub end: Instant,
-}
-
 /// One write, as storage saw it.
 #[derive(Clone, Copy, Debug)]
 pub struct Written {
@@ -158,8 +121,9 @@ pub struct Written {
 /// The instrumented stages.
 pub struct Pipeline {
     pub live: Arc<Live>,
-    /// `process` calls at once.
+    /// `process` calls at once, and each call's thread and times.
     pub cpu: Gauge,
+    pub jobs: Calls,
     /// Writes at once.
     pub writes: Gauge,
     /// Rounds of [`crunch`] per record (the last entry for any later index).
@@ -167,7 +131,6 @@ pub struct Pipeline {
     write_latency: Duration,
     /// The write of this record waits this long (storage stalls once).
     stall: Option<(usize, Duration)>,
-    jobs: Mutex<Vec<Job>>,
     written: Mutex<Vec<Written>>,
 }
 
@@ -180,11 +143,11 @@ impl Pipeline {
         Pipeline {
             live: Arc::default(),
             cpu: Gauge::new(),
+            jobs: Calls::new(),
             writes: Gauge::new(),
             rounds,
             write_latency,
             stall,
-            jobs: Mutex::default(),
             written: Mutex::default(),
         }
     }
@@ -195,10 +158,6 @@ impl Pipeline {
             .or(self.rounds.last())
             .copied()
             .unwrap_or(1)
-    }
-
-    pub fn jobs(&self) -> Vec<Job> {
-        lock(&self.jobs).clone()
     }
 
     /// What storage received, in the order the writes ended (one at a
@@ -225,27 +184,22 @@ impl Stages for Pipeline {
 
     fn process(&self, mut record: Record) -> Output {
         let _job = self.cpu.enter();
-        let start = Instant::now();
-        black_box(crunch(record.body.as_bytes(), self.rounds_of(record.index)));
-        let body_ok = record.body == body_of(record.index);
-        let (index, born) = (record.index, record.born);
-        // The record ends before its output begins: one thing in memory
-        // per record at every moment.
-        record.handed_on = true;
-        drop(record);
-        self.live.enter();
-        let output = Output {
-            index,
-            body_ok,
-            born,
-            live: Arc::clone(&self.live),
-        };
-        lock(&self.jobs).push(Job {
-            thread: thread::current().id(),
-            start,
-            end: Instant::now(),
-        });
-        output
+        self.jobs.record(|| {
+            black_box(crunch(record.body.as_bytes(), self.rounds_of(record.index)));
+            let body_ok = record.body == body_of(record.index);
+            let (index, born) = (record.index, record.born);
+            // The record ends before its output begins: one thing in memory
+            // per record at every moment.
+            record.handed_on = true;
+            drop(record);
+            self.live.enter();
+            Output {
+                index,
+                body_ok,
+                born,
+                live: Arc::clone(&self.live),
+            }
+        })
     }
 
     async fn write(&self, output: Output) {
