@@ -12,6 +12,8 @@
 
 #[cfg(feature = "async")]
 pub mod asyncx;
+#[cfg(feature = "model")]
+pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
 pub mod measure;
@@ -27,6 +29,7 @@ mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sched;
+pub mod source;
 
 pub use isolate::{on_thread, within};
 pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};
