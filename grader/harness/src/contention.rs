@@ -269,10 +269,21 @@ where
     #[cfg(any(kata_shuttle, kata_loom))]
     pub fn explore(
         &self,
-        explain: crate::model::Explain,
+        explain: impl crate::model::Explain,
     ) -> Result<kata_sync::model::Explored, kata_sync::model::Failure> {
         let this = self.shared();
         crate::model::explore(move || this.execution(), explain)
+    }
+
+    /// [`Scenario::explore`], then its verdict: `passed` completes "...
+    /// in every one" (see [`crate::model::verdict`]).
+    #[cfg(any(kata_shuttle, kata_loom))]
+    pub fn check(
+        &self,
+        passed: &str,
+        explain: impl crate::model::Explain + Clone,
+    ) -> crate::Verdict {
+        crate::model::verdict(self.explore(explain.clone()), passed, explain)
     }
 
     /// One execution under the model checker: a failure is a panic.
@@ -393,6 +404,24 @@ pub fn narrate(event: impl AsRef<str>) {
     kata_sync::model::narrate(event);
     #[cfg(not(any(kata_shuttle, kata_loom)))]
     let _ = event;
+}
+
+/// Names the locks within `value` in the story of a model-checked
+/// execution ("thread A: locks account 1"); nothing on real threads. Call it
+/// in `setup`, on memory that moving the state does not move: a `Vec`'s
+/// elements or a `Box`'s contents (the state is moved into an `Arc`).
+pub fn name_locks<T: ?Sized>(value: &T, name: impl Into<String>) {
+    #[cfg(any(kata_shuttle, kata_loom))]
+    kata_sync::watch::name_locks_in(value, name);
+    #[cfg(not(any(kata_shuttle, kata_loom)))]
+    let _ = (value, name.into());
+}
+
+/// Stops telling lock steps (before a judgement reads its results under
+/// the same locks); nothing on real threads.
+pub fn quiet() {
+    #[cfg(any(kata_shuttle, kata_loom))]
+    kata_sync::watch::quiet();
 }
 
 /// Makes a part take time on real threads (so that the others arrive while

@@ -18,27 +18,35 @@ use kata_sync::watch::{self, Wait};
 /// thousands).
 pub const STORY_LINES: usize = 40;
 
-/// What a failure means, in the words of the exercise.
-pub type Explain = fn(&Failure) -> String;
+/// What a failure means, in the words of the exercise: the sentence that
+/// teaches (what broke, and which fix it points to).
+pub trait Explain: Fn(&Failure) -> String + Send + Sync + 'static {}
+
+impl<F: Fn(&Failure) -> String + Send + Sync + 'static> Explain for F {}
 
 /// Explores `test` under this build's model checker. Under loom, a
 /// deadlock is judged by `explain` and delivered before loom aborts.
-pub fn explore<F>(test: F, explain: Explain) -> Result<Explored, Failure>
+pub fn explore<F>(test: F, explain: impl Explain) -> Result<Explored, Failure>
 where
     F: Fn() + Send + Sync + 'static,
 {
+    let explain = std::sync::Arc::new(explain);
     kata_sync::model::explore(move || {
         #[cfg(kata_loom)]
-        report_deadlock_before_abort(explain);
+        report_deadlock_before_abort(explain.clone());
         #[cfg(not(kata_loom))]
-        let _ = explain;
+        let _ = &explain;
         test()
     })
 }
 
 /// [`explore`] for each of `cases` in turn (sizes, say), the executions
 /// added up; the first failure ends it.
-pub fn explore_each<C, F>(cases: &[C], explain: Explain, test: F) -> Result<Explored, Failure>
+pub fn explore_each<C, F>(
+    cases: &[C],
+    explain: impl Explain + Clone,
+    test: F,
+) -> Result<Explored, Failure>
 where
     C: Copy + Send + Sync + 'static,
     F: Fn(C) + Clone + Send + Sync + 'static,
@@ -47,7 +55,7 @@ where
     let mut how = String::new();
     for &case in cases {
         let test = test.clone();
-        let explored = explore(move || test(case), explain)?;
+        let explored = explore(move || test(case), explain.clone())?;
         executions += explored.executions;
         how = explored.how;
     }
@@ -55,11 +63,11 @@ where
 }
 
 /// [`explore`], then [`verdict`].
-pub fn check<F>(passed: &str, explain: Explain, test: F) -> Verdict
+pub fn check<F>(passed: &str, explain: impl Explain + Clone, test: F) -> Verdict
 where
     F: Fn() + Send + Sync + 'static,
 {
-    verdict(explore(test, explain), passed, explain)
+    verdict(explore(test, explain.clone()), passed, explain)
 }
 
 /// Turns the result of an exploration into a verdict.
@@ -70,7 +78,11 @@ where
 ///
 /// # Errors
 /// The failure, told.
-pub fn verdict(result: Result<Explored, Failure>, passed: &str, explain: Explain) -> Verdict {
+pub fn verdict(
+    result: Result<Explored, Failure>,
+    passed: &str,
+    explain: impl FnOnce(&Failure) -> String,
+) -> Verdict {
     match result {
         Ok(explored) => Ok(pass(format!(
             "{} schedules tried ({}): {passed} in every one",
@@ -221,7 +233,7 @@ fn first_line(text: &str) -> &str {
 /// exploration reports them). Set at every execution: `explore` sets a
 /// silent hook of its own around each.
 #[cfg(kata_loom)]
-fn report_deadlock_before_abort(explain: Explain) {
+fn report_deadlock_before_abort(explain: std::sync::Arc<dyn Fn(&Failure) -> String + Send + Sync>) {
     std::panic::set_hook(Box::new(move |info| {
         let payload = info.payload();
         let text = payload
@@ -240,7 +252,7 @@ fn report_deadlock_before_abort(explain: Explain) {
             trace: kata_sync::model::story(),
             executions,
         };
-        let outcome = match verdict(Err(failure), "", explain) {
+        let outcome = match verdict(Err(failure), "", |f| explain(f)) {
             Ok(outcome) | Err(outcome) => outcome,
         };
         crate::deliver(outcome)

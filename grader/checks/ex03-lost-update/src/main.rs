@@ -407,8 +407,12 @@ mod shuttle {
     const SIZES: [(usize, u64); 2] = [(2, 3), (3, 2)];
 
     /// Explores `run` at each size: the count must be exact.
-    fn exact(function: &'static str, run: fn(usize, u64) -> u64, explain: Explain) -> Verdict {
-        let result = explore_each(&SIZES, explain, move |(threads, per_thread)| {
+    fn exact(
+        function: &'static str,
+        run: fn(usize, u64) -> u64,
+        explain: impl Explain + Clone,
+    ) -> Verdict {
+        let result = explore_each(&SIZES, explain.clone(), move |(threads, per_thread)| {
             let want = threads as u64 * per_thread;
             narrate(format!("calls {function}({})", sized(threads, per_thread)));
             let count = run(threads, per_thread);

@@ -30,7 +30,7 @@ fn a_lost_update_is_found_by_the_judgement() {
             let count = count.load(Ordering::SeqCst);
             (count == 4)
                 .then_some(())
-                .ok_or(format!("counted {count} of 4"))
+                .ok_or_else(|| crate::fail(format!("counted {count} of 4")))
         })
         .explore(|f| f.message.clone())
         .unwrap_err();
