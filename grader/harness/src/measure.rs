@@ -186,6 +186,44 @@ impl Default for ThreadPeak {
     }
 }
 
+/// The payload of the panics that a check's own code (a job, an `f` it
+/// hands over) raises on purpose.
+pub const DELIBERATE: &str = "kata: a deliberate panic in code the check handed over";
+
+/// Panics on purpose, for code the check hands over that must fail (see
+/// [`quiet_deliberate_panics`]).
+pub fn deliberate_panic() -> ! {
+    std::panic::panic_any(DELIBERATE)
+}
+
+/// The harness's panic hook records the first panic of the process, to
+/// report it beside a failure. A check's own deliberate panics are kept from
+/// it, and so is every panic raised while [`expecting_panics`] runs; any
+/// other panic still reaches it.
+pub fn quiet_deliberate_panics() {
+    let harness = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Ordering: a flag set and cleared by the check around the call.
+        let expected = EXPECTING.load(Ordering::SeqCst) > 0;
+        if !expected && info.payload().downcast_ref::<&str>() != Some(&DELIBERATE) {
+            harness(info);
+        }
+    }));
+}
+
+/// How many [`expecting_panics`] calls are running.
+static EXPECTING: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `f`, a call that must panic (the contract says so), keeping the
+/// panics raised meanwhile from the harness's record (see
+/// [`quiet_deliberate_panics`], which must be set first).
+pub fn expecting_panics<R>(f: impl FnOnce() -> R) -> R {
+    EXPECTING.fetch_add(1, Ordering::SeqCst);
+    let result = f();
+    EXPECTING.fetch_sub(1, Ordering::SeqCst);
+    result
+}
+
 /// The most of the sorted `starts` within any half-open interval
 /// `[t, t + window)`: two starts exactly one window apart are not together.
 /// What a rate limit of so many per window is held to (a two-pointer sweep).
@@ -244,6 +282,12 @@ mod tests {
         let alone = Meeting::new(Duration::from_millis(30));
         assert_eq!(alone.meet(2), 1);
         assert_eq!(alone.meet(3), 2, "the deadline passed: no more waiting");
+    }
+
+    #[test]
+    fn deliberate_panics_are_told_apart() {
+        let caught = std::panic::catch_unwind(|| deliberate_panic()).unwrap_err();
+        assert_eq!(caught.downcast_ref::<&str>(), Some(&DELIBERATE));
     }
 
     #[test]
