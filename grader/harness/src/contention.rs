@@ -434,7 +434,7 @@ pub fn pause(length: Duration) {
     let _ = length;
 }
 
-#[cfg(all(test, kata_shuttle))]
+#[cfg(all(test, any(kata_shuttle, kata_loom)))]
 mod model_tests;
 #[cfg(all(test, not(any(kata_shuttle, kata_loom))))]
 mod tests;

@@ -74,15 +74,22 @@ impl Snapshot {
     }
 }
 
+/// What a thread counts.
+#[derive(Clone, Copy)]
+enum Kind {
+    Lock,
+    ReadModifyWrite,
+}
+
 /// Counts a lock taken by the calling thread.
 pub(crate) fn locked() {
-    imp::bump(|tally| tally.locks += 1);
+    imp::bump(Kind::Lock);
 }
 
 /// Counts an atomic read-modify-write made by the calling thread, for an
 /// instrument that the grader hands to the code under check.
 pub fn read_modify_write() {
-    imp::bump(|tally| tally.read_modify_writes += 1);
+    imp::bump(Kind::ReadModifyWrite);
 }
 
 /// The calling thread's tally so far.
@@ -105,7 +112,7 @@ pub(crate) fn reset() {
 
 #[cfg(not(any(kata_shuttle, kata_loom)))]
 mod imp {
-    use super::Tally;
+    use super::{Kind, Tally};
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::{Arc, Mutex};
     use std::thread::ThreadId;
@@ -141,18 +148,17 @@ mod imp {
         };
     }
 
-    pub(super) fn bump(change: impl FnOnce(&mut Tally)) {
+    pub(super) fn bump(kind: Kind) {
         // A thread being torn down (a guard dropped by a thread-local's
         // destructor) is no longer counted.
         let _ = MINE.try_with(|cells| {
-            let mut tally = cells.read();
-            change(&mut tally);
+            let cell = match kind {
+                Kind::Lock => &cells.locks,
+                Kind::ReadModifyWrite => &cells.read_modify_writes,
+            };
             // Only this thread writes its cells: a load and a store suffice.
             // Ordering: Release, paired with `read`.
-            cells.locks.store(tally.locks, Ordering::Release);
-            cells
-                .read_modify_writes
-                .store(tally.read_modify_writes, Ordering::Release);
+            cell.store(cell.load(Ordering::Relaxed) + 1, Ordering::Release);
         });
     }
 
@@ -167,7 +173,7 @@ mod imp {
 
 #[cfg(any(kata_shuttle, kata_loom))]
 mod imp {
-    use super::Tally;
+    use super::{Kind, Tally};
     use crate::thread::ThreadId;
     use std::sync::Mutex;
 
@@ -175,7 +181,11 @@ mod imp {
     /// so this std mutex is never contended and adds no scheduling point.
     static ALL: Mutex<Vec<(ThreadId, Tally)>> = Mutex::new(Vec::new());
 
-    pub(super) fn bump(change: impl FnOnce(&mut Tally)) {
+    pub(super) fn bump(kind: Kind) {
+        let change = |tally: &mut Tally| match kind {
+            Kind::Lock => tally.locks += 1,
+            Kind::ReadModifyWrite => tally.read_modify_writes += 1,
+        };
         if std::thread::panicking() {
             // A failed execution being torn down has no current thread.
             return;

@@ -1,5 +1,6 @@
-//! The same runner under shuttle: a lost update is found, by the judgement
-//! or by an observer mid-run, and told as a story.
+//! The same runner under shuttle and loom: a lost update is found, by the
+//! judgement or by an observer mid-run, and told as a story; a right
+//! scenario passes and its locks are counted per thread.
 
 use super::*;
 use kata_sync::sync::atomic::{AtomicU64, Ordering};
@@ -75,5 +76,6 @@ fn a_right_scenario_passes_every_schedule_and_counts_its_locks() {
         })
         .explore(|f| f.message.clone())
         .unwrap();
-    assert!(explored.executions > 100, "{explored:?}");
+    // shuttle tries a thousand; loom every interleaving of so few steps.
+    assert!(explored.executions > 2, "{explored:?}");
 }
