@@ -17,6 +17,7 @@
 //! counted by an instrument) is measured around its part and handed to the
 //! judgement: structure that a final count cannot show is in those numbers.
 
+pub use crate::measure::panic_text;
 use crate::{fail, Outcome};
 use kata_sync::tally::{self, Tally};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -386,15 +387,6 @@ impl<T> Joinable<T> for kata_sync::thread::JoinHandle<T> {
     fn join_thread(self) -> std::thread::Result<T> {
         self.join()
     }
-}
-
-/// What a caught panic said (its `&str` or `String` payload).
-pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic with a non-text payload".into())
 }
 
 /// Tells an event in the story of a model-checked execution; nothing on

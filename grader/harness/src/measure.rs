@@ -186,6 +186,15 @@ impl Default for ThreadPeak {
     }
 }
 
+/// What a caught panic said (its `&str` or `String` payload).
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with a non-text payload".into())
+}
+
 /// The payload of the panics that a check's own code (a job, an `f` it
 /// hands over) raises on purpose.
 pub const DELIBERATE: &str = "kata: a deliberate panic in code the check handed over";
