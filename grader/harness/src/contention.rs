@@ -17,7 +17,6 @@
 //! counted by an instrument) is measured around its part and handed to the
 //! judgement: structure that a final count cannot show is in those numbers.
 
-pub use crate::measure::panic_text;
 use crate::{fail, Outcome};
 use kata_sync::tally::{self, Tally};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -109,7 +109,8 @@ fn spaced(n: u64) -> String {
 #[cfg(not(any(kata_shuttle, kata_loom)))]
 mod plain {
     use super::*;
-    use kata_harness::contention::{panic_text, Scenario};
+    use kata_harness::contention::Scenario;
+    use kata_harness::measure::panic_text;
     use kata_harness::{fail, pass, step_limit, within, Outcome};
     use kata_sync::sync::atomic::{AtomicU64, Ordering};
     use kata_sync::sync::Arc;
