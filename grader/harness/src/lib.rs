@@ -12,6 +12,8 @@
 
 #[cfg(feature = "cpu")]
 pub mod calibrate;
+#[cfg(feature = "model")]
+pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
 pub mod judge;
@@ -31,6 +33,7 @@ mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sched;
+pub mod source;
 pub mod timeline;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]

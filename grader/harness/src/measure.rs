@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::ThreadId;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Counts how many callers are inside a region at once, and the most ever.
 #[derive(Default, Debug)]
@@ -89,6 +89,150 @@ impl Threads {
     }
 }
 
+/// A count that the code under check's calls add to and wait on, for calls
+/// that must run at the same time: each waits (up to one deadline) until
+/// enough have arrived, which only code running them at once can satisfy.
+/// All waits end at the one deadline, fixed when the meeting is made, so
+/// code that runs the calls one after another costs the check the patience
+/// once, not once per call.
+pub struct Meeting {
+    count: Mutex<usize>,
+    changed: Condvar,
+    deadline: Instant,
+}
+
+impl Meeting {
+    /// A meeting whose waits all end `patience` from now.
+    pub fn new(patience: Duration) -> Arc<Meeting> {
+        Arc::new(Meeting {
+            count: Mutex::new(0),
+            changed: Condvar::new(),
+            deadline: Instant::now() + patience,
+        })
+    }
+
+    /// Counts one more arrival and wakes every waiter.
+    pub fn add(&self) {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.changed.notify_all();
+    }
+
+    /// Waits until the count reaches `n` or the deadline passes, and returns
+    /// the count.
+    pub fn wait_for(&self, n: usize) -> usize {
+        let count = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        let (count, _) = self
+            .changed
+            .wait_timeout_while(count, left, |count| *count < n)
+            .unwrap_or_else(|e| e.into_inner());
+        *count
+    }
+
+    /// Arrives, then waits for `n` arrivals in all (or the deadline), and
+    /// returns the count.
+    pub fn meet(&self, n: usize) -> usize {
+        self.add();
+        self.wait_for(n)
+    }
+}
+
+/// How many threads the process has now (Linux: `/proc/self/task`), or
+/// `None` where the system does not say. Read while code under check runs,
+/// it tells threads that exist but take turns (a lock around the work) from
+/// threads that never existed at once (each joined right after its spawn).
+pub fn threads_alive() -> Option<usize> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(tasks.filter(Result::is_ok).count())
+}
+
+/// The most threads the process ever had at once while [`ThreadPeak::look`]
+/// was called, above the number when it was made.
+#[derive(Debug)]
+pub struct ThreadPeak {
+    before: Option<usize>,
+    peak: AtomicUsize,
+}
+
+impl ThreadPeak {
+    /// Counts the threads there are now, to count the ones added later.
+    pub fn new() -> ThreadPeak {
+        ThreadPeak {
+            before: threads_alive(),
+            peak: AtomicUsize::new(0),
+        }
+    }
+
+    /// Looks at how many threads there are now.
+    pub fn look(&self) {
+        if let (Some(before), Some(now)) = (self.before, threads_alive()) {
+            // Ordering: a maximum read after the threads were joined.
+            self.peak
+                .fetch_max(now.saturating_sub(before), Ordering::Relaxed);
+        }
+    }
+
+    /// The most threads added at once, or `None` where the system does not
+    /// say.
+    pub fn peak(&self) -> Option<usize> {
+        self.before?;
+        Some(self.peak.load(Ordering::Relaxed))
+    }
+}
+
+impl Default for ThreadPeak {
+    fn default() -> ThreadPeak {
+        ThreadPeak::new()
+    }
+}
+
+/// What a caught panic said (its `&str` or `String` payload).
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with a non-text payload".into())
+}
+
+/// The payload of the panics that a check's own code (a job, an `f` it
+/// hands over) raises on purpose.
+pub const DELIBERATE: &str = "kata: a deliberate panic in code the check handed over";
+
+/// Panics on purpose, for code the check hands over that must fail (see
+/// [`quiet_deliberate_panics`]).
+pub fn deliberate_panic() -> ! {
+    std::panic::panic_any(DELIBERATE)
+}
+
+/// The harness's panic hook records the first panic of the process, to
+/// report it beside a failure. A check's own deliberate panics are kept from
+/// it, and so is every panic raised while [`expecting_panics`] runs; any
+/// other panic still reaches it.
+pub fn quiet_deliberate_panics() {
+    let harness = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Ordering: a flag set and cleared by the check around the call.
+        let expected = EXPECTING.load(Ordering::SeqCst) > 0;
+        if !expected && info.payload().downcast_ref::<&str>() != Some(&DELIBERATE) {
+            harness(info);
+        }
+    }));
+}
+
+/// How many [`expecting_panics`] calls are running.
+static EXPECTING: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `f`, a call that must panic (the contract says so), keeping the
+/// panics raised meanwhile from the harness's record (see
+/// [`quiet_deliberate_panics`], which must be set first).
+pub fn expecting_panics<R>(f: impl FnOnce() -> R) -> R {
+    EXPECTING.fetch_add(1, Ordering::SeqCst);
+    let result = f();
+    EXPECTING.fetch_sub(1, Ordering::SeqCst);
+    result
+}
+
 /// The most of the sorted `starts` within any half-open interval
 /// `[t, t + window)`: two starts exactly one window apart are not together.
 /// What a rate limit of so many per window is held to (a two-pointer sweep).
@@ -133,6 +277,47 @@ mod tests {
             s.spawn(|| threads.record());
         });
         assert_eq!(threads.count(), 2);
+    }
+
+    #[test]
+    fn a_meeting_is_met_only_by_calls_at_once() {
+        let meeting = Meeting::new(Duration::from_secs(5));
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| assert_eq!(meeting.meet(3), 3));
+            }
+        });
+        // One after another, each waits until the (short) deadline, once.
+        let alone = Meeting::new(Duration::from_millis(30));
+        assert_eq!(alone.meet(2), 1);
+        assert_eq!(alone.meet(3), 2, "the deadline passed: no more waiting");
+    }
+
+    #[test]
+    fn deliberate_panics_are_told_apart() {
+        let caught = std::panic::catch_unwind(|| deliberate_panic()).unwrap_err();
+        assert_eq!(caught.downcast_ref::<&str>(), Some(&DELIBERATE));
+    }
+
+    #[test]
+    fn thread_peak_sees_threads_that_exist_at_once() {
+        let peak = ThreadPeak::new();
+        let Some(_) = peak.peak() else {
+            return; // the system does not say
+        };
+        let meeting = Meeting::new(Duration::from_secs(5));
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| {
+                    meeting.meet(3);
+                    peak.look();
+                    // Nobody leaves before all have looked.
+                    meeting.meet(6);
+                });
+            }
+        });
+        // Other tests' threads may come and go meanwhile: at least these 3.
+        assert!(peak.peak().unwrap() >= 3, "{:?}", peak.peak());
     }
 
     #[test]

@@ -12,17 +12,23 @@
 //!
 //! Only what all three provide is promised: `sync::{Arc, Mutex, RwLock,
 //! Condvar, atomic, mpsc}` and `thread::{spawn, JoinHandle, yield_now,
-//! current}`. `thread::scope` exists with std and shuttle, not loom.
-//! With std and shuttle (not loom) there is also `time::Instant`,
-//! `thread::sleep` and `Condvar::wait_timeout`: under shuttle they run on
-//! the model's clock, and the `Condvar` wakes spuriously and times out at
-//! moments the scheduler picks, as a real one may (see `modelled`).
+//! current}`. `thread::scope` and `sync::Barrier` exist with std and shuttle,
+//! not loom. With std and shuttle (not loom) there is also `time::Instant`,
+//! `thread::sleep` and `Condvar::wait_timeout`: under shuttle they run on the
+//! model's clock, and the `Condvar` wakes spuriously and times out at moments
+//! the scheduler picks, as a real one may (see `modelled`).
+//!
+//! Two of them are the facade's own, over the backend's: `Mutex` (with its
+//! guard and `Condvar`) counts its acquisitions and, under a model checker,
+//! tells who holds and who waits ([`tally`], `watch`); and under loom,
+//! `mpsc` is written here, because loom's is a stub (no `sync_channel`, no
+//! iterator, a `recv` that never sees the senders go).
 
 #[cfg(all(kata_shuttle, kata_loom))]
 compile_error!("build with one model checker at a time: --cfg kata_shuttle or --cfg kata_loom");
 
 #[cfg(not(any(kata_shuttle, kata_loom)))]
-pub use std::{hint, sync, thread};
+pub use std::{hint, thread};
 
 #[cfg(not(any(kata_shuttle, kata_loom)))]
 pub use std::time;
@@ -32,13 +38,6 @@ pub use shuttle::hint;
 
 #[cfg(kata_shuttle)]
 mod modelled;
-
-/// shuttle's `sync`, with the [`modelled`] `Condvar`.
-#[cfg(kata_shuttle)]
-pub mod sync {
-    pub use crate::modelled::{Condvar, WaitTimeoutResult};
-    pub use shuttle::sync::*;
-}
 
 /// shuttle's `thread`, with a `sleep` on the model's clock.
 #[cfg(kata_shuttle)]
@@ -55,10 +54,36 @@ pub mod time {
 }
 
 #[cfg(kata_loom)]
-pub use loom::{hint, sync, thread};
+pub use loom::{hint, thread};
+
+/// The backend's `sync`, with the facade's `Mutex`, `MutexGuard`, `Condvar`
+/// and (under loom) `mpsc` in place of its own.
+pub mod sync {
+    #[cfg(not(any(kata_shuttle, kata_loom)))]
+    pub use std::sync::*;
+
+    #[cfg(kata_shuttle)]
+    pub use shuttle::sync::*;
+
+    #[cfg(kata_loom)]
+    pub use loom::sync::*;
+
+    pub use crate::lock::{Condvar, Mutex, MutexGuard, WaitTimeoutResult};
+
+    #[cfg(kata_loom)]
+    pub use crate::loom_mpsc as mpsc;
+}
+
+mod lock;
+#[cfg(kata_loom)]
+#[doc(hidden)]
+pub mod loom_mpsc;
+pub mod tally;
 
 #[cfg(any(kata_shuttle, kata_loom))]
 pub mod model;
+#[cfg(any(kata_shuttle, kata_loom))]
+pub mod watch;
 
 /// Which model checker this build runs under, if any: `"shuttle"`, `"loom"`
 /// or `None` for a normal build.

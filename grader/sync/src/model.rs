@@ -6,8 +6,15 @@
 //!   (which deliberately delays threads at a few chosen points, good at
 //!   ordering bugs). Each execution gets its own seed, so a failure is
 //!   replayed exactly by naming it: `random-17`, `pct-4`.
-//! - loom: every interleaving up to a preemption bound of 2 (exhaustive
-//!   within the bound, so no seed is needed: the token is `loom`).
+//! - loom: every interleaving up to a preemption bound of 2, exhaustive
+//!   within the bound and deterministic: the same code is explored in the
+//!   same order every time, so the `n`-th interleaving tried names one
+//!   schedule, `loom-7`. Replaying it runs the search again up to it (the
+//!   ones before pass, silently) and stops there. (loom's own checkpoint
+//!   file, `LOOM_CHECKPOINT_FILE`, would start at the schedule directly, but
+//!   it needs loom's `checkpoint` feature and a file that outlives the
+//!   check's scratch directory, and its JSON is too long to print as a
+//!   token.)
 //!
 //! Checks call [`narrate`] from the instruments they hand to learner code
 //! ("loads key 7"); when an execution fails, those lines, each prefixed with
@@ -78,13 +85,66 @@ pub fn spawn_named<T: Send + 'static>(
 /// Records an event of the current execution, with the name of the thread
 /// that did it (threads without a name are called by their id).
 pub fn narrate(event: impl AsRef<str>) {
-    let current = crate::thread::current();
-    let who = match current.name() {
-        Some(name) => name.to_string(),
-        None => format!("{:?}", current.id()),
-    };
+    let who = thread_name();
     let mut trace = TRACE.lock().unwrap_or_else(|e| e.into_inner());
     trace.push(format!("{who}: {}", event.as_ref()));
+}
+
+/// The current thread's name in a story: its own, else `caller` for the
+/// thread that runs the test and `thread 1`, `thread 2`, ... for the others,
+/// numbered by the checker in the order they were started.
+pub fn thread_name() -> String {
+    let current = crate::thread::current();
+    if let Some(name) = current.name() {
+        if name != "main-thread" {
+            return name.to_string();
+        }
+    }
+    match thread_number(current.id()) {
+        Some(0) => "caller".to_string(),
+        Some(n) => format!("thread {n}"),
+        None => format!("{:?}", current.id()),
+    }
+}
+
+#[cfg(kata_shuttle)]
+fn thread_number(id: crate::thread::ThreadId) -> Option<usize> {
+    Some(usize::from(id))
+}
+
+/// loom says only `ThreadId(n)`.
+#[cfg(kata_loom)]
+fn thread_number(id: crate::thread::ThreadId) -> Option<usize> {
+    format!("{id:?}")
+        .strip_prefix("ThreadId(")?
+        .strip_suffix(')')?
+        .parse()
+        .ok()
+}
+
+/// The story of the current execution so far (for a check that must report
+/// from where `explore` cannot return: loom's deadlock aborts the process).
+pub fn story() -> Vec<String> {
+    TRACE.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// How many executions this process has run so far, the current one
+/// included: the number a failure reports.
+pub fn executions_so_far() -> u64 {
+    // Ordering: a tally of this thread's own runs (every execution runs on
+    // the thread that called `explore`).
+    RAN.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Executions run by this process, over every call of [`explore`].
+static RAN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// What every execution starts with: a new story, no counts, no locks held.
+fn begin_execution() {
+    RAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    TRACE.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    crate::tally::reset();
+    crate::watch::reset();
 }
 
 /// Runs `test` under every schedule this build's checker tries, or only the
@@ -95,43 +155,65 @@ where
 {
     let test = std::sync::Arc::new(test);
     // A token names a schedule of one checker (`random-17` and `pct-4` are
-    // shuttle's, `loom` is loom's); the other checker's build explores as
-    // usual.
-    let replay = std::env::var("KATA_REPLAY")
-        .ok()
-        .filter(|r| is_own_token(r));
-    let runs = schedules(replay.as_deref());
-    let mut executions = 0;
-    for token in &runs {
-        executions += 1;
+    // shuttle's, `loom-7` is loom's); the other checker's build explores as
+    // usual. A token of neither is a mistake, said as one.
+    let replay = std::env::var(REPLAY).ok();
+    if let Some(token) = replay.as_deref().filter(|t| !is_token(t)) {
+        return Err(Failure {
+            message: format!(
+                "kata: `{token}` names no schedule: replay a token that a failure printed, \
+                 like random-17, pct-4 or loom-7"
+            ),
+            deadlock: false,
+            replay: token.to_string(),
+            trace: Vec::new(),
+            executions: 0,
+        });
+    }
+    let replay = replay.filter(|r| is_own_token(r));
+    let first = executions_so_far();
+    for token in schedules(replay.as_deref()) {
         let test = std::sync::Arc::clone(&test);
-        TRACE.lock().unwrap_or_else(|e| e.into_inner()).clear();
         // Silence the default hook while exploring: failures are expected
         // and reported below, not printed as backtraces.
         let previous = panic::take_hook();
         panic::set_hook(Box::new(|_| {}));
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| run_one(token, move || test())));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            run_one(&token, move || {
+                begin_execution();
+                test()
+            })
+        }));
         panic::set_hook(previous);
-        // loom explores many executions within one token.
-        if let Ok(ran) = &outcome {
-            executions += ran.saturating_sub(1);
-        }
         if let Err(payload) = outcome {
             let message = original_message(&payload_text(payload.as_ref()));
             let trace = std::mem::take(&mut *TRACE.lock().unwrap_or_else(|e| e.into_inner()));
             return Err(Failure {
                 deadlock: message.to_lowercase().contains("deadlock"),
                 message,
-                replay: token.clone(),
+                replay: failing_token(&token),
                 trace,
-                executions,
+                executions: executions_so_far() - first,
             });
         }
     }
     Ok(Explored {
-        executions,
+        executions: executions_so_far() - first,
         how: description(replay.as_deref()),
     })
+}
+
+/// Where the grader puts the schedule to replay.
+const REPLAY: &str = "KATA_REPLAY";
+
+/// Whether `token` names a schedule of either checker.
+fn is_token(token: &str) -> bool {
+    let numbered = |prefix: &str| {
+        token
+            .strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numbered("random-") || numbered("pct-") || numbered("loom-")
 }
 
 /// Shuttle reports a panic inside a test as "test panicked in task 'x'"
@@ -158,7 +240,19 @@ fn is_own_token(token: &str) -> bool {
 
 #[cfg(kata_loom)]
 fn is_own_token(token: &str) -> bool {
-    token == "loom"
+    token.starts_with("loom-")
+}
+
+/// A shuttle schedule is its token; a loom failure is the execution that
+/// failed, counted over the whole process.
+#[cfg(kata_shuttle)]
+fn failing_token(token: &str) -> String {
+    token.to_string()
+}
+
+#[cfg(kata_loom)]
+fn failing_token(_token: &str) -> String {
+    format!("loom-{}", executions_so_far())
 }
 
 #[cfg(kata_shuttle)]
@@ -182,9 +276,9 @@ fn description(replay: Option<&str>) -> String {
     }
 }
 
-/// Runs the schedule named by `token`; returns how many executions ran.
+/// Runs the schedule named by `token`.
 #[cfg(kata_shuttle)]
-fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) -> u64 {
+fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) {
     use shuttle::scheduler::{PctScheduler, RandomScheduler};
     use shuttle::{Config, FailurePersistence, Runner};
     let mut config = Config::new();
@@ -192,37 +286,148 @@ fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) -> u64 {
     config.silence_warnings = true;
     let (kind, seed) = token.split_once('-').unwrap_or((token, "0"));
     let seed: u64 = seed.parse().unwrap_or(0);
-    let ran = match kind {
+    match kind {
         "pct" => Runner::new(PctScheduler::new_from_seed(seed, PCT_DEPTH, 1), config).run(test),
         "random" => Runner::new(RandomScheduler::new_from_seed(seed, 1), config).run(test),
         other => panic!("kata: unknown schedule `{other}`: replay a token the grader printed, like random-17 or pct-4"),
     };
-    u64::try_from(ran).unwrap_or(u64::MAX)
 }
 
 #[cfg(kata_loom)]
-fn schedules(_replay: Option<&str>) -> Vec<String> {
-    vec!["loom".to_string()]
+fn schedules(replay: Option<&str>) -> Vec<String> {
+    vec![replay.unwrap_or("loom").to_string()]
 }
 
 #[cfg(kata_loom)]
-fn description(_replay: Option<&str>) -> String {
-    format!("loom, every interleaving up to {LOOM_PREEMPTION_BOUND} preemptions")
+fn description(replay: Option<&str>) -> String {
+    match replay {
+        Some(token) => format!(
+            "loom, replaying schedule {token} (loom searches in one order, so the ones before it ran too, and passed)"
+        ),
+        None => format!("loom, every interleaving up to {LOOM_PREEMPTION_BOUND} preemptions"),
+    }
 }
 
-/// Explores every execution within the bound; returns how many ran.
+/// Explores every execution within the bound, or, replaying `loom-n`, the
+/// executions of this process up to the `n`-th.
 #[cfg(kata_loom)]
-fn run_one(_token: &str, test: impl Fn() + Send + Sync + 'static) -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static RAN: AtomicU64 = AtomicU64::new(0);
-    RAN.store(0, Ordering::Relaxed);
+fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(LOOM_PREEMPTION_BOUND);
-    builder.check(move || {
-        // Ordering: a plain tally read after `check` returns, on this thread.
-        RAN.fetch_add(1, Ordering::Relaxed);
-        TRACE.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        test()
-    });
-    RAN.load(Ordering::Relaxed)
+    if let Some(last) = token
+        .strip_prefix("loom-")
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        let left = last.saturating_sub(executions_so_far());
+        if left == 0 {
+            return; // the schedule was an earlier exploration's
+        }
+        // loom stops before its execution `max_permutations` when it looks
+        // every `checkpoint_interval` executions: look at every one.
+        builder.checkpoint_interval = 1;
+        builder.max_permutations = Some(usize::try_from(left + 1).unwrap_or(usize::MAX));
+    }
+    builder.check(test);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::{Arc, Mutex};
+
+    /// `explore` keeps one story, one count and one watch for the process:
+    /// the tests that explore take turns.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn alone() -> std::sync::MutexGuard<'static, ()> {
+        ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    #[test]
+    fn tokens_are_each_checkers_numbered_schedules() {
+        for token in ["random-0", "pct-17", "loom-7"] {
+            assert!(is_token(token), "{token}");
+        }
+        for token in ["loom", "random-", "pct-x", "seven", "loom-7 "] {
+            assert!(!is_token(token), "{token}");
+        }
+    }
+
+    #[test]
+    fn named_locks_are_told_and_counted() {
+        let _alone = alone();
+        let explored = explore(|| {
+            let account = Arc::new(Mutex::new(5));
+            crate::watch::name_locks_in(&*account, "account 1");
+            let other = Arc::clone(&account);
+            let worker = spawn_named("thread A", move || *other.lock().unwrap() += 1);
+            worker.join().unwrap();
+            let story = story();
+            assert!(
+                story.contains(&"thread A: locks account 1".to_string())
+                    && story.contains(&"thread A: unlocks account 1".to_string()),
+                "{story:?}"
+            );
+            assert_eq!(account.times_locked(), 1);
+            assert_eq!(crate::tally::snapshot().since(&Default::default()).len(), 1);
+        })
+        .unwrap();
+        assert!(explored.executions >= 1);
+    }
+
+    /// loom aborts the process on a deadlock: shuttle only.
+    #[cfg(kata_shuttle)]
+    #[test]
+    fn a_deadlock_says_who_holds_what_and_waits_for_what() {
+        let _alone = alone();
+        let failure = explore(|| {
+            let one = Arc::new(Mutex::new(0));
+            let two = Arc::new(Mutex::new(0));
+            crate::watch::name_locks_in(&*one, "account 1");
+            crate::watch::name_locks_in(&*two, "account 2");
+            let (a1, a2) = (Arc::clone(&one), Arc::clone(&two));
+            let a = spawn_named("thread A", move || {
+                let _first = a1.lock().unwrap();
+                let _second = a2.lock().unwrap();
+            });
+            let b = spawn_named("thread B", move || {
+                let _first = two.lock().unwrap();
+                let _second = one.lock().unwrap();
+            });
+            a.join().unwrap();
+            b.join().unwrap();
+        })
+        .unwrap_err();
+        assert!(failure.deadlock, "{failure:?}");
+        assert!(failure.replay.starts_with("random-"), "{}", failure.replay);
+        let waits = crate::watch::waits();
+        let said: Vec<_> = waits
+            .iter()
+            .map(|w| {
+                (
+                    w.who.as_str(),
+                    w.holds.clone(),
+                    w.wants.as_str(),
+                    w.holder.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "thread A",
+                    vec!["account 1".to_string()],
+                    "account 2",
+                    Some("thread B")
+                ),
+                (
+                    "thread B",
+                    vec!["account 2".to_string()],
+                    "account 1",
+                    Some("thread A")
+                ),
+            ]
+        );
+    }
 }

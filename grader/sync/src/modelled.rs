@@ -83,50 +83,6 @@ impl Condvar {
         }
     }
 
-    pub fn wait_while<'a, T, F>(
-        &self,
-        mut guard: MutexGuard<'a, T>,
-        mut condition: F,
-    ) -> LockResult<MutexGuard<'a, T>>
-    where
-        F: FnMut(&mut T) -> bool,
-    {
-        while condition(&mut *guard) {
-            guard = self.wait(guard)?;
-        }
-        Ok(guard)
-    }
-
-    pub fn wait_timeout_while<'a, T, F>(
-        &self,
-        mut guard: MutexGuard<'a, T>,
-        timeout: Duration,
-        mut condition: F,
-    ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)>
-    where
-        F: FnMut(&mut T) -> bool,
-    {
-        let deadline = Instant::now().checked_add(timeout);
-        loop {
-            if !condition(&mut *guard) {
-                return Ok((guard, WaitTimeoutResult(false)));
-            }
-            let left = deadline.map_or(Duration::MAX, |d| {
-                d.saturating_duration_since(Instant::now())
-            });
-            if left.is_zero() {
-                return Ok((guard, WaitTimeoutResult(true)));
-            }
-            guard = match self.wait_timeout(guard, left) {
-                Ok((guard, _)) => guard,
-                Err(poisoned) => {
-                    let (guard, result) = poisoned.into_inner();
-                    return Err(PoisonError::new((guard, result)));
-                }
-            };
-        }
-    }
-
     pub fn notify_one(&self) {
         self.inner.notify_one();
     }

@@ -1,6 +1,6 @@
 //! Hostile: spins on the CPU forever (a livelock), never returning.
-//! expect-fail: order-kept: did not finish in 3 s
-//! expect-fail: runs-in-parallel: did not finish in 5 s
+//! expect-fail: order-kept: did not finish in 4 s
+//! expect-fail: runs-in-parallel: did not finish in 4 s
 
 pub fn parallel_map<T, R, F>(items: Vec<T>, f: F, n: usize) -> Vec<R>
 where

@@ -9,6 +9,7 @@ where
     R: Send,
     F: Fn(T) -> R + Sync,
 {
+    assert!(n > 0, "parallel_map needs at least one thread");
     // Never joined: it outlives the call, and must not outlive the check.
     thread::spawn(|| loop {
         println!("still here");

@@ -1,7 +1,7 @@
 //! Hostile: a deadlock. count_with_lock locks the counter twice in one thread; std's Mutex is not re-entrant, so on real threads it waits forever, and the model checker finds the deadlock on its first schedule.
-//! expect-fail: lock-counts: did not finish in 5 s: a deadlock
+//! expect-fail: lock-counts: did not finish in 8 s: a deadlock
 //! expect-fail: model-lock: the model checker found a deadlock
-//! expect-fail: stress: did not finish in 5 s
+//! expect-fail: stress: did not finish in 2 s: a deadlock
 
 use kata_sync::sync::atomic::{AtomicU64, Ordering};
 use kata_sync::sync::{mpsc, Arc, Mutex};

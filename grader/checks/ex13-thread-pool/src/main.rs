@@ -6,28 +6,30 @@
 //! wait for each other (with a deadline), and the check waits on counters.
 //! Sleeps only make jobs take time.
 
-use kata_harness::measure::{Gauge, Threads};
+use kata_harness::measure::{self, Gauge, Meeting, Threads};
 use kata_harness::protocol::human_duration;
 use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
 use std::cell::RefCell;
 use std::panic;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 kata_harness::exercise!(ThreadPool);
 
 /// How long a check's body may run before the step it is on is reported as
-/// hung (the manifest's limit for the whole process is 10 s).
-const LIMIT: Duration = Duration::from_secs(5);
+/// hung: the manifest's limit for the whole process, less a margin.
+fn limit() -> Duration {
+    kata_harness::step_limit()
+}
 
-/// How long jobs that must run together wait for each other.
-const PATIENCE: Duration = Duration::from_secs(2);
-
-/// The payload of the panics the checks' own jobs raise on purpose.
-const DELIBERATE: &str = "kata: a deliberate panic in a job the check submitted";
+/// How long jobs that must run together wait for each other (2 s with
+/// kata.toml's 10).
+fn patience() -> Duration {
+    kata_harness::step_limit() / 4
+}
 
 /// The steps a check's body goes through: what it is doing, and what usually
 /// makes that step hang.
@@ -78,12 +80,17 @@ fn main() -> ExitCode {
             "ThreadPool::new(0) panics",
             new_zero_panics,
         ),
+        Check::new(
+            "execute-returns-at-once",
+            "with both workers of a pool of 2 busy, execute still queues 20 more jobs and returns",
+            execute_returns_at_once,
+        ),
     ])
 }
 
 fn runs_in_parallel() -> Verdict {
     let gauge = Arc::new(Gauge::new());
-    let meeting = Meeting::new(PATIENCE);
+    let meeting = Meeting::new(patience());
     let (g, m) = (Arc::clone(&gauge), Arc::clone(&meeting));
     staged(move |steps| {
         steps.begin(NEW);
@@ -110,7 +117,7 @@ fn runs_in_parallel() -> Verdict {
              the job in a `let` statement of its own, `let job = receiver.lock().unwrap().recv();`, so \
              that the guard is dropped at the `;`, and run the job after that. (Starting fewer than \
              `size` workers shows up here too.)",
-            human_duration(PATIENCE)
+            human_duration(patience())
         ))
         .figure("jobs running at once", peak, "== 4")
     })?;
@@ -175,7 +182,7 @@ thread_local! {
 fn workers_joined() -> Verdict {
     let exited = Arc::new(AtomicUsize::new(0));
     let workers = Arc::new(Threads::new());
-    let last_started = Meeting::new(PATIENCE);
+    let last_started = Meeting::new(patience());
     let (e, w) = (Arc::clone(&exited), Arc::clone(&workers));
     let (started, ran, ended) = staged(move |steps| {
         steps.begin(NEW);
@@ -211,7 +218,7 @@ fn workers_joined() -> Verdict {
         fail(format!(
             "the last of 7 jobs on a pool of 3 had not started after {}: are the workers taking \
              jobs from the queue?",
-            human_duration(PATIENCE)
+            human_duration(patience())
         ))
     })?;
     ensure(ended == ran, || {
@@ -236,19 +243,21 @@ fn workers_joined() -> Verdict {
 }
 
 fn survives_panicking_jobs() -> Verdict {
-    quiet_deliberate_panics();
-    let meeting = Meeting::new(PATIENCE);
+    measure::quiet_deliberate_panics();
+    let meeting = Meeting::new(patience());
     let m = Arc::clone(&meeting);
     let met = staged(move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(2);
         steps.begin(EXECUTE);
         for _ in 0..2 {
-            pool.execute(|| panic!("{DELIBERATE}"));
+            pool.execute(|| measure::deliberate_panic());
         }
         for _ in 0..2 {
             let meeting = Arc::clone(&m);
-            pool.execute(move || meeting.meet(2));
+            pool.execute(move || {
+                meeting.meet(2);
+            });
         }
         let met = m.wait_for(2);
         // A pool whose workers died can fail again in its Drop (the Rust
@@ -283,7 +292,9 @@ fn survives_panicking_jobs() -> Verdict {
 
 fn at_most_size_threads() -> Verdict {
     let threads = Arc::new(Threads::new());
-    let done = Meeting::new(Duration::from_secs(3));
+    // 3 s with kata.toml's 10: 30 jobs of 5 ms on 3 workers take 50 ms.
+    let waited = kata_harness::step_limit() * 3 / 8;
+    let done = Meeting::new(waited);
     let t = Arc::clone(&threads);
     let (ran, caller_ran) = staged(move |steps| {
         steps.begin(NEW);
@@ -303,8 +314,9 @@ fn at_most_size_threads() -> Verdict {
     })?;
     ensure(ran == 30, || {
         fail(format!(
-            "only {ran} of 30 jobs of 5 ms had run after 3 s on a pool of 3: are the workers taking \
-             every job from the queue?"
+            "only {ran} of 30 jobs of 5 ms had run after {} on a pool of 3: are the workers taking \
+             every job from the queue?",
+            human_duration(waited)
         ))
         .figure("jobs run", ran, "== 30")
     })?;
@@ -335,6 +347,57 @@ fn at_most_size_threads() -> Verdict {
         "threads that ran jobs",
         distinct,
         "2 to 3",
+    ))
+}
+
+/// The contract: execute "queues `f` to run on one of the workers, and
+/// returns at once". Two jobs keep both workers busy until the check has
+/// queued 20 more (or, if it cannot, until their patience runs out): an
+/// execute that waits for a free worker (a rendezvous or a short bounded
+/// queue) returns only once they gave up.
+fn execute_returns_at_once() -> Verdict {
+    let (release, done) = (Meeting::new(patience()), Meeting::new(limit() / 2));
+    let (r, d) = (Arc::clone(&release), Arc::clone(&done));
+    let (released, finished) = staged(move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(2);
+        steps.begin(EXECUTE);
+        let released = Arc::new(AtomicUsize::new(0));
+        for _ in 0..2 {
+            let (release, done, released) = (Arc::clone(&r), Arc::clone(&d), Arc::clone(&released));
+            pool.execute(move || {
+                // Ordering: SeqCst, read after `done` was met.
+                released.fetch_add(release.wait_for(1), Ordering::SeqCst);
+                done.add();
+            });
+        }
+        for _ in 0..20 {
+            let done = Arc::clone(&d);
+            pool.execute(move || done.add());
+        }
+        r.add();
+        let finished = d.wait_for(22);
+        leak(pool);
+        (released.load(Ordering::SeqCst), finished)
+    })?;
+    ensure(released == 2, || {
+        fail(format!(
+            "with both workers busy, execute did not return until a busy job gave up waiting ({}): \
+             execute waited for a free worker. It must only queue the job and return at once, \
+             whatever the workers are doing: use an unbounded channel (`mpsc::channel()`), not a \
+             rendezvous or a short bounded one (`sync_channel`).",
+            human_duration(patience())
+        ))
+        .figure("busy jobs that saw all 22 queued", released, "== 2")
+    })?;
+    ensure(finished == 22, || {
+        fail(format!(
+            "only {finished} of 22 jobs had run after {}: are the workers taking every job from the queue?",
+            human_duration(limit() / 2)
+        ))
+    })?;
+    Ok(pass(
+        "20 jobs queued while both workers were busy, and every execute returned at once",
     ))
 }
 
@@ -369,23 +432,6 @@ fn leak(pool: ThreadPool) {
     std::mem::forget(pool);
 }
 
-/// The harness's panic hook records the first panic of the process, to report
-/// it beside a failure. This check's own jobs panic on purpose, so their
-/// panics are kept from it; any other panic still reaches it.
-fn quiet_deliberate_panics() {
-    let harness = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        let payload = info.payload();
-        let text = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
-        if text != Some(DELIBERATE) {
-            harness(info);
-        }
-    }));
-}
-
 /// What a check's body is doing now, so that a hang names the step.
 #[derive(Default)]
 struct Steps(Mutex<Option<Step>>);
@@ -396,7 +442,7 @@ impl Steps {
     }
 }
 
-/// Runs a check's body on a thread of its own for at most [`LIMIT`]; if it
+/// Runs a check's body on a thread of its own for at most [`limit`]; if it
 /// does not finish, the failure names the step it was on and what usually
 /// makes that step hang.
 fn staged<T: Send + 'static>(
@@ -404,59 +450,15 @@ fn staged<T: Send + 'static>(
 ) -> Result<T, Outcome> {
     let steps = Arc::new(Steps::default());
     let inner = Arc::clone(&steps);
-    within(LIMIT, "the check", move || body(&inner)).map_err(|not_started| {
+    within(limit(), "the check", move || body(&inner)).map_err(|not_started| {
         match *steps.0.lock().unwrap_or_else(|e| e.into_inner()) {
             Some((what, cause)) => fail(format!(
                 "{what} did not finish in {}: {cause}",
-                human_duration(LIMIT)
+                human_duration(limit())
             )),
             // The body never began a step: `within` could not start its
             // thread, and its own message says so.
             None => not_started,
         }
     })
-}
-
-/// A count that jobs add to and threads wait on. All waits end at one
-/// deadline, fixed when the meeting is made: however many jobs wait one after
-/// another (as they do on a pool that runs one job at a time), the check
-/// loses at most the patience once.
-struct Meeting {
-    count: Mutex<usize>,
-    changed: Condvar,
-    deadline: Instant,
-}
-
-impl Meeting {
-    fn new(patience: Duration) -> Arc<Meeting> {
-        Arc::new(Meeting {
-            count: Mutex::new(0),
-            changed: Condvar::new(),
-            deadline: Instant::now() + patience,
-        })
-    }
-
-    /// Counts one more arrival and wakes every waiter.
-    fn add(&self) {
-        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        self.changed.notify_all();
-    }
-
-    /// Waits until the count reaches `n` or the deadline passes, and returns
-    /// the count.
-    fn wait_for(&self, n: usize) -> usize {
-        let count = self.count.lock().unwrap_or_else(|e| e.into_inner());
-        let left = self.deadline.saturating_duration_since(Instant::now());
-        let (count, _) = self
-            .changed
-            .wait_timeout_while(count, left, |count| *count < n)
-            .unwrap_or_else(|e| e.into_inner());
-        *count
-    }
-
-    /// Arrives, then waits for `n` arrivals in all (or the deadline).
-    fn meet(&self, n: usize) {
-        self.add();
-        self.wait_for(n);
-    }
 }

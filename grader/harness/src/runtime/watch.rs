@@ -2,9 +2,9 @@
 
 use super::beat::{beat, gaps, longest, spans, Beat, Gap};
 use super::{lock, TICK};
-use crate::service::loopback_runtime;
 use crate::protocol::human_duration;
 use crate::sched::{SchedClock, LOOK};
+use crate::service::loopback_runtime;
 use crate::{fail, Outcome};
 use cpu_time::ThreadTime;
 use std::any::Any;

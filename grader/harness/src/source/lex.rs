@@ -1,171 +1,20 @@
-//! Which technique each counter uses, read from the source file.
-//!
-//! The counters' signatures already hand the lock and the atomic to the
-//! learner, but a channel counter could still be a mutex in disguise, or a
-//! results counter share one counter. Their behaviour is the same from the
-//! outside, so this reads the text: each function's body, plus every
-//! function, type, struct, static or const of the same file that the body
-//! names (transitively), with comments and literals removed and `use ... as`
-//! renames undone. It is a lexer and brace matching, not a parser: it does
-//! not see other files, macro expansions or names it cannot resolve, and the
-//! stub says so.
+//! The lexer under [`super`]: identifiers, punctuation and literals, with
+//! comments dropped, and the named items of the files (functions, types,
+//! structs, statics, consts) indexed by name with the token range to read
+//! when the name is mentioned. A lexer and brace matching, not a parser.
 
+use super::Reach;
 use std::collections::{BTreeSet, HashMap};
 
-/// One counter and what its technique needs and excludes.
-pub struct Rule {
-    pub function: &'static str,
-    /// "the lock version", for messages.
-    pub version: &'static str,
-    /// The technique, said the way the message needs it.
-    pub technique: &'static str,
-    /// Each entry: alternatives of which one must appear, and what the
-    /// message says when none does.
-    pub requires: &'static [(&'static [Marker], &'static str)],
-    /// Families of primitives that belong to other techniques.
-    pub forbids: &'static [Family],
-}
-
-/// An identifier, either anywhere or only right after a `.` (a method).
-#[derive(Clone, Copy)]
-pub enum Marker {
-    Name(&'static str),
-    Method(&'static str),
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    Lock,
-    Channel,
-    Atomic,
-}
-
-impl Family {
-    fn what(self) -> &'static str {
-        match self {
-            Family::Lock => "a lock",
-            Family::Channel => "a channel",
-            Family::Atomic => "an atomic",
-        }
-    }
-
-    fn owner(self) -> &'static str {
-        match self {
-            Family::Lock => "count_with_lock",
-            Family::Channel => "count_with_channel",
-            Family::Atomic => "count_with_atomic",
-        }
-    }
-
-    /// Whether `ident` (a method when `method`) is one of this family's.
-    fn contains(self, ident: &str, method: bool) -> bool {
-        match self {
-            Family::Lock => {
-                matches!(ident, "Mutex" | "RwLock" | "MutexGuard" | "Condvar")
-                    || (method && matches!(ident, "lock" | "try_lock"))
-            }
-            Family::Channel => {
-                matches!(
-                    ident,
-                    "mpsc" | "channel" | "sync_channel" | "Sender" | "SyncSender" | "Receiver"
-                ) || (method
-                    && matches!(
-                        ident,
-                        "send" | "try_send" | "recv" | "try_recv" | "recv_timeout"
-                    ))
-            }
-            Family::Atomic => {
-                (ident.starts_with("Atomic") && ident != "AtomicCounter")
-                    || (method
-                        && (ident.starts_with("fetch_")
-                            || ident.starts_with("compare_exchange")
-                            || ident == "compare_and_swap"))
-            }
-        }
-    }
-}
-
-/// What a function's reach (its body and what it names) contains.
-struct Reach {
-    /// (identifier, came right after a `.`)
-    idents: BTreeSet<(String, bool)>,
-    stub: bool,
-}
-
-impl Reach {
-    fn has(&self, marker: Marker) -> bool {
-        match marker {
-            Marker::Name(name) => self.idents.iter().any(|(i, _)| i == name),
-            Marker::Method(name) => self.idents.contains(&(name.to_string(), true)),
-        }
-    }
-
-    fn first_of(&self, family: Family) -> Option<String> {
-        self.idents
-            .iter()
-            .find(|(ident, method)| family.contains(ident, *method))
-            .map(|(ident, method)| {
-                if *method {
-                    format!("`.{ident}()`")
-                } else {
-                    format!("`{ident}`")
-                }
-            })
-    }
-}
-
-/// The finding for one counter: `Ok` with nothing to say, or the problem.
-pub enum Finding {
-    Fine,
-    Stub,
-    Missing(String),
-    Problem(String),
-}
-
-/// Judges `source` against `rule`.
-pub fn judge(source: &str, rule: &Rule) -> Finding {
-    let file = File::read(source);
-    let Some(reach) = file.reach(rule.function) else {
-        return Finding::Missing(format!(
-            "no `fn {}` with a body found in the file: the technique check looks for it by name",
-            rule.function
-        ));
-    };
-    if reach.stub {
-        return Finding::Stub;
-    }
-    for family in rule.forbids {
-        if let Some(found) = reach.first_of(*family) {
-            return Finding::Problem(format!(
-                "{} is {}, so it must use {}. It uses {found}, which is {}: that is {}'s technique.",
-                rule.function,
-                rule.version,
-                rule.technique,
-                family.what(),
-                family.owner()
-            ));
-        }
-    }
-    for (alternatives, missing) in rule.requires {
-        if !alternatives.iter().any(|m| reach.has(*m)) {
-            return Finding::Problem(format!(
-                "{} is {}, so it must use {}, but {missing}.",
-                rule.function, rule.version, rule.technique
-            ));
-        }
-    }
-    Finding::Fine
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
+pub(super) enum Tok {
     Ident(String),
     Punct(char),
     Literal,
 }
 
-/// A source file as tokens, with its named items indexed.
-struct File {
+/// Source files as one stream of tokens, with their named items indexed.
+pub(super) struct Index {
     tokens: Vec<Tok>,
     /// Item name -> token ranges to read when the name is mentioned
     /// (a function's body; a type's, struct's, static's or const's whole item).
@@ -174,9 +23,10 @@ struct File {
     aliases: HashMap<String, String>,
 }
 
-impl File {
-    fn read(source: &str) -> File {
-        let tokens = lex(source);
+impl Index {
+    /// Indexes the tokens of every file (one stream: items are found by name
+    /// wherever they are, across modules).
+    pub(super) fn new(tokens: Vec<Tok>) -> Index {
         let mut items: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let mut aliases = HashMap::new();
         let ident = |i: usize| match tokens.get(i) {
@@ -220,7 +70,7 @@ impl File {
                 _ => {}
             }
         }
-        File {
+        Index {
             tokens,
             items,
             aliases,
@@ -228,7 +78,7 @@ impl File {
     }
 
     /// Everything `function` reaches, or `None` if it has no body here.
-    fn reach(&self, function: &str) -> Option<Reach> {
+    pub(super) fn reach(&self, function: &str) -> Option<Reach> {
         let roots = self.items.get(function)?;
         let mut seen: BTreeSet<String> = BTreeSet::from([function.to_string()]);
         let mut ranges: Vec<(usize, usize)> = roots.clone();
@@ -331,7 +181,7 @@ fn matching(tokens: &[Tok], open: usize) -> usize {
 }
 
 /// Identifiers, punctuation and literals; comments and whitespace dropped.
-fn lex(source: &str) -> Vec<Tok> {
+pub(super) fn lex(source: &str) -> Vec<Tok> {
     let chars: Vec<char> = source.chars().collect();
     let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
     let mut tokens = Vec::new();
@@ -450,74 +300,4 @@ fn is_ident_start(c: char) -> bool {
 
 fn is_ident_continue(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const LOCK: Rule = Rule {
-        function: "f",
-        version: "the lock version",
-        technique: "a lock",
-        requires: &[(&[Marker::Method("lock")], "it never locks")],
-        forbids: &[Family::Channel, Family::Atomic],
-    };
-
-    fn finding(source: &str) -> String {
-        match judge(source, &LOCK) {
-            Finding::Fine => "fine".into(),
-            Finding::Stub => "stub".into(),
-            Finding::Missing(m) | Finding::Problem(m) => m,
-        }
-    }
-
-    #[test]
-    fn comments_and_strings_do_not_count() {
-        let source = r##"
-            fn f() {
-                // a channel would do: mpsc::channel()
-                /* AtomicU64 /* nested */ fetch_add */
-                let s = "mpsc::channel()";
-                let r = r#"AtomicU64"#;
-                let c = '"';
-                m.lock();
-            }
-        "##;
-        assert_eq!(finding(source), "fine");
-    }
-
-    #[test]
-    fn helpers_types_and_renames_are_followed() {
-        let helper = "fn f() { m.lock(); bump(); } fn bump() { c.fetch_add(1); }";
-        assert!(
-            finding(helper).contains("`.fetch_add()`"),
-            "{}",
-            finding(helper)
-        );
-        let alias = "use std::sync::atomic::AtomicU64 as Plain; fn f() { m.lock(); let x = Plain::new(0); }";
-        assert!(finding(alias).contains("`AtomicU64`"), "{}", finding(alias));
-        let static_item =
-            "static C: Lazy = Lazy::new(|| mpsc::channel()); fn f() { m.lock(); C.get(); }";
-        assert!(
-            finding(static_item).contains("`channel`") || finding(static_item).contains("`mpsc`")
-        );
-        let method = "struct W; impl W { fn add(&self) { self.0.send(1); } } fn f<'a>(w: &'a W) { m.lock(); w.add(); }";
-        assert!(finding(method).contains("`.send()`"), "{}", finding(method));
-    }
-
-    #[test]
-    fn stubs_and_missing_functions_are_told_apart() {
-        // The stub's macro, spelled so that a search of the grader for
-        // unfinished code does not take these sources for some.
-        let todo = concat!("to", "do!()");
-        assert_eq!(finding(&format!("fn f() {{ {todo} }}")), "stub");
-        // Only a stub macro in the function itself makes it a stub.
-        assert!(
-            finding(&format!("fn f() {{ helper() }} fn helper() {{ {todo} }}"))
-                .contains("it never locks")
-        );
-        assert!(finding("fn g() {}").contains("no `fn f`"));
-        assert!(finding("fn f() { x.unlock(); }").contains("it never locks"));
-    }
 }
