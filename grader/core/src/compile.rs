@@ -12,7 +12,7 @@ use crate::manifest::{Exercise, Model};
 use crate::workbook::Workbook;
 use crate::Error;
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -59,6 +59,17 @@ impl Target {
     }
 }
 
+/// What a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// The checks binary, linked to the code under check.
+    Checks,
+    /// The code under check alone: all that is needed to see that it
+    /// compiles and what went into it, when no check of the build is to
+    /// run (the checks binary is most of a build's cost).
+    Code,
+}
+
 /// Something that happened during a build, for a progress display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildEvent {
@@ -81,6 +92,8 @@ pub enum Built {
         binary: PathBuf,
         dep_info: Option<PathBuf>,
     },
+    /// [`Unit::Code`] built: rustc's dep-info of the crate under check.
+    Code { dep_info: Option<PathBuf> },
     /// The code did not compile: rustc's errors, the first error first.
     CompileError(Vec<Diagnostic>),
     /// The build did not end in time (the limit it had).
@@ -208,13 +221,14 @@ pub fn target_dir(workbook: &Workbook) -> PathBuf {
         .unwrap_or_else(|| workbook.root().join("target"))
 }
 
-/// Builds `exercise`'s checks against `target`, as a plain build or with a
-/// model checker. `color` asks rustc for coloured diagnostics.
+/// Builds `exercise`'s checks against `target` (or, with [`Unit::Code`],
+/// the code alone), as a plain build or with a model checker. `color` asks
+/// rustc for coloured diagnostics.
 pub fn build(
     workbook: &Workbook,
     exercise: &Exercise,
     target: Target,
-    model: Option<Model>,
+    (model, unit): (Option<Model>, Unit),
     color: bool,
     on_event: impl FnMut(BuildEvent) + Send + 'static,
 ) -> Result<Built, Error> {
@@ -225,14 +239,18 @@ pub fn build(
         .arg("--locked")
         .arg("--manifest-path")
         .arg(workbook.root().join("Cargo.toml"))
-        .args(["--profile", PROFILE])
-        .args(["--package", &exercise.checks_package()])
-        .args(["--no-default-features", "--features", target.feature()])
-        .arg(if color {
-            "--message-format=json-diagnostic-rendered-ansi"
-        } else {
-            "--message-format=json"
-        });
+        .args(["--profile", PROFILE]);
+    match unit {
+        Unit::Checks => command
+            .args(["--package", &exercise.checks_package()])
+            .args(["--no-default-features", "--features", target.feature()]),
+        Unit::Code => command.args(["--package", &target.package(exercise)]),
+    };
+    command.arg(if color {
+        "--message-format=json-diagnostic-rendered-ansi"
+    } else {
+        "--message-format=json"
+    });
 
     let code_package = target.package(exercise);
     let state = Arc::new(Mutex::new(Messages::for_package(&code_package)));
@@ -277,11 +295,19 @@ pub fn build(
     if finished.exit == Exit::TimedOut {
         return Ok(Built::TimedOut(deadline.limit().min(BUILD_LIMIT)));
     }
-    if let (Exit::Code(0), Some(binary)) = (finished.exit, messages.binary) {
-        return Ok(Built::Binary {
-            binary,
-            dep_info: messages.dep_info,
-        });
+    match (finished.exit, messages.binary, unit) {
+        (Exit::Code(0), _, Unit::Code) => {
+            return Ok(Built::Code {
+                dep_info: messages.dep_info,
+            })
+        }
+        (Exit::Code(0), Some(binary), Unit::Checks) => {
+            return Ok(Built::Binary {
+                binary,
+                dep_info: messages.dep_info,
+            })
+        }
+        _ => {}
     }
     if messages.diagnostics.is_empty() {
         // rustc's message did not reach us whole (a line of megabytes,
@@ -348,7 +374,7 @@ impl Messages {
         }
     }
 
-    fn read(&mut self, line: &str, workspace_root: &std::path::Path) -> Option<BuildEvent> {
+    fn read(&mut self, line: &str, workspace_root: &Path) -> Option<BuildEvent> {
         let message: Message = serde_json::from_str(line).ok()?;
         match message.reason.as_str() {
             "compiler-artifact" => {
@@ -356,12 +382,19 @@ impl Messages {
                     self.binary = Some(executable);
                 }
                 if package_name(&message.package_id) == self.package {
-                    // `deps/libex01_x-HASH.rlib` has `deps/ex01_x-HASH.d`.
-                    self.dep_info = message.filenames.iter().find_map(|f| {
-                        let stem = f.file_stem()?.to_str()?;
-                        let stem = stem.strip_prefix("lib").unwrap_or(stem);
-                        Some(f.with_file_name(format!("{stem}.d")))
-                    });
+                    // `deps/libex01_x-HASH.rlib` has `deps/ex01_x-HASH.d`
+                    // (rustc's); built as the build's own target, the
+                    // crate's rlib is also copied up beside `deps/`, with
+                    // cargo's dep-info and no hash.
+                    self.dep_info = message
+                        .filenames
+                        .iter()
+                        .filter(|f| f.parent().and_then(Path::file_name) == Some("deps".as_ref()))
+                        .find_map(|f| {
+                            let stem = f.file_stem()?.to_str()?;
+                            let stem = stem.strip_prefix("lib").unwrap_or(stem);
+                            Some(f.with_file_name(format!("{stem}.d")))
+                        });
                 }
                 if message.fresh {
                     return None;
