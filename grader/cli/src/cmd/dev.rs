@@ -298,12 +298,18 @@ impl Table {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         };
+        // What it got is worth a column only where that was not what was
+        // expected; the problems below say how.
+        let got = if graded.problems.is_empty() {
+            String::new()
+        } else {
+            format!("  got: {}", got(graded))
+        };
         let line = format!(
-            "  {mark} {:8} {:34} {:28} {:28} {:>6.1} s",
+            "  {mark} {:8} {:34} {:40} {:>6.1} s{got}",
             graded.fixture.kind.name(),
             file,
             expected(graded),
-            got(graded),
             graded.elapsed.as_secs_f64()
         );
         self.bar.suspend(|| {

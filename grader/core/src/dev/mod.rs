@@ -3,7 +3,7 @@
 //! that "the workbook is right" has one definition.
 //!
 //! - [`layout`]: the manifest and the folders agree, without building;
-//! - [`bench`] and [`expect`]: every solution passes, every stub fails,
+//! - [`bench`](mod@bench) and [`expect`]: every solution passes, every stub fails,
 //!   every known-wrong, known-right and hostile file gets the verdict its
 //!   header says, each graded as a learner's code in a scratch copy;
 //! - [`scaffold`]: a new exercise's files, as `kata dev new` writes them.
