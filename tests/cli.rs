@@ -1,12 +1,14 @@
 //! The `kata` command line as a learner sees it: whole screens, compared with
 //! snapshots (paths, times and colour filtered out), and exit codes.
 //!
-//! These run in fresh copies of the workbook and build nothing.
+//! These run in fresh copies of a small workbook (`support::small_workbook`:
+//! six exercises, so that adding one to the workbook changes no snapshot)
+//! and build nothing.
 
 #[macro_use]
 mod support;
 
-use support::{screen, workbook};
+use support::{screen, small_workbook as workbook};
 
 #[test]
 fn next_on_a_fresh_workbook_names_the_first_exercise() {
@@ -170,4 +172,155 @@ fn completions_work_outside_a_workbook() {
     );
     let (code, _, stderr) = support::run(support::kata(&outside).args(["completions", "tcsh"]));
     assert_eq!(code, 2, "an unknown shell is bad input: {stderr}");
+}
+
+/// `--replay` names one schedule of one of the exercise's model checkers;
+/// anything else is an error before anything is built (exit 2), which says
+/// what to type instead.
+#[test]
+fn a_replay_of_nothing_is_an_error_that_says_why() {
+    let dir = workbook("replay");
+    assert_screen!(
+        "replay_without_models",
+        screen(&dir, &["check", "ex01", "--replay", "random-1"])
+    );
+    assert_screen!(
+        "replay_unknown_schedule",
+        screen(&dir, &["check", "ex03", "--replay", "seed-17"])
+    );
+    assert_screen!(
+        "replay_of_another_checker",
+        screen(&dir, &["check", "ex05", "--replay", "loom"])
+    );
+    let (code, _, stderr) =
+        support::run(support::kata(&dir).args(["check", "--all", "--replay", "pct-1"]));
+    assert!(code == 2 && stderr.contains("--all"), "{stderr}");
+}
+
+/// In `check --all`, an exercise kata cannot check is that exercise's
+/// error, and the others are still checked. (This workbook cannot build at
+/// all: its lock file names exercises it lacks, so cargo stops each build
+/// at once.)
+#[test]
+fn a_grader_error_is_one_exercises_and_the_run_goes_on() {
+    let dir = workbook("grader-error");
+    let (code, stdout, stderr) = support::run(support::kata(&dir).args(["check", "--all"]));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    for slug in support::SMALL {
+        let id = &slug[..4];
+        assert!(
+            stderr.contains(&format!(
+                "kata: error: {id}: cargo could not build the checks of {id}"
+            )),
+            "{id}: {stderr}"
+        );
+    }
+    let ids: Vec<&str> = support::SMALL.iter().map(|s| &s[..4]).collect();
+    assert!(
+        stdout.contains(&format!(
+            "kata: 0 of 6 exercises passed; kata could not check {} (its error is above)",
+            ids.join(", ")
+        )),
+        "{stdout}"
+    );
+    let (code, stdout, _) =
+        support::run(support::kata(&dir).args(["check", "--all", "--format", "json"]));
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(code, 2);
+    assert_eq!(document["exercises"][2]["result"]["kind"], "grader-error");
+}
+
+/// `kata grade` too: each cell kata could not grade says so, the class is
+/// still graded and reported, and the exit code says not all went well.
+#[test]
+fn kata_grade_reports_a_grader_error_in_its_cell() {
+    let dir = workbook("grade-error");
+    let alice = dir.join("class/alice/exercises/ex01-spawn-and-join/src");
+    std::fs::create_dir_all(&alice).unwrap();
+    std::fs::write(alice.join("lib.rs"), "// my try\n").unwrap();
+    let (code, _, stderr) = support::run(support::kata(&dir).args([
+        "grade",
+        "class/alice",
+        "--out",
+        "out",
+        "--exercises",
+        "ex01,ex03",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("kata: 1 exercise(s) could not be graded: alice ex01"),
+        "{stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    let cells = &report["students"][0]["exercises"];
+    assert_eq!(cells[0]["status"], "grader-error");
+    assert_eq!(cells[1]["status"], "not-attempted");
+}
+
+/// `kata dev new` scaffolds an exercise that `kata dev check --structure`
+/// accepts, in curriculum order; the screens that list every exercise show
+/// it (and only this small workbook's snapshots hold the list).
+#[test]
+fn kata_dev_new_scaffolds_an_exercise_the_workbook_accepts() {
+    let dir = workbook("dev-new");
+    assert_screen!(
+        "dev_new",
+        screen(
+            &dir,
+            &[
+                "dev",
+                "new",
+                "ex02-scoped-threads",
+                "--topic",
+                "threads that borrow"
+            ]
+        )
+    );
+    assert_screen!(
+        "dev_check_structure",
+        screen(&dir, &["dev", "check", "--structure"])
+    );
+    let (_, stdout, _) = support::run(support::kata(&dir).arg("list"));
+    assert!(
+        stdout.contains("→ ex01")
+            && stdout.contains("ex02  Scoped threads")
+            && stdout.contains("0 of 7 passed."),
+        "{stdout}"
+    );
+    let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap();
+    assert!(
+        lock.contains("name = \"ex02-scoped-threads-checks\""),
+        "the lock file names the new crates"
+    );
+    let again = screen(&dir, &["dev", "new", "ex02-other"]);
+    assert!(
+        again.contains("[exit 2]")
+            && again.contains("would share its number with ex02-scoped-threads"),
+        "{again}"
+    );
+    // A folder of no exercise is a problem, and the exit code says so.
+    std::fs::create_dir_all(dir.join("tests/wrong/ex77-stray")).unwrap();
+    let (code, stdout, _) = support::run(support::kata(&dir).args(["dev", "check", "--structure"]));
+    assert!(
+        code == 1 && stdout.contains("tests/wrong/ex77-stray belongs to no exercise"),
+        "{stdout}"
+    );
+}
+
+/// What CI lints with each model checker comes from kata.toml, read by kata.
+#[test]
+fn kata_dev_packages_lists_the_model_checked_crates() {
+    let dir = workbook("dev-packages");
+    assert_screen!(
+        "dev_packages_shuttle",
+        screen(&dir, &["dev", "packages", "--model", "shuttle"])
+    );
+    let (code, stdout, _) =
+        support::run(support::kata(&dir).args(["dev", "packages", "--model", "loom"]));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "ex03-lost-update-checks\nex03-lost-update-solution\n")
+    );
 }

@@ -1,6 +1,8 @@
 //! The grader against known code: every reference solution passes, every
 //! untouched stub fails without hanging, and every known-wrong solution in
-//! `tests/wrong/` fails the way its header says, with the teaching message.
+//! `tests/wrong/` fails the way its header says, with the teaching message
+//! (that is `kata dev check`); and the learner's screens, the trust
+//! boundary around the learner's folder, a kill mid-build, a replay.
 //!
 //! These build real exercises and run real checks, so they are slow-ish and
 //! run one at a time: on a 2-core machine two timing checks at once would
@@ -9,328 +11,83 @@
 mod support;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Runs `kata check <args> --format json` in `dir`: (exit code, document).
-fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let mut command = support::kata(dir);
-    command.arg("check").args(args).args(["--format", "json"]);
-    let (code, stdout, stderr) = support::run(&mut command);
-    let document = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("kata check {args:?} printed no JSON ({e}); exit {code}\nstdout: {stdout}\nstderr: {stderr}"));
-    (code, document)
-}
-
-fn checks_of(exercise: &Value) -> Vec<(String, String, String)> {
-    exercise["result"]["checks"]
-        .as_array()
-        .map(|checks| {
-            checks
-                .iter()
-                .map(|c| {
-                    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-                    (
-                        text(&c["name"]),
-                        text(&c["outcome"]["status"]),
-                        text(&c["outcome"]["message"]),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-#[test]
-fn every_reference_solution_passes() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let (code, document) = check_json(&support::root(), &["--all", "--solution"]);
-    for exercise in document["exercises"].as_array().unwrap() {
-        let failing: Vec<_> = checks_of(exercise)
-            .into_iter()
-            .filter(|(_, status, _)| status == "failed")
-            .collect();
-        assert!(
-            exercise["passed"] == true,
-            "the reference solution of {} fails: {failing:#?}\n{exercise:#}",
-            exercise["slug"]
-        );
-    }
-    assert_eq!(code, 0);
-}
-
-/// A copy of the workbook where known-wrong code can be put in place of the
-/// learner's file, with its own target dir (kept between runs).
-struct Scratch {
-    dir: PathBuf,
-}
-
-impl Scratch {
-    fn new() -> Scratch {
-        let dir = support::root().join("target/kata-tests/workbook");
-        support::copy_workbook(&dir);
-        Scratch { dir }
-    }
-
-    /// Checks `lib_rs` as the learner's code of `slug`. The run must leave
-    /// every other file of the workbook as it was, and no value of kata's
-    /// environment may reach its output (a secret is planted to see).
-    fn check(&self, slug: &str, lib_rs: &Path) -> (i32, Value) {
-        let learner_file = self.dir.join("exercises").join(slug).join("src/lib.rs");
-        std::fs::copy(lib_rs, &learner_file).unwrap();
-        let before = snapshot(&self.dir);
-        let secret = format!("kata-secret-{}", std::process::id());
-        let mut command = support::kata(&self.dir);
-        command
-            .env(
-                "CARGO_TARGET_DIR",
-                support::root().join("target/kata-tests/target"),
-            )
-            .env("GITHUB_TOKEN", &secret)
-            // Would change what the learner's crate is compiled with, were
-            // it inherited.
-            .env("RUSTC_WRAPPER", "/nonexistent/wrapper")
-            .args(["check", slug, "--format", "json"]);
-        let progress =
-            || std::fs::read_to_string(self.dir.join(".kata-progress")).unwrap_or_default();
-        let passes = |text: &str| -> Vec<String> {
-            text.lines()
-                .filter(|l| l.starts_with("passed "))
-                .map(String::from)
-                .collect()
-        };
-        let passed_before = passes(&progress());
-        let (code, stdout, stderr) = support::run(&mut command);
-        let after = snapshot(&self.dir);
-        // Only a pass adds a pass to the progress file.
-        if code != 0 {
-            assert_eq!(
-                passes(&progress()),
-                passed_before,
-                "checking {} recorded a pass it did not earn",
-                lib_rs.display()
-            );
-        }
-        // Each verdict is an attempt (and a pass a pass) in the progress
-        // file; nothing else may change.
-        let recorded = |path: &Path| {
-            path.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(".kata-progress"))
-        };
-        let changed: Vec<_> = before
-            .iter()
-            .filter(|(path, hash)| after.get(*path) != Some(hash))
-            .map(|(path, _)| path.clone())
-            .chain(after.keys().filter(|p| !before.contains_key(*p)).cloned())
-            .filter(|path| !recorded(path))
-            .collect();
-        assert!(
-            changed.is_empty(),
-            "checking {} changed the workbook: {changed:?}",
-            lib_rs.display()
-        );
-        assert!(
-            !stdout.contains(&secret) && !stderr.contains(&secret),
-            "checking {} let a value of kata's environment into its output",
-            lib_rs.display()
-        );
-        let document: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!(
-                "no JSON from checking {} ({e}); exit {code}\n{stdout}\n{stderr}",
-                lib_rs.display()
-            )
-        });
-        (code, document["exercises"][0].clone())
-    }
-}
-
-/// Every file of the workbook `dir` but its target dir, with a hash of its
-/// contents.
-fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, u64> {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let mut hasher = DefaultHasher::new();
-            std::fs::read(e.path())
-                .unwrap_or_default()
-                .hash(&mut hasher);
-            (e.path().to_path_buf(), hasher.finish())
-        })
-        .collect()
-}
-
-/// What a known-wrong or hostile file's header says must happen.
-fn expectations_met(name: &str, text: &str, code: i32, report: &Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    let kind = report["result"]["kind"].as_str().unwrap_or_default();
-    let first_error = report["result"]["diagnostics"][0]["rendered"]
-        .as_str()
-        .unwrap_or_default();
-    let checks = checks_of(report);
-    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
-    let expects_pass = header.contains(&"//! expect-pass");
-    let refusals: Vec<&str> = header
-        .iter()
-        .filter_map(|l| l.strip_prefix("//! expect-refused: "))
-        .collect();
-    let wanted_code = match (expects_pass, refusals.is_empty()) {
-        (true, _) => 0,
-        (false, false) => 2,
-        (false, true) => 1,
-    };
-    for wanted in &refusals {
-        let reasons = report["result"]["reasons"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let said = reasons
-            .iter()
-            .any(|r| r["message"].as_str().unwrap_or_default().contains(wanted));
-        if kind != "refused" || !said {
-            problems.push(format!(
-                "{name}: kata should refuse it with a reason containing \"{wanted}\", but the result is {kind}: {report:#}"
-            ));
-        }
-    }
-    if code != wanted_code {
-        problems.push(format!(
-            "{name}: expected exit code {wanted_code}, got {code}: {report:#}"
-        ));
-    }
-    if expects_pass && report["passed"] != true {
-        problems.push(format!("{name}: should pass, but: {report:#}"));
-    }
-    if header.contains(&"//! expect-build-timeout") && kind != "build-timed-out" {
-        problems.push(format!(
-            "{name}: the build should time out, but the result is {kind}"
-        ));
-    }
-    for wanted in header
-        .iter()
-        .filter_map(|l| l.strip_prefix("//! expect-compile-error: "))
-    {
-        if kind != "compile-error" || !first_error.contains(wanted) {
-            problems.push(format!("{name}: the first compile error should contain \"{wanted}\", but got {kind}: {first_error}"));
-        }
-    }
-    for expectation in header
-        .iter()
-        .filter_map(|l| l.strip_prefix("//! expect-fail: "))
-    {
-        let (check, wanted) = expectation
-            .split_once(": ")
-            .expect("expect-fail: <check>: <text>");
-        match checks.iter().find(|(name, _, _)| name == check) {
-            Some((_, status, message)) if status == "failed" && message.contains(wanted) => {}
-            Some((_, status, message)) => problems.push(format!(
-                "{name}: check `{check}` should fail with \"{wanted}\", but it {status}: {message}"
-            )),
-            None => problems.push(format!("{name}: no check named `{check}` ran: {report:#}")),
-        }
-    }
-    problems
-}
-
-/// The `.rs` files of `dir`, sorted.
-fn cases(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    files.sort();
-    files
-}
-
-/// Processes still running from the scratch target dir (Linux: /proc).
-fn leftover_processes(target: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            let exe = std::fs::read_link(path.join("exe")).ok()?;
-            exe.starts_with(target)
-                .then(|| format!("{} ({})", path.display(), exe.display()))
-        })
-        .collect()
-}
-
-/// `KATA_TEST_ONLY=ex03,ex24` narrows the suites to those exercises while
+/// `KATA_TEST_ONLY=ex03,ex24` narrows the fixtures to those exercises while
 /// one is being worked on; CI sets nothing and runs them all.
-fn only(slug: &str) -> bool {
-    std::env::var("KATA_TEST_ONLY").map_or(true, |only| {
-        only.split(',')
-            .any(|id| !id.is_empty() && slug.starts_with(id.trim()))
-    })
+fn only() -> Vec<String> {
+    let workbook = kata_core::workbook::Workbook::open(&support::root()).unwrap();
+    let wanted = std::env::var("KATA_TEST_ONLY").unwrap_or_default();
+    workbook
+        .manifest
+        .exercises
+        .iter()
+        .filter(|e| {
+            wanted.is_empty()
+                || wanted
+                    .split(',')
+                    .any(|id| !id.trim().is_empty() && e.slug.starts_with(id.trim()))
+        })
+        .map(|e| e.slug.clone())
+        .collect()
 }
 
+/// Every reference solution passes, every untouched stub fails, and every
+/// known-wrong, known-right and hostile file gets the verdict its header
+/// says: `kata dev check`, the one definition of a right workbook (in
+/// `kata_core::dev`), run as a developer runs it. Each file is graded as a
+/// learner's code in a scratch copy of the workbook, through the source
+/// policy, the manifest check and the sandbox; the copy must come out as it
+/// went in but for the learner's folder, and no process may be left. A
+/// secret planted in kata's environment must reach no output, and a
+/// `RUSTC_WRAPPER` must not change what is compiled.
 #[test]
-fn every_stub_fails_and_every_known_wrong_or_hostile_solution_gets_its_verdict() {
+fn every_fixture_gets_its_verdict() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let root = support::root();
-    let scratch = Scratch::new();
-    let workbook = kata_core::workbook::Workbook::open(&root).unwrap();
-    let mut problems = Vec::new();
-    for exercise in workbook.manifest.exercises.iter().filter(|e| only(&e.slug)) {
-        let slug = &exercise.slug;
-        let (code, report) = scratch.check(slug, &workbook.original_stub(exercise));
-        if code != 1 || report["passed"] != false {
-            problems.push(format!(
-                "the stub of {slug} did not fail cleanly (exit {code}): {report:#}"
-            ));
-        }
-        let files = [
-            cases(&root.join("tests/wrong").join(slug)),
-            cases(&root.join("tests/hostile").join(slug)),
-        ];
-        for file in files.iter().flatten() {
-            let text = std::fs::read_to_string(file).unwrap();
-            let (code, report) = scratch.check(slug, file);
-            let name = file.strip_prefix(&root).unwrap().display().to_string();
-            problems.extend(expectations_met(&name, &text, code, &report));
-        }
-        // Right answers in other designs than the reference must pass: a
-        // check that fails one is as wrong as one that passes a mistake.
-        for file in cases(&root.join("tests/right").join(slug)) {
-            let (code, report) = scratch.check(slug, &file);
-            if code != 0 || report["passed"] != true {
-                let failing: Vec<_> = checks_of(&report)
-                    .into_iter()
-                    .filter(|(_, status, _)| status != "passed")
-                    .collect();
-                problems.push(format!(
-                    "{} is right but did not pass (exit {code}): {failing:#?}",
-                    file.strip_prefix(&root).unwrap().display()
-                ));
-            }
-        }
-        // Leave the scratch exercise as a learner would find it.
-        std::fs::copy(
-            workbook.original_stub(exercise),
-            scratch.dir.join("exercises").join(slug).join("src/lib.rs"),
-        )
-        .unwrap();
-    }
-    let left = leftover_processes(&support::root().join("target/kata-tests/target"));
-    if !left.is_empty() {
-        problems.push(format!("processes left behind: {left:?}"));
-    }
+    // The target dir the other tests' scratch copies build in: only the
+    // learner's crate differs between them, and each is written anew.
+    let target = root.join("target/kata-tests/target");
+    let secret = format!("kata-secret-{}", std::process::id());
+    let mut command = support::kata(&root);
+    command
+        .env("CARGO_TARGET_DIR", &target)
+        .env("GITHUB_TOKEN", &secret)
+        // Would change what the learner's crate is compiled with, were it
+        // inherited.
+        .env("RUSTC_WRAPPER", "/nonexistent/wrapper")
+        .args(["dev", "check", "--format", "json", "--target-dir"])
+        .arg(&target)
+        .args(only());
+    let (code, stdout, stderr) = support::run(&mut command);
+    assert!(
+        !stdout.contains(&secret) && !stderr.contains(&secret),
+        "a value of kata's environment reached kata's output"
+    );
+    let document: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("kata dev check printed no JSON ({e}); exit {code}\n{stdout}\n{stderr}")
+    });
+    let problems: Vec<&str> = document["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    eprintln!(
+        "kata dev check: {} fixture(s) in {:.1} s",
+        document["fixtures"],
+        document["seconds"].as_f64().unwrap_or_default()
+    );
     assert!(
         problems.is_empty(),
         "{} problem(s):\n\n{}",
         problems.len(),
         problems.join("\n\n")
     );
+    assert_eq!(code, 0, "{stderr}");
 }
 
 /// The verdict screens a learner sees, as snapshots: durations, paths and
@@ -372,8 +129,21 @@ fn verdict_screens_read_well() {
         insta::assert_snapshot!("check_wrong", screen(&root.join("tests/wrong").join(slug).join("join_each_at_once.rs"), &["check", "1"]));
         insta::assert_snapshot!("check_passed", screen(&solution, &["check", "1"]));
         insta::assert_snapshot!("check_junit", screen(&solution, &["check", "1", "--format", "junit"]));
-        insta::assert_snapshot!("list_after_a_pass", screen(&solution, &["list"]));
     });
+    // The list after a pass (its whole screen is a snapshot of tests/cli.rs,
+    // on a small workbook: here every exercise is listed).
+    let list = screen(&solution, &["list"]);
+    let exercises = kata_core::workbook::Workbook::open(&dir)
+        .unwrap()
+        .manifest
+        .exercises
+        .len();
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("  ex01  Spawn and join") && l.ends_with("passed"))
+            && list.contains(&format!("\n1 of {exercises} passed.")),
+        "{list}"
+    );
 }
 
 /// Each check of the learner's code that reaches a verdict counts one
@@ -766,5 +536,60 @@ fn a_killed_kata_leaves_no_build_running() {
         running(),
         Vec::new(),
         "still running 10 s after kata was killed"
+    );
+}
+
+/// `--replay` runs one schedule of one model build and is no verdict on the
+/// exercise: even a passing replay records neither a pass nor an attempt,
+/// and the screen says what it was.
+#[test]
+fn a_replay_records_nothing() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let root = support::root();
+    let dir = root.join("target/kata-tests/replay");
+    support::copy_workbook(&dir);
+    let slug = "ex04-check-then-act-cache";
+    std::fs::copy(
+        root.join("solutions").join(slug).join("src/lib.rs"),
+        dir.join("exercises").join(slug).join("src/lib.rs"),
+    )
+    .unwrap();
+    let check = |args: &[&str]| {
+        let mut command = support::kata(&dir);
+        command
+            .env("CARGO_TARGET_DIR", root.join("target/kata-tests/target"))
+            .args(["check", "ex04", "--replay", "random-3"])
+            .args(args);
+        support::run(&mut command)
+    };
+    let (code, stdout, stderr) = check(&["--format", "json"]);
+    let document: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}); exit {code}\n{stdout}\n{stderr}"));
+    let exercise = &document["exercises"][0];
+    assert_eq!(code, 0, "{exercise:#}");
+    assert_eq!(exercise["partial"], true, "{exercise:#}");
+    let names: Vec<&str> = exercise["result"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.is_empty()
+            && names
+                .iter()
+                .all(|n| n.starts_with("model-") || n.starts_with("lint-")),
+        "a replay runs the model build's checks alone: {names:?}"
+    );
+    let (code, stdout, _) = check(&[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("Schedule random-3 passes.") && stdout.contains("records nothing"),
+        "{stdout}"
+    );
+    let progress = std::fs::read_to_string(dir.join(".kata-progress")).unwrap_or_default();
+    assert!(
+        !progress.contains("passed") && !progress.contains("attempts"),
+        "a replay recorded something: {progress}"
     );
 }

@@ -9,7 +9,7 @@
 mod support;
 
 use std::path::Path;
-use support::{screen, workbook};
+use support::{screen, small_workbook as workbook};
 
 /// Renames exercise `from` to `to` as a workbook update would: its entry in
 /// kata.toml, its folders, its chapter.
@@ -56,7 +56,10 @@ fn a_progress_file_keyed_by_slug_still_loads_and_is_rewritten_by_name() {
         list_line(&stdout, "ex19").ends_with("passed (gold)"),
         "{stdout}"
     );
-    assert!(stdout.contains("2 of 12 passed."), "{stdout}");
+    assert!(
+        stdout.contains(&format!("2 of {} passed.", support::SMALL.len())),
+        "{stdout}"
+    );
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         old,
@@ -236,7 +239,10 @@ fn reset_all_backs_up_what_changed_and_restores_every_stub() {
     );
     let again = screen(&dir, &["reset", "--all"]);
     assert!(
-        again.contains("Reset 0 exercises; 12 already had the original stub."),
+        again.contains(&format!(
+            "Reset 0 exercises; {} already had the original stub.",
+            support::SMALL.len()
+        )),
         "{again}"
     );
     let (code, _, stderr) = support::run(support::kata(&dir).arg("reset"));

@@ -76,40 +76,99 @@ pub fn run(command: &mut Command) -> (i32, String, String) {
 }
 
 /// A fresh copy of the workbook's sources at `dest` (no build output, no
-/// progress, no git): what a learner has after cloning.
+/// progress, no git): what a learner has after cloning. Every file is
+/// written anew, so cargo never takes an older build for this copy's.
 pub fn copy_workbook(dest: &Path) {
-    let root = root();
     if dest.exists() {
         std::fs::remove_dir_all(dest).expect("old scratch workbook removed");
     }
-    let skip = |relative: &Path| {
-        let first = relative
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        matches!(first.as_deref(), Some("target" | ".git" | ".kata-backups"))
-            || relative.starts_with("book/book")
-            || relative.to_string_lossy().starts_with(".kata-progress")
-    };
-    for entry in walkdir::WalkDir::new(&root).into_iter().filter_entry(|e| {
-        e.path()
-            .strip_prefix(&root)
-            .map_or(true, |r| r.as_os_str().is_empty() || !skip(r))
-    }) {
-        let entry = entry.expect("workbook readable");
-        let relative = entry.path().strip_prefix(&root).unwrap();
-        let to = dest.join(relative);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    kata_core::scratch::sync(&root(), dest).expect("the workbook copies");
     // Learners start from the untouched stubs, whatever this tree holds.
     for exercise in std::fs::read_dir(dest.join("exercises")).unwrap() {
         let exercise = exercise.unwrap().path();
         std::fs::copy(exercise.join(".stub.rs"), exercise.join("src/lib.rs")).unwrap();
     }
+}
+
+/// The exercises of [`small_workbook`]: one of each kind a screen shows
+/// (plain, model-checked with a lint, medals), and the pairs the progress
+/// tests renumber.
+pub const SMALL: [&str; 6] = [
+    "ex01-spawn-and-join",
+    "ex03-lost-update",
+    "ex05-lock-ordering",
+    "ex13-thread-pool",
+    "ex14-thread-pool-downloader",
+    "ex19-parallel-matmul",
+];
+
+/// A fresh copy of the workbook that holds only the exercises in [`SMALL`]
+/// (its manifest, folders and book cut down to them), for the screens that
+/// list every exercise: adding an exercise to the workbook changes none of
+/// their snapshots. It builds nothing (its lock file still names the
+/// exercises it lacks).
+pub fn small_workbook(name: &str) -> PathBuf {
+    let dir = workbook(name);
+    let manifest = dir.join("kata.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    // The manifest's blocks, each from its `[[exercise]]` line.
+    let mut blocks = text.split("\n[[exercise]]\n");
+    let mut kept = blocks.next().unwrap().to_string();
+    for block in blocks {
+        if SMALL
+            .iter()
+            .any(|slug| block.starts_with(&format!("slug = \"{slug}\"\n")))
+        {
+            kept.push_str("\n[[exercise]]\n");
+            kept.push_str(block);
+        }
+    }
+    std::fs::write(&manifest, &kept).unwrap();
+    let listed: Vec<String> = kata_core::workbook::Workbook::open(&dir)
+        .expect("the small manifest is valid")
+        .manifest
+        .exercises
+        .into_iter()
+        .map(|e| e.slug)
+        .collect();
+    assert_eq!(listed, SMALL, "kata.toml's entries open with their slug");
+    for folder in [
+        "exercises",
+        "solutions",
+        "grader/checks",
+        "tests/wrong",
+        "tests/right",
+        "tests/hostile",
+    ] {
+        for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() && !SMALL.contains(&name.as_str()) {
+                std::fs::remove_dir_all(&path).unwrap();
+            }
+        }
+    }
+    for entry in std::fs::read_dir(dir.join("book/src/exercises")).unwrap() {
+        let path = entry.unwrap().path();
+        let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if !SMALL.contains(&slug.as_str()) {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    let summary = dir.join("book/src/SUMMARY.md");
+    let lines: Vec<String> = std::fs::read_to_string(&summary)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            !l.contains("(exercises/")
+                || SMALL
+                    .iter()
+                    .any(|s| l.contains(&format!("(exercises/{s}.md)")))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&summary, lines.concat()).unwrap();
+    dir
 }
 
 /// A scratch folder under the workbook's `target/`, emptied.

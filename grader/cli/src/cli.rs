@@ -91,6 +91,14 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// For the workbook's authors: scaffold an exercise (`kata dev new`),
+    /// verify the whole workbook (`kata dev check`). See README.md,
+    /// "Developing kata".
+    #[command(hide = true)]
+    Dev {
+        #[command(subcommand)]
+        action: DevAction,
+    },
     /// Grade a class: each student's submission, in a copy of this (the
     /// teacher's) workbook, into DIR/report.html, report.csv, report.json
     /// and junit/<student>.xml.
@@ -123,7 +131,8 @@ pub struct CheckArgs {
     pub format: Format,
     /// Run the model checks on one schedule only, as a failing model check
     /// printed it (`random-17`, `pct-4`), to see its interleaving again.
-    #[arg(long, value_name = "SCHEDULE")]
+    /// Records nothing: it is no check of the whole exercise.
+    #[arg(long, value_name = "SCHEDULE", conflicts_with = "all")]
     pub replay: Option<String>,
 }
 
@@ -132,7 +141,7 @@ pub struct CheckArgs {
     after_help = "Each submission is a folder, a tarball (.tar, .tar.gz, .tgz) or a git bundle (.bundle) \
 named after its student, holding a whole workbook or just exercises/<slug>/src/lib.rs files. Only those \
 files are graded; everything else is this workbook's. Exit codes: 0 graded (whatever the grades), 2 kata \
-could not grade. The formats are described in the book's chapter \"Teaching with kata\"."
+could not grade (the class, or some of its cells: each says why in the reports, and the rest is graded). The formats are described in the book's chapter \"Teaching with kata\"."
 )]
 pub struct GradeArgs {
     /// The submissions; with `--merge`, the shard reports (report.json) to merge.
@@ -182,4 +191,66 @@ pub enum ProgressAction {
     /// Merge an exported file into this workbook's progress: a pass stays a
     /// pass; the better medal, the higher hint level, the most attempts win.
     Import { file: std::path::PathBuf },
+}
+
+/// `kata dev`: the workbook's developer tooling (hidden from learners).
+#[derive(Debug, Subcommand)]
+pub enum DevAction {
+    /// Scaffold a new exercise: stub, solution, checks crate, chapter, its
+    /// entry in kata.toml and its line in the book, in curriculum order.
+    New(DevNewArgs),
+    /// Verify the workbook: the manifest and the folders agree, every
+    /// solution passes, every stub fails, and every known-wrong, known-right
+    /// and hostile file gets the verdict its header says.
+    Check(DevCheckArgs),
+    /// The packages a model checker's build compiles (each model-checked
+    /// exercise's checks and solution), one a line: what CI lints with it.
+    Packages {
+        #[arg(long, value_enum)]
+        model: ModelArg,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DevNewArgs {
+    /// `exNN-name`: the number places it in the curriculum.
+    pub slug: String,
+    /// The title learners see (default: the name in words).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What it teaches, in a line.
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// The book's part to list the chapter in (a `# Part` of SUMMARY.md;
+    /// default: the part of the exercise before it).
+    #[arg(long)]
+    pub part: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DevCheckArgs {
+    /// Only these exercises (`ex01 ex04`); default: all.
+    pub exercises: Vec<String>,
+    /// Only that the manifest and the folders agree: build nothing.
+    #[arg(long)]
+    pub structure: bool,
+    /// `human` (a table per exercise, then the problems) or `json`.
+    #[arg(long, value_enum, default_value_t = DevFormat::Human)]
+    pub format: DevFormat,
+    /// Cargo's target dir for the fixtures' builds (default:
+    /// `kata-dev/target` under this workbook's target dir).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    Shuttle,
+    Loom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DevFormat {
+    Human,
+    Json,
 }

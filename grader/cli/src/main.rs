@@ -3,8 +3,8 @@
 //!
 //! Exit codes: 0 all well (every check passed), 1 a check failed or code did
 //! not compile, 2 kata itself could not do what was asked (bad input, no
-//! workbook, no cargo). `kata grade` exits 0 once a class is graded,
-//! whatever the students' grades.
+//! workbook, no cargo, an exercise it could not check). `kata grade` exits 0
+//! once every cell of a class is graded, whatever the students' grades.
 
 mod cli;
 mod cmd;
@@ -67,5 +67,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::BookPreprocessor { args } => cmd::book::preprocess(&workbook, &args),
         Command::Prebuild { exercise } => cmd::prebuild::run(&workbook, &exercise),
         Command::Grade(args) => cmd::grade::run(&workbook, &args),
+        Command::Dev { action } => cmd::dev::run(&workbook, action),
     }
 }

@@ -76,6 +76,23 @@ pub fn command(verb: &str) -> String {
     text.bold().to_string()
 }
 
+/// A spinner on stderr, `{spinner} {prefix}{msg}`, when stderr is a
+/// terminal; else a bar that shows nothing (a log or a test sees no
+/// redraws).
+pub fn spinner() -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix}{msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
+}
+
 pub fn heading(exercise: &Exercise) -> String {
     format!("{} · {}", exercise.id(), exercise.title)
 }
@@ -125,6 +142,13 @@ pub fn report(exercise: &Exercise, report: &ExerciseReport, edited_file: &str) -
                 "{} the build did not finish in {} s and was stopped: a `const` that takes forever to evaluate?\n",
                 "It does not compile yet:".red().bold(),
                 limit.as_secs()
+            ));
+        }
+        Graded::GraderError { message } => {
+            out.push_str(&format!(
+                "{} {}\n",
+                "kata could not check this:".red().bold(),
+                plain(message)
             ));
         }
         Graded::Checked { checks } => {

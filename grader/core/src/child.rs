@@ -303,14 +303,14 @@ mod tests {
         command
     }
 
+    /// `script` run by `sh` with `limit`, its lines unread.
+    fn ran(script: &str, limit: Duration) -> Finished {
+        run(sh(script), limit, |_| {}).unwrap()
+    }
+
     #[test]
     fn reports_exit_codes_and_output() {
-        let done = run(
-            sh("echo hi; echo oops >&2; exit 3"),
-            Duration::from_secs(10),
-            |_| {},
-        )
-        .unwrap();
+        let done = ran("echo hi; echo oops >&2; exit 3", Duration::from_secs(10));
         assert_eq!(done.exit, Exit::Code(3));
         assert_eq!(done.stdout.text(), "hi\n");
         assert_eq!(done.stderr.text(), "oops\n");
@@ -318,19 +318,14 @@ mod tests {
 
     #[test]
     fn stops_a_hang_and_its_children() {
-        let done = run(
-            sh("sleep 30 & sleep 30"),
-            Duration::from_millis(200),
-            |_| {},
-        )
-        .unwrap();
+        let done = ran("sleep 30 & sleep 30", Duration::from_millis(200));
         assert_eq!(done.exit, Exit::TimedOut);
         assert!(done.elapsed < Duration::from_secs(10));
     }
 
     #[test]
     fn keeps_a_bounded_share_of_endless_output() {
-        let done = run(sh("yes"), Duration::from_millis(300), |_| {}).unwrap();
+        let done = ran("yes", Duration::from_millis(300));
         assert_eq!(done.exit, Exit::TimedOut);
         assert_eq!(done.stdout.kept.len(), KEPT_OUTPUT);
         assert!(done.stdout.truncated());
@@ -338,7 +333,7 @@ mod tests {
 
     #[test]
     fn sees_signals() {
-        let done = run(sh("kill -ABRT $$"), Duration::from_secs(10), |_| {}).unwrap();
+        let done = ran("kill -ABRT $$", Duration::from_secs(10));
         assert_eq!(done.exit, Exit::Signal(libc::SIGABRT));
     }
 

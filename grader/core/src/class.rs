@@ -93,8 +93,10 @@ pub fn default_jobs(cores: usize) -> usize {
 }
 
 /// Grades every submission against every exercise of `plan`; the rows come
-/// back sorted by student. `Err` when kata itself could not grade (cargo
-/// gone, a broken teacher workbook): the run stops there.
+/// back sorted by student. An exercise kata could not grade is that cell's
+/// error (a [`Graded::GraderError`], status `grader-error`), and the run goes
+/// on; `Err` only when the class cannot be graded at all (the scratch copies
+/// cannot be made, a grading thread cannot start).
 pub fn grade_class(
     plan: &Plan,
     submissions: Vec<Submission>,
@@ -111,7 +113,7 @@ pub fn grade_class(
             _ => dir.join("target"),
         };
         let scratch = dir.join("workbook");
-        sync(plan.teacher.root(), &scratch)?;
+        crate::scratch::sync(plan.teacher.root(), &scratch)?;
         copies.push(Workbook::open(&scratch)?.with_target_dir(target));
     }
     let next = AtomicUsize::new(0);
@@ -128,19 +130,11 @@ pub fn grade_class(
                     else {
                         break;
                     };
-                    match grade_student(plan, copy, job, submission, columns, on_event) {
-                        Ok(grades) => results
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(grades),
-                        Err(error) => {
-                            stop.store(true, Ordering::Relaxed);
-                            failure
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .get_or_insert(error);
-                        }
-                    }
+                    let grades = grade_student(plan, copy, job, submission, columns, on_event);
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(grades);
                 }
             };
             let spawned = std::thread::Builder::new()
@@ -178,7 +172,7 @@ fn grade_student(
     submission: &Submission,
     columns: &[Column],
     on_event: &Arc<dyn Fn(ClassEvent) + Send + Sync>,
-) -> Result<StudentGrades, Error> {
+) -> StudentGrades {
     let started = Instant::now();
     let mut reports = Vec::new();
     let mut cells = Vec::new();
@@ -199,23 +193,30 @@ fn grade_student(
                         message: why.clone(),
                     }],
                 },
+                partial: false,
             }),
-            None => {
-                let attempted = swap_in(copy, exercise, submission)?;
-                if attempted {
+            // A grader error is this cell's, reported in it: the rest of
+            // the class is still graded.
+            None => match swap_in(copy, exercise, submission) {
+                Ok(false) => None,
+                Ok(true) => {
                     let forward = Arc::clone(on_event);
-                    let options = Options {
-                        target: Target::Learner,
-                        color: false,
-                        replay: None,
-                    };
-                    Some(grade::grade(copy, exercise, options, move |event| {
-                        forward(ClassEvent::Grading { job, event })
-                    })?)
-                } else {
-                    None
+                    let graded = grade::grade(
+                        copy,
+                        exercise,
+                        Options::whole(Target::Learner),
+                        move |event| forward(ClassEvent::Grading { job, event }),
+                    );
+                    Some(graded.unwrap_or_else(|error| {
+                        ExerciseReport::grader_error(&exercise.slug, Target::Learner, &error)
+                    }))
                 }
-            }
+                Err(error) => Some(ExerciseReport::grader_error(
+                    &exercise.slug,
+                    Target::Learner,
+                    &error,
+                )),
+            },
         };
         cells.push(Cell::new(exercise, report.as_ref()));
         reports.push((exercise.slug.clone(), report));
@@ -230,11 +231,11 @@ fn grade_student(
         row: Box::new(row.clone()),
         elapsed,
     });
-    Ok(StudentGrades {
+    StudentGrades {
         row,
         reports,
         elapsed,
-    })
+    }
 }
 
 /// Puts the student's `src/` of `exercise` in the scratch copy, written
@@ -287,77 +288,4 @@ fn link(target: &Path, at: &Path) -> std::io::Result<()> {
         at,
         format!("compile_error!(\"a link to {}\");", target.display()),
     )
-}
-
-/// Brings the scratch copy `to` in line with the teacher's workbook `from`:
-/// every file of it but build output, git, progress, backups and the built
-/// book; a file is rewritten only when its contents differ (cargo's builds
-/// stay fresh), and files the teacher does not have are removed.
-pub fn sync(from: &Path, to: &Path) -> Result<(), Error> {
-    let skip = |relative: &Path| {
-        let first = relative
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        matches!(first.as_deref(), Some("target" | ".git" | ".kata-backups"))
-            || relative.starts_with("book/book")
-            || relative.to_string_lossy().starts_with(".kata-progress")
-    };
-    let mut wanted = std::collections::BTreeSet::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(relative) = stack.pop() {
-        let dir = from.join(&relative);
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| Error::io(format!("could not read {}", dir.display()), e))?;
-        for entry in entries.flatten() {
-            let path = relative.join(entry.file_name());
-            if skip(&path) {
-                continue;
-            }
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => stack.push(path),
-                Ok(kind) if kind.is_file() => {
-                    let source = from.join(&path);
-                    let dest = to.join(&path);
-                    let bytes = std::fs::read(&source).map_err(|e| {
-                        Error::io(format!("could not read {}", source.display()), e)
-                    })?;
-                    if std::fs::read(&dest).ok().as_deref() != Some(&bytes[..]) {
-                        if let Some(parent) = dest.parent() {
-                            std::fs::create_dir_all(parent).map_err(|e| {
-                                Error::io(format!("could not create {}", parent.display()), e)
-                            })?;
-                        }
-                        let _ = std::fs::remove_file(&dest);
-                        std::fs::write(&dest, &bytes).map_err(|e| {
-                            Error::io(format!("could not write {}", dest.display()), e)
-                        })?;
-                    }
-                    wanted.insert(path);
-                }
-                _ => {}
-            }
-        }
-    }
-    // What the teacher no longer has (or a student's extra file) goes.
-    let mut stack = vec![PathBuf::new()];
-    while let Some(relative) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(to.join(&relative)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = relative.join(entry.file_name());
-            if skip(&path) {
-                continue;
-            }
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => stack.push(path),
-                _ if !wanted.contains(&path) => {
-                    let _ = std::fs::remove_file(to.join(&path));
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(())
 }

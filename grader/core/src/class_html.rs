@@ -104,7 +104,7 @@ th[aria-sort="ascending"]::after { content: " ▲"; }
 th[aria-sort="descending"]::after { content: " ▼"; }
 td.passed { background: #d8f5d8; } td.failed { background: #f8d7d7; }
 td.inconclusive { background: #fff2c2; } td.not-attempted { background: #eee; color: #777; }
-td.refused { background: #5a1d1d; color: #fff; }
+td.refused { background: #5a1d1d; color: #fff; } td.grader-error { background: #2b2b6b; color: #fff; }
 .medal { font-weight: bold; } small { color: #555; } td.refused small { color: #ddd; }
 #pin { color: #666; } #filter { margin: 0.5em 0; padding: 4px; width: 20em; }
 </style></head>
@@ -267,6 +267,13 @@ pub fn junit(student: &str, reports: &[(String, Option<ExerciseReport>)]) -> Str
                     limit.as_secs()
                 );
                 case("build", 0.0, inner, true);
+            }
+            Some(Graded::GraderError { message }) => {
+                let inner = format!(
+                    "<error message=\"kata could not grade this\">{}</error>",
+                    xml(message)
+                );
+                case("grade", 0.0, inner, true);
             }
         }
         total += tests;

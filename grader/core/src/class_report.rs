@@ -60,6 +60,9 @@ pub enum CellStatus {
     Inconclusive,
     NotAttempted,
     Refused,
+    /// kata could not grade it (the message says why): no grade at all,
+    /// which the teacher must look into, never the student's failure.
+    GraderError,
 }
 
 impl CellStatus {
@@ -70,6 +73,7 @@ impl CellStatus {
             CellStatus::Inconclusive => "inconclusive",
             CellStatus::NotAttempted => "not-attempted",
             CellStatus::Refused => "refused",
+            CellStatus::GraderError => "grader-error",
         }
     }
 }
@@ -125,6 +129,10 @@ impl Cell {
                     .unwrap_or_default();
                 let line = first.lines().next().unwrap_or_default();
                 cell.message = Some(short(&format!("does not compile: {line}")));
+            }
+            Graded::GraderError { message } => {
+                cell.status = CellStatus::GraderError;
+                cell.message = Some(short(&format!("kata could not grade this: {message}")));
             }
             Graded::BuildTimedOut { limit } => {
                 cell.status = CellStatus::Failed;

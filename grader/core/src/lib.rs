@@ -19,9 +19,14 @@
 //! - [`progress`] keeps the plain-text record of passed exercises.
 //!
 //! A teacher's side: [`class`] grades many students' [`submission`]s with
-//! that same [`grade`], each in a scratch copy of the teacher's workbook,
-//! into a [`class_report`] (JSON, CSV; HTML and JUnit in [`class_html`]),
-//! pinned to the grader that gave it ([`pin`]).
+//! that same [`grade`], each in a scratch copy of the teacher's workbook
+//! ([`scratch`]), into a [`class_report`] (JSON, CSV; HTML and JUnit in
+//! [`class_html`]), pinned to the grader that gave it ([`pin`]).
+//!
+//! The authors' side: [`dev`] says whether the workbook is right (the
+//! layout, and every solution, stub and fixture graded by that same
+//! [`grade`]) and scaffolds new exercises. [`replay`] reads a schedule to
+//! run again.
 //!
 //! A learner's failure is data in the report; an [`Error`] means the grader
 //! itself could not do its job.
@@ -32,6 +37,7 @@ pub mod class;
 pub mod class_html;
 pub mod class_report;
 pub mod compile;
+pub mod dev;
 mod error;
 pub mod grade;
 pub mod lint;
@@ -39,9 +45,11 @@ pub mod manifest;
 pub mod pin;
 pub mod policy;
 pub mod progress;
+pub mod replay;
 pub mod report;
 mod run;
 pub mod sandbox;
+pub mod scratch;
 pub mod source_policy;
 pub mod submission;
 pub mod workbook;

@@ -320,21 +320,19 @@ fn line_of(text: &str, offset: usize) -> usize {
 mod tests {
     use super::*;
 
-    const TWO: &str = r#"
-[[exercise]]
-slug = "ex01-spawn-and-join"
-title = "Spawn"
-topic = "threads"
-time-limit = 5
-hints = ["a", "b", "c"]
+    /// One exercise's entry, as kata.toml writes it.
+    fn entry(slug: &str, title: &str, topic: &str, limit: u32) -> String {
+        format!(
+            "\n[[exercise]]\nslug = \"{slug}\"\ntitle = \"{title}\"\ntopic = \"{topic}\"\n\
+             time-limit = {limit}\nhints = [\"a\", \"b\", \"c\"]\n"
+        )
+    }
 
-[[exercise]]
-slug = "ex14-thread-pool-downloader"
-title = "Downloader"
-topic = "pools"
-time-limit = 20
-hints = ["a", "b", "c"]
-"#;
+    /// Two exercises, ex01 from line 2 and ex14 from line 9.
+    fn two() -> String {
+        entry("ex01-spawn-and-join", "Spawn", "threads", 5)
+            + &entry("ex14-thread-pool-downloader", "Downloader", "pools", 20)
+    }
 
     fn parse(text: &str) -> Result<Manifest, Error> {
         Manifest::parse(text, Path::new("kata.toml"))
@@ -346,7 +344,7 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn finds_by_number_id_slug_and_name() {
-        let m = parse(TWO).unwrap();
+        let m = parse(&two()).unwrap();
         for given in [
             "14",
             "ex14",
@@ -361,7 +359,7 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn unknown_id_suggests_the_nearest_and_lists_all() {
-        let m = parse(TWO).unwrap();
+        let m = parse(&two()).unwrap();
         let text = m.find("thread-pool-downlaoder").unwrap_err().to_string();
         assert!(
             text.contains("Did you mean `ex14-thread-pool-downloader`?"),
@@ -379,7 +377,7 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn a_bad_slug_names_its_line() {
-        let text = TWO.replace("ex14-thread-pool-downloader", "ex1-pool");
+        let text = two().replace("ex14-thread-pool-downloader", "ex1-pool");
         assert_eq!(
             error_of(&text),
             "kata.toml:10: slug `ex1-pool` is not of the form `exNN-name` (two digits, then lowercase words joined by `-`)"
@@ -388,16 +386,16 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn numbers_must_rise() {
-        let text = TWO.replace("ex14-thread-pool-downloader", "ex01-again");
+        let text = two().replace("ex14-thread-pool-downloader", "ex01-again");
         assert!(error_of(&text).starts_with("kata.toml:10: `ex01-again` comes after"));
     }
 
     #[test]
     fn names_are_unique() {
-        let m = parse(TWO).unwrap();
+        let m = parse(&two()).unwrap();
         assert_eq!(m.exercises[1].name(), "thread-pool-downloader");
         assert_eq!(m.find("spawn-and-join").unwrap().number, 1);
-        let text = TWO.replace("ex14-thread-pool-downloader", "ex14-spawn-and-join");
+        let text = two().replace("ex14-thread-pool-downloader", "ex14-spawn-and-join");
         assert!(error_of(&text).starts_with(
             "kata.toml:10: `ex14-spawn-and-join` has the name of `ex01-spawn-and-join`"
         ));
@@ -405,14 +403,16 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn exactly_three_hints() {
-        let text = TWO.replacen(r#"hints = ["a", "b", "c"]"#, r#"hints = ["a"]"#, 1);
+        let text = two().replacen(r#"hints = ["a", "b", "c"]"#, r#"hints = ["a"]"#, 1);
         assert!(error_of(&text).starts_with("kata.toml:7: `ex01-spawn-and-join` has 1 hints"));
     }
 
     #[test]
     fn syntax_errors_and_unknown_fields_name_the_line() {
-        assert!(error_of(&TWO.replace("title = \"Spawn\"", "title = ")).starts_with("kata.toml:4:"));
-        let unknown = error_of(&TWO.replace("title = \"Spawn\"", "titel = \"Spawn\""));
+        assert!(
+            error_of(&two().replace("title = \"Spawn\"", "title = ")).starts_with("kata.toml:4:")
+        );
+        let unknown = error_of(&two().replace("title = \"Spawn\"", "titel = \"Spawn\""));
         assert!(
             unknown.starts_with("kata.toml:") && unknown.contains("titel"),
             "{unknown}"
@@ -421,9 +421,9 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn models_and_lint_are_optional_and_checked() {
-        let m = parse(TWO).unwrap();
+        let m = parse(&two()).unwrap();
         assert!(m.exercises[0].models.is_empty() && m.exercises[0].lint.is_none());
-        let text = TWO.replacen(
+        let text = two().replacen(
             "time-limit = 5",
             "time-limit = 5\nmodels = [\"shuttle\", \"loom\"]\nlint = \"race\"",
             1,
@@ -431,7 +431,7 @@ hints = ["a", "b", "c"]
         let m = parse(&text).unwrap();
         assert_eq!(m.exercises[0].models, [Model::Shuttle, Model::Loom]);
         assert_eq!(m.exercises[0].lint.as_deref(), Some("race"));
-        let medals = TWO.replacen(
+        let medals = two().replacen(
             "time-limit = 5",
             "time-limit = 5\nmedals = { silver = 0.15, gold = 0.55 }",
             1,
@@ -443,7 +443,7 @@ hints = ["a", "b", "c"]
                 gold: 0.55
             })
         );
-        let upside_down = TWO.replacen(
+        let upside_down = two().replacen(
             "time-limit = 5",
             "time-limit = 5\nmedals = { silver = 0.6, gold = 0.5 }",
             1,
@@ -453,13 +453,13 @@ hints = ["a", "b", "c"]
             "{}",
             error_of(&upside_down)
         );
-        let bad = TWO.replacen("time-limit = 5", "time-limit = 5\nmodels = [\"miri\"]", 1);
+        let bad = two().replacen("time-limit = 5", "time-limit = 5\nmodels = [\"miri\"]", 1);
         assert!(
             error_of(&bad).starts_with("kata.toml:7:"),
             "{}",
             error_of(&bad)
         );
-        let bad = TWO.replacen("time-limit = 5", "time-limit = 5\nlint = \"../x\"", 1);
+        let bad = two().replacen("time-limit = 5", "time-limit = 5\nlint = \"../x\"", 1);
         assert!(
             error_of(&bad).starts_with("kata.toml:7: `ex01-spawn-and-join` has lint"),
             "{}",
@@ -469,12 +469,12 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn points_default_to_equal_and_are_checked() {
-        let m = parse(TWO).unwrap();
+        let m = parse(&two()).unwrap();
         assert_eq!(m.exercises[0].points, DEFAULT_POINTS);
-        let text = TWO.replacen("time-limit = 5", "time-limit = 5\npoints = 25", 1);
+        let text = two().replacen("time-limit = 5", "time-limit = 5\npoints = 25", 1);
         assert_eq!(parse(&text).unwrap().exercises[0].points, 25);
         for bad in ["0", "-3", "1001"] {
-            let text = TWO.replacen(
+            let text = two().replacen(
                 "time-limit = 5",
                 &format!("time-limit = 5\npoints = {bad}"),
                 1,
@@ -491,7 +491,7 @@ hints = ["a", "b", "c"]
 
     #[test]
     fn time_limit_in_range() {
-        let text = TWO.replace("time-limit = 5", "time-limit = 0");
+        let text = two().replace("time-limit = 5", "time-limit = 0");
         assert!(
             error_of(&text).starts_with("kata.toml:6: `ex01-spawn-and-join` has time-limit = 0")
         );

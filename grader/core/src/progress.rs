@@ -7,7 +7,7 @@
 //!
 //! Progress is kept by exercise name (the slug without its number, see
 //! [`Exercise::name`](crate::manifest::Exercise::name)), so an update of the
-//! workbook that adds or renumbers exercises keeps it; [`transfer`] moves it
+//! workbook that adds or renumbers exercises keeps it; its `transfer` module moves it
 //! between machines as a JSON document.
 
 mod transfer;

@@ -11,6 +11,10 @@ pub struct ExerciseReport {
     pub slug: String,
     pub target: Target,
     pub result: Graded,
+    /// Only some checks ran (a replay, or a developer's selection): the
+    /// report is no verdict on the exercise, and nothing records it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +32,11 @@ pub enum Graded {
     },
     /// Every check ran; each has its own verdict.
     Checked { checks: Vec<CheckReport> },
+    /// kata itself could not check this exercise (cargo gone, a checks
+    /// binary that would not list its checks): nothing is known of the
+    /// code. In a run of many exercises this one is reported and the run
+    /// goes on.
+    GraderError { message: String },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +49,27 @@ pub struct CheckReport {
 }
 
 impl ExerciseReport {
+    /// The report of an exercise that kata could not check: `error` says why.
+    pub fn grader_error(
+        slug: &str,
+        target: Target,
+        error: impl std::fmt::Display,
+    ) -> ExerciseReport {
+        ExerciseReport {
+            slug: slug.to_string(),
+            target,
+            result: Graded::GraderError {
+                message: format!("{error:#}"),
+            },
+            partial: false,
+        }
+    }
+
+    /// Whether kata could not check the exercise at all.
+    pub fn grader_failed(&self) -> bool {
+        matches!(self.result, Graded::GraderError { .. })
+    }
+
     /// Passed: it compiled and no check failed. An inconclusive check (the
     /// machine could not tell) never fails an exercise.
     pub fn passed(&self) -> bool {

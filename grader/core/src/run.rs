@@ -190,7 +190,7 @@ impl Run<'_> {
             ("no_proxy".into(), "127.0.0.1,localhost".into()),
         ];
         if let Some(schedule) = &self.options.replay {
-            env.push((var::REPLAY.into(), schedule.clone()));
+            env.push((var::REPLAY.into(), schedule.to_string()));
         }
         if let Some(medals) = self.exercise.medals {
             // The manifest keeps the thresholds; the check reads them here.

@@ -4,17 +4,17 @@
 use crate::cli::{CheckArgs, Format};
 use crate::render::{self, command};
 use colored::Colorize;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use kata_core::compile::{BuildEvent, Target};
 use kata_core::grade::{self, Event, Options};
 use kata_core::manifest::Exercise;
 use kata_core::progress::Progress;
+use kata_core::replay::Schedule;
 use kata_core::report::ExerciseReport;
 use kata_core::sandbox::Protections;
 use kata_core::workbook::Workbook;
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::Duration;
 use std::time::Instant;
 
 pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
@@ -27,31 +27,49 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         Some(given) => vec![workbook.manifest.find(given)?],
         None => workbook.manifest.exercises.iter().collect(),
     };
+    // Read once, here: a token that names no schedule of this exercise's
+    // model checkers is an error, not a whole check (clap keeps `--replay`
+    // to one exercise).
+    let replay = match (&args.replay, exercises.as_slice()) {
+        (Some(token), [exercise]) => Some(Schedule::for_exercise(token, exercise)?),
+        _ => None,
+    };
     let human = args.format == Format::Human;
     let mut failed = Vec::new();
+    let mut broken = Vec::new();
     let mut refused = false;
     let mut reports = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
         if index > 0 && human {
             println!("\n{}\n", "─".repeat(60).dimmed());
         }
-        let position = (exercises.len() > 1).then_some((index + 1, exercises.len()));
-        let report = check_one(
-            workbook,
-            exercise,
+        let how = How {
             target,
             human,
-            args.replay.clone(),
-            position,
-        )?;
-        if !report.passed() {
+            replay,
+            position: (exercises.len() > 1).then_some((index + 1, exercises.len())),
+        };
+        let report = match check_one(workbook, exercise, &how) {
+            Ok(report) => report,
+            // One exercise kata could not check is that exercise's error:
+            // said, and the others are still checked.
+            Err(error) if exercises.len() > 1 => {
+                eprintln!("kata: error: {}: {error:#}", exercise.id());
+                ExerciseReport::grader_error(&exercise.slug, target, &error)
+            }
+            Err(error) => return Err(error),
+        };
+        if report.grader_failed() {
+            broken.push(exercise.id());
+        } else if !report.passed() {
             failed.push(exercise.id());
         }
         refused |= report.refused();
         reports.push(report);
     }
+    let all_passed = failed.is_empty() && broken.is_empty();
     if args.format == Format::Json {
-        print_json(workbook, &reports, failed.is_empty())?;
+        print_json(workbook, &reports, all_passed)?;
     } else if args.format == Format::Junit {
         // The class report's JUnit writer: one format for both.
         let reports: Vec<_> = reports
@@ -61,21 +79,22 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         print!("{}", kata_core::class_html::junit("kata", &reports));
     } else if exercises.len() > 1 {
         println!("\n{}", "═".repeat(60).dimmed());
-        if failed.is_empty() {
-            println!(
-                "{} all {} exercises passed.",
-                "kata:".bold(),
-                exercises.len()
-            );
+        let passed = exercises.len() - failed.len() - broken.len();
+        let mut summary = if all_passed {
+            format!("all {} exercises passed.", exercises.len())
         } else {
-            println!(
-                "{} {} of {} exercises passed; not yet: {}",
-                "kata:".bold(),
-                exercises.len() - failed.len(),
-                exercises.len(),
-                failed.join(", ")
-            );
+            format!("{passed} of {} exercises passed", exercises.len())
+        };
+        if !failed.is_empty() {
+            summary.push_str(&format!("; not yet: {}", failed.join(", ")));
         }
+        if !broken.is_empty() {
+            summary.push_str(&format!(
+                "; kata could not check {} (its error is above)",
+                broken.join(", ")
+            ));
+        }
+        println!("{} {summary}", "kata:".bold());
     }
     if human {
         let missing = Protections::probe().missing();
@@ -90,8 +109,8 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(if refused {
-        // The code was not graded at all: kata could not do what was asked.
+    Ok(if refused || !broken.is_empty() {
+        // Some code was not graded at all: kata could not do what was asked.
         ExitCode::from(2)
     } else if failed.is_empty() {
         ExitCode::SUCCESS
@@ -109,6 +128,8 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 ///                    "attempts": 3,      checks of the learner's code that reached a
 ///                                        verdict, this one included (not `--solution`,
 ///                                        not `--replay`)
+///                    "partial"?: true,   only some checks ran (`--replay`): no verdict
+///                                        on the exercise, nothing recorded
 ///                    "hints_seen": 0..=3, the highest hint level the learner was shown
 ///                    "result": { "kind": "checked", "checks": [ { "name", "about",
 ///                                 "elapsed" (seconds), "outcome": { "status":
@@ -118,12 +139,14 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 ///                                 "seed"?: "pct-4" (a model check's failing schedule) } } ] }
 ///                            | { "kind": "compile-error", "diagnostics": [ { "level", "rendered" } ] }
 ///                            | { "kind": "build-timed-out", "limit" (seconds) }
-///                            | { "kind": "refused", "reasons": [ { "file", "line"?, "message" } ] } } ],
+///                            | { "kind": "refused", "reasons": [ { "file", "line"?, "message" } ] }
+///                            | { "kind": "grader-error", "message" } } ],  kata could not check it
 ///   "sandbox": { "os", "landlock_abi", "writes_confined", "exec_denied", "signals_confined",
 ///                "no_new_processes", "dies_with_grader", "memory_limited", "missing": [ text ] } }
 /// ```
 ///
-/// Exit code 2 (and `"passed": false`) when kata refused to build an exercise.
+/// Exit code 2 (and `"passed": false`) when kata refused to build an exercise
+/// or could not check one.
 fn print_json(workbook: &Workbook, reports: &[ExerciseReport], passed: bool) -> anyhow::Result<()> {
     let protections = Protections::probe();
     let mut sandbox = serde_json::to_value(&protections)?;
@@ -151,24 +174,43 @@ fn print_json(workbook: &Workbook, reports: &[ExerciseReport], passed: bool) -> 
     Ok(())
 }
 
+/// How to check one exercise: whose code, for whom, which schedule, and
+/// where a run of many has got to.
+pub(crate) struct How {
+    pub target: Target,
+    /// For people (a spinner and the verdict on screen), or for a script.
+    pub human: bool,
+    pub replay: Option<Schedule>,
+    pub position: Option<(usize, usize)>,
+}
+
+impl How {
+    /// The learner's code, on screen: what `kata watch` checks.
+    pub fn learner() -> How {
+        How {
+            target: Target::Learner,
+            human: true,
+            replay: None,
+            position: None,
+        }
+    }
+}
+
 pub(crate) fn check_one(
     workbook: &Workbook,
     exercise: &Exercise,
-    target: Target,
-    human: bool,
-    replay: Option<String>,
-    position: Option<(usize, usize)>,
+    how: &How,
 ) -> anyhow::Result<ExerciseReport> {
     let started = Instant::now();
-    let options_replay = replay.clone();
+    let (target, human) = (how.target, how.human);
     let options = Options {
-        target,
         color: human && render::color_on(),
-        replay,
+        replay: how.replay,
+        ..Options::whole(target)
     };
     let progress = std::sync::Arc::new(std::sync::Mutex::new(BuildProgress::new(
         exercise.id(),
-        position,
+        how.position,
     )));
     let shown = std::sync::Arc::clone(&progress);
     let report = grade::grade(workbook, exercise, options, move |event| {
@@ -177,9 +219,9 @@ pub(crate) fn check_one(
     // The spinner goes before anything is printed.
     drop(progress);
     let report = report?;
-    // A replay runs one schedule of the model checks, not the whole
+    // A replay runs one schedule of one model build, not the whole
     // exercise: it is neither an attempt nor a pass to record.
-    if target == Target::Learner && options_replay.is_none() {
+    if target == Target::Learner && !report.partial {
         record(workbook, exercise, &report);
     }
     if !human {
@@ -189,7 +231,14 @@ pub(crate) fn check_one(
     print!("{}", render::report(exercise, &report, &file));
     let elapsed = format!("({:.1} s)", started.elapsed().as_secs_f64()).dimmed();
     let id = exercise.id();
-    if report.passed() {
+    if let (Some(schedule), true) = (how.replay, report.passed()) {
+        println!(
+            "Schedule {schedule} passes. {elapsed} A replay runs that one schedule of the {} checks and records \
+             nothing: {} checks the whole exercise.",
+            schedule.model().name(),
+            command(&format!("check {id}"))
+        );
+    } else if report.passed() {
         match target {
             Target::Learner => {
                 let medal = report
@@ -260,17 +309,7 @@ struct BuildProgress {
 impl BuildProgress {
     fn new(id: String, position: Option<(usize, usize)>) -> BuildProgress {
         let terminal = std::io::stderr().is_terminal();
-        let bar = if terminal {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {prefix}{msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        } else {
-            ProgressBar::hidden()
-        };
+        let bar = render::spinner();
         let prefix = match position {
             Some((at, of)) => format!("[{at}/{of}] {id}: "),
             None => format!("{id}: "),

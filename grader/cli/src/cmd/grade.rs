@@ -101,6 +101,27 @@ pub fn run(workbook: &Workbook, args: &GradeArgs) -> anyhow::Result<ExitCode> {
         wall.as_secs_f64(),
         args.out.display()
     );
+    // A cell kata could not grade is no grade: said once more here, and in
+    // the exit code, after every other cell was graded and reported.
+    let broken: Vec<String> = report
+        .students
+        .iter()
+        .flat_map(|row| {
+            row.exercises
+                .iter()
+                .filter(|cell| cell.status == class_report::CellStatus::GraderError)
+                .map(move |cell| format!("{} {}", row.student, cell.id))
+        })
+        .collect();
+    if !broken.is_empty() {
+        eprintln!(
+            "kata: {} exercise(s) could not be graded: {} (the reports say why, in each cell; grade them again \
+             once that is fixed)",
+            broken.len(),
+            broken.join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

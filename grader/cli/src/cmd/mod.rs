@@ -2,6 +2,7 @@
 
 pub mod book;
 pub mod check;
+pub mod dev;
 pub mod doctor;
 pub mod grade;
 pub mod hint;

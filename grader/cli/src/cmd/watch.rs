@@ -9,7 +9,6 @@
 use crate::render::{self, command};
 use anyhow::Context;
 use colored::Colorize;
-use kata_core::compile::Target;
 use kata_core::manifest::Exercise;
 use kata_core::workbook::Workbook;
 use notify::Watcher;
@@ -160,14 +159,13 @@ fn check(workbook: &Workbook, exercise: &Exercise, file: &Path, polling: bool) -
         // Home, clear the screen, clear the scrollback.
         print!("\x1b[H\x1b[2J\x1b[3J");
     }
-    let passed =
-        match super::check::check_one(workbook, exercise, Target::Learner, true, None, None) {
-            Ok(report) => report.passed(),
-            Err(error) => {
-                eprintln!("kata: error: {error:#}");
-                false
-            }
-        };
+    let passed = match super::check::check_one(workbook, exercise, &super::check::How::learner()) {
+        Ok(report) => report.passed(),
+        Err(error) => {
+            eprintln!("kata: error: {error:#}");
+            false
+        }
+    };
     if !passed {
         watching(workbook, file, polling);
     }

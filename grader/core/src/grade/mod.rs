@@ -10,15 +10,19 @@
 //! (cached until the grader or the reference changes), so a learner's build
 //! cannot leave a check out.
 
-use crate::compile::{self, BuildEvent, Built, Target};
+mod scope;
+
+pub use scope::{Only, Options};
+
+use crate::compile::{self, BuildEvent, Built, Target, Unit};
 use crate::manifest::{Exercise, Model};
 use crate::report::{CheckReport, ExerciseReport, Graded};
 use crate::run::Run;
 use crate::sandbox::Protections;
 use crate::workbook::Workbook;
 use crate::{lint, policy, Error};
-use kata_protocol::Status;
-use kata_protocol::{fail, human_duration, inconclusive, pass, Outcome};
+use kata_protocol::{fail, human_duration, inconclusive, pass, CheckInfo, Outcome, Status};
+use scope::step_name;
 use std::time::Duration;
 
 /// The address space a check may use: far more than any exercise needs,
@@ -42,19 +46,10 @@ pub enum Event {
     Finished(CheckReport),
 }
 
-/// Options of a grading run.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub target: Target,
-    /// Ask rustc for coloured diagnostics.
-    pub color: bool,
-    /// Run model checks on this one schedule only (`random-17`, `pct-4`),
-    /// as a failing model check printed it.
-    pub replay: Option<String>,
-}
-
 /// Builds and checks one exercise: the plain build's checks, then the
-/// exercise's lint, then each model checker's build and checks.
+/// exercise's lint, then each model checker's build and checks; of those,
+/// what `options` asks for (every check, unless [`Options::only`] or
+/// [`Options::replay`] says otherwise).
 pub fn grade(
     workbook: &Workbook,
     exercise: &Exercise,
@@ -67,6 +62,7 @@ pub fn grade(
         slug: exercise.slug.clone(),
         target: options.target,
         result,
+        partial: options.partial(),
     };
 
     let code = match options.target {
@@ -93,45 +89,70 @@ pub fn grade(
         code: code.canonicalize().unwrap_or(code),
         protections: Protections::probe(),
     };
+    // The lists of checks first (cached; else from the reference's builds,
+    // side by side), so that a run of some checks knows which builds it needs.
+    let (plain_list, model_lists) = std::thread::scope(|scope| {
+        let (run, emit) = (&run, &emit);
+        let models: Vec<_> = exercise
+            .models
+            .iter()
+            .map(|&model| scope.spawn(move || Ok((model, run.trusted_list(Some(model), emit)?))))
+            .collect();
+        let plain = run.trusted_list(None, emit);
+        let models: Result<Vec<_>, Error> = models.into_iter().map(joined).collect();
+        (plain, models)
+    });
+    let (plain_list, model_lists) = (plain_list?, model_lists?);
+    let model_lists: Vec<_> = model_lists
+        .into_iter()
+        .filter(|(model, list)| options.wants_model(*model, list.as_deref()))
+        .collect();
+    let lint = exercise
+        .lint
+        .as_ref()
+        .filter(|name| options.wants_lint(name, !model_lists.is_empty()));
+    // No check of the plain build to run (a replay, or only model checks
+    // named): the code alone is built, for its compile errors and its
+    // dep-info, and no checks binary is linked.
+    let plain_unit = match &plain_list {
+        Some(list) if selected(&options, None, list.clone()).is_empty() => Unit::Code,
+        _ => Unit::Checks,
+    };
     // Every build at once: the plain one, the lint and each model checker's.
     // They are separate cargo runs (the models in target dirs of their own),
     // so on two cores the learner's crate and the links of two builds run
     // side by side. No check runs before all are done: nothing is timed
     // against a build.
     let (plain, linted, models) = std::thread::scope(|scope| {
-        let (run, emit, options) = (&run, &emit, &options);
-        let models: Vec<_> = exercise
-            .models
-            .iter()
-            .map(|&model| {
+        let (emit, options) = (&emit, &options);
+        let models: Vec<_> = model_lists
+            .into_iter()
+            .map(|(model, listed)| {
                 scope.spawn(move || -> Result<_, Error> {
-                    let listed = run.trusted_list(Some(model), emit)?;
                     let built = build(workbook, exercise, options, Some(model), emit)?;
                     Ok((model, listed, built))
                 })
             })
             .collect();
-        let linted = exercise
-            .lint
-            .as_ref()
-            .map(|name| scope.spawn(move || lint_check(workbook, exercise, name, options)));
-        let plain = run
-            .trusted_list(None, emit)
-            .and_then(|listed| Ok((listed, build(workbook, exercise, options, None, emit)?)));
-        let linted = linted.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        let models: Vec<_> = models
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect();
+        let linted =
+            lint.map(|name| scope.spawn(move || lint_check(workbook, exercise, name, options)));
+        let plain = build_unit(workbook, exercise, options, (None, plain_unit), emit);
+        let linted = linted.map(joined);
+        let models: Vec<_> = models.into_iter().map(joined).collect();
         (plain, linted, models)
     });
-    let (listed, built) = plain?;
-    let binary = match built {
+    let binary = match plain? {
         Built::Binary { binary, dep_info } => {
             if let Some(reasons) = run.dep_info_refusals(dep_info.as_deref()) {
                 return Ok(report(Graded::Refused { reasons }));
             }
-            binary
+            Some(binary)
+        }
+        Built::Code { dep_info } => {
+            if let Some(reasons) = run.dep_info_refusals(dep_info.as_deref()) {
+                return Ok(report(Graded::Refused { reasons }));
+            }
+            None
         }
         Built::CompileError(diagnostics) => {
             return Ok(report(Graded::CompileError { diagnostics }))
@@ -147,67 +168,93 @@ pub fn grade(
         emit(Event::Finished(check.clone()));
         reports.push(check);
     }
-    let checks = match listed {
-        Some(checks) => checks,
-        None => run.list(&binary)?,
-    };
-    run.checks(&binary, checks, &emit, &mut reports)?;
+    if let Some(binary) = binary {
+        let checks = match plain_list {
+            Some(checks) => checks,
+            None => run.list(&binary)?,
+        };
+        run.checks(
+            &binary,
+            selected(&options, None, checks),
+            &emit,
+            &mut reports,
+        )?;
+    }
 
     for built in models {
         let (model, listed, built) = built?;
-        let name = format!("model-{}", model.name());
-        if !lint_clean {
-            let check = synthetic(
-                &name,
+        let step = if !lint_clean {
+            synthetic(
+                &step_name(model),
                 &format!("the checks under {}, which tries many interleavings", model.name()),
                 fail(format!(
                     "not run: your code uses primitives that {} cannot see (the lint above names them), \
                      so no interleaving it tried would mean anything. Import them from `kata_sync` and check again.",
                     model.name()
                 )),
-            );
-            emit(Event::Finished(check.clone()));
-            reports.push(check);
-            continue;
-        }
-        match built {
-            Built::Binary { binary, .. } => {
-                let checks = match listed {
-                    Some(checks) => checks,
-                    None => run.list(&binary)?,
-                };
-                run.checks(&binary, checks, &emit, &mut reports)?
-            }
-            Built::CompileError(diagnostics) => {
-                let mut outcome = fail(format!(
-                    "your code compiles with std but not with {}: it uses something the facade does not promise \
-                     (loom has no `thread::scope`, say). rustc says:",
-                    model.name()
-                ));
-                for diagnostic in diagnostics.iter().take(3) {
-                    outcome = outcome.detail(diagnostic.rendered.trim_end());
+            )
+        } else {
+            match built {
+                Built::Binary { binary, .. } => {
+                    let checks = match listed {
+                        Some(checks) => checks,
+                        None => run.list(&binary)?,
+                    };
+                    let checks = selected(&options, Some(model), checks);
+                    run.checks(&binary, checks, &emit, &mut reports)?;
+                    continue;
                 }
-                let check = synthetic(&name, "builds under the model checker", outcome);
-                emit(Event::Finished(check.clone()));
-                reports.push(check);
-            }
-            Built::CargoFailed(stderr) => return Err(cargo_failed(exercise, &stderr)),
-            Built::TimedOut(limit) => {
-                let check = synthetic(
-                    &name,
+                Built::CargoFailed(stderr) => return Err(cargo_failed(exercise, &stderr)),
+                Built::Code { .. } => {
+                    return Err(Error::Grader(format!(
+                        "the {} build of {} made no checks binary: that is a bug in kata",
+                        model.name(),
+                        exercise.id()
+                    )))
+                }
+                Built::CompileError(diagnostics) => {
+                    let mut outcome = fail(format!(
+                        "your code compiles with std but not with {}: it uses something the facade does not promise \
+                         (loom has no `thread::scope`, say). rustc says:",
+                        model.name()
+                    ));
+                    for diagnostic in diagnostics.iter().take(3) {
+                        outcome = outcome.detail(diagnostic.rendered.trim_end());
+                    }
+                    synthetic(&step_name(model), "builds under the model checker", outcome)
+                }
+                Built::TimedOut(limit) => synthetic(
+                    &step_name(model),
                     "builds under the model checker",
                     fail(format!(
                         "the {} build did not finish in {}",
                         model.name(),
                         human_duration(limit)
                     )),
-                );
-                emit(Event::Finished(check.clone()));
-                reports.push(check);
+                ),
             }
+        };
+        if options.runs(Some(model), &step.name) {
+            emit(Event::Finished(step.clone()));
+            reports.push(step);
         }
     }
     Ok(report(Graded::Checked { checks: reports }))
+}
+
+/// The checks of `model`'s build (`None`: the plain one) that `options` runs.
+fn selected(options: &Options, model: Option<Model>, checks: Vec<CheckInfo>) -> Vec<CheckInfo> {
+    checks
+        .into_iter()
+        .filter(|check| options.runs(model, &check.name))
+        .collect()
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// Builds what the first `kata check` of `exercise` will need, running
@@ -219,11 +266,7 @@ pub fn prepare(workbook: &Workbook, exercise: &Exercise) -> Result<(), Error> {
     if !policy::inspect(workbook, exercise).is_empty() {
         return Ok(());
     }
-    let options = Options {
-        target: Target::Learner,
-        color: false,
-        replay: None,
-    };
+    let options = Options::whole(Target::Learner);
     let run = Run {
         workbook,
         exercise,
@@ -252,12 +295,22 @@ pub(crate) fn build(
     model: Option<Model>,
     emit: &(impl Fn(Event) + Clone + Send + 'static),
 ) -> Result<Built, Error> {
+    build_unit(workbook, exercise, options, (model, Unit::Checks), emit)
+}
+
+fn build_unit(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    options: &Options,
+    what: (Option<Model>, Unit),
+    emit: &(impl Fn(Event) + Clone + Send + 'static),
+) -> Result<Built, Error> {
     let emit = emit.clone();
     compile::build(
         workbook,
         exercise,
         options.target,
-        model,
+        what,
         options.color,
         move |e| emit(Event::Build(e)),
     )

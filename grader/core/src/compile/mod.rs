@@ -7,11 +7,13 @@
 //! rustc's own rendered diagnostics, and which crates are being built, which
 //! the caller can show while the first build of the dependencies runs.
 
+mod messages;
+
 use crate::child::{self, Exit};
 use crate::manifest::{Exercise, Model};
 use crate::workbook::Workbook;
 use crate::Error;
-use serde::Deserialize;
+use messages::Messages;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,6 +61,17 @@ impl Target {
     }
 }
 
+/// What a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// The checks binary, linked to the code under check.
+    Checks,
+    /// The code under check alone: all that is needed to see that it
+    /// compiles and what went into it, when no check of the build is to
+    /// run (the checks binary is most of a build's cost).
+    Code,
+}
+
 /// Something that happened during a build, for a progress display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildEvent {
@@ -81,6 +94,8 @@ pub enum Built {
         binary: PathBuf,
         dep_info: Option<PathBuf>,
     },
+    /// [`Unit::Code`] built: rustc's dep-info of the crate under check.
+    Code { dep_info: Option<PathBuf> },
     /// The code did not compile: rustc's errors, the first error first.
     CompileError(Vec<Diagnostic>),
     /// The build did not end in time (the limit it had).
@@ -208,13 +223,14 @@ pub fn target_dir(workbook: &Workbook) -> PathBuf {
         .unwrap_or_else(|| workbook.root().join("target"))
 }
 
-/// Builds `exercise`'s checks against `target`, as a plain build or with a
-/// model checker. `color` asks rustc for coloured diagnostics.
+/// Builds `exercise`'s checks against `target` (or, with [`Unit::Code`],
+/// the code alone), as a plain build or with a model checker. `color` asks
+/// rustc for coloured diagnostics.
 pub fn build(
     workbook: &Workbook,
     exercise: &Exercise,
     target: Target,
-    model: Option<Model>,
+    (model, unit): (Option<Model>, Unit),
     color: bool,
     on_event: impl FnMut(BuildEvent) + Send + 'static,
 ) -> Result<Built, Error> {
@@ -225,14 +241,18 @@ pub fn build(
         .arg("--locked")
         .arg("--manifest-path")
         .arg(workbook.root().join("Cargo.toml"))
-        .args(["--profile", PROFILE])
-        .args(["--package", &exercise.checks_package()])
-        .args(["--no-default-features", "--features", target.feature()])
-        .arg(if color {
-            "--message-format=json-diagnostic-rendered-ansi"
-        } else {
-            "--message-format=json"
-        });
+        .args(["--profile", PROFILE]);
+    match unit {
+        Unit::Checks => command
+            .args(["--package", &exercise.checks_package()])
+            .args(["--no-default-features", "--features", target.feature()]),
+        Unit::Code => command.args(["--package", &target.package(exercise)]),
+    };
+    command.arg(if color {
+        "--message-format=json-diagnostic-rendered-ansi"
+    } else {
+        "--message-format=json"
+    });
 
     let code_package = target.package(exercise);
     let state = Arc::new(Mutex::new(Messages::for_package(&code_package)));
@@ -277,11 +297,19 @@ pub fn build(
     if finished.exit == Exit::TimedOut {
         return Ok(Built::TimedOut(deadline.limit().min(BUILD_LIMIT)));
     }
-    if let (Exit::Code(0), Some(binary)) = (finished.exit, messages.binary) {
-        return Ok(Built::Binary {
-            binary,
-            dep_info: messages.dep_info,
-        });
+    match (finished.exit, messages.binary, unit) {
+        (Exit::Code(0), _, Unit::Code) => {
+            return Ok(Built::Code {
+                dep_info: messages.dep_info,
+            })
+        }
+        (Exit::Code(0), Some(binary), Unit::Checks) => {
+            return Ok(Built::Binary {
+                binary,
+                dep_info: messages.dep_info,
+            })
+        }
+        _ => {}
     }
     if messages.diagnostics.is_empty() {
         // rustc's message did not reach us whole (a line of megabytes,
@@ -304,165 +332,4 @@ pub fn build(
         return Ok(Built::CargoFailed(stderr));
     }
     Ok(Built::CompileError(messages.diagnostics))
-}
-
-#[derive(Default)]
-struct Messages {
-    binary: Option<PathBuf>,
-    /// Errors only, in rustc's order: the first one is the one to fix first.
-    diagnostics: Vec<Diagnostic>,
-    /// The package whose code is under check, and its dep-info file.
-    package: String,
-    dep_info: Option<PathBuf>,
-}
-
-#[derive(Deserialize)]
-struct Message {
-    reason: String,
-    #[serde(default)]
-    package_id: String,
-    #[serde(default)]
-    manifest_path: Option<PathBuf>,
-    #[serde(default)]
-    fresh: bool,
-    #[serde(default)]
-    executable: Option<PathBuf>,
-    #[serde(default)]
-    filenames: Vec<PathBuf>,
-    #[serde(default)]
-    message: Option<CompilerMessage>,
-}
-
-#[derive(Deserialize)]
-struct CompilerMessage {
-    level: String,
-    #[serde(default)]
-    rendered: Option<String>,
-}
-
-impl Messages {
-    fn for_package(package: &str) -> Messages {
-        Messages {
-            package: package.to_string(),
-            ..Messages::default()
-        }
-    }
-
-    fn read(&mut self, line: &str, workspace_root: &std::path::Path) -> Option<BuildEvent> {
-        let message: Message = serde_json::from_str(line).ok()?;
-        match message.reason.as_str() {
-            "compiler-artifact" => {
-                if let Some(executable) = message.executable {
-                    self.binary = Some(executable);
-                }
-                if package_name(&message.package_id) == self.package {
-                    // `deps/libex01_x-HASH.rlib` has `deps/ex01_x-HASH.d`.
-                    self.dep_info = message.filenames.iter().find_map(|f| {
-                        let stem = f.file_stem()?.to_str()?;
-                        let stem = stem.strip_prefix("lib").unwrap_or(stem);
-                        Some(f.with_file_name(format!("{stem}.d")))
-                    });
-                }
-                if message.fresh {
-                    return None;
-                }
-                let dependency = message
-                    .manifest_path
-                    .as_deref()
-                    .is_none_or(|p| !p.starts_with(workspace_root));
-                Some(BuildEvent::Compiled {
-                    package: package_name(&message.package_id),
-                    dependency,
-                })
-            }
-            "compiler-message" => {
-                let diagnostic = message.message?;
-                if diagnostic.level == "error" {
-                    self.diagnostics.push(Diagnostic {
-                        level: diagnostic.level,
-                        rendered: diagnostic.rendered.unwrap_or_default(),
-                    });
-                }
-                None
-            }
-            _ => None,
-        }
-    }
-}
-
-/// `serde_json` from `registry+https://...#serde_json@1.0.1` or
-/// `path+file:///.../kata#kata-harness@0.1.0`, or the old `name 1.0 (source)`.
-fn package_name(id: &str) -> String {
-    if let Some((_, tail)) = id.rsplit_once('#') {
-        let name = tail.split('@').next().unwrap_or(tail);
-        // `path+file:///x/ex01-spawn-and-join#0.1.0` names the folder.
-        if name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            let before = id.rsplit_once('#').map_or(id, |(b, _)| b);
-            return before.rsplit('/').next().unwrap_or(before).to_string();
-        }
-        return name.to_string();
-    }
-    id.split(' ').next().unwrap_or(id).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn package_names_from_ids() {
-        assert_eq!(
-            package_name(
-                "registry+https://github.com/rust-lang/crates.io-index#serde_json@1.0.140"
-            ),
-            "serde_json"
-        );
-        assert_eq!(
-            package_name("path+file:///w/grader/harness#kata-harness@0.1.0"),
-            "kata-harness"
-        );
-        assert_eq!(
-            package_name("path+file:///w/exercises/ex01-spawn-and-join#0.1.0"),
-            "ex01-spawn-and-join"
-        );
-        assert_eq!(package_name("serde 1.0.0 (registry+https://x)"), "serde");
-    }
-
-    #[test]
-    fn keeps_errors_in_order_and_the_binary() {
-        let mut messages = Messages::default();
-        let root = std::path::Path::new("/w");
-        let lines = [
-            r#"{"reason":"compiler-message","package_id":"p","message":{"level":"warning","rendered":"w"}}"#,
-            r#"{"reason":"compiler-message","package_id":"p","message":{"level":"error","rendered":"first"}}"#,
-            r#"{"reason":"compiler-message","package_id":"p","message":{"level":"error","rendered":"second"}}"#,
-            r#"{"reason":"compiler-artifact","package_id":"registry+x#tokio@1.0.0","manifest_path":"/home/.cargo/tokio/Cargo.toml","fresh":false}"#,
-            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/c#c@0.1.0","manifest_path":"/w/c/Cargo.toml","fresh":false,"executable":"/w/target/grade/c"}"#,
-            "not json at all",
-        ];
-        let events: Vec<_> = lines
-            .iter()
-            .filter_map(|l| messages.read(l, root))
-            .collect();
-        assert_eq!(
-            events,
-            [
-                BuildEvent::Compiled {
-                    package: "tokio".into(),
-                    dependency: true
-                },
-                BuildEvent::Compiled {
-                    package: "c".into(),
-                    dependency: false
-                },
-            ]
-        );
-        let rendered: Vec<_> = messages
-            .diagnostics
-            .iter()
-            .map(|d| d.rendered.as_str())
-            .collect();
-        assert_eq!(rendered, ["first", "second"]);
-        assert_eq!(messages.binary, Some(PathBuf::from("/w/target/grade/c")));
-    }
 }

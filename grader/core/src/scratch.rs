@@ -1,0 +1,145 @@
+//! Scratch copies of a workbook: where a class is graded (`kata grade`),
+//! where `kata dev check` puts each fixture in the learner's place, and
+//! what the project's tests run kata in.
+//!
+//! A copy holds every file of the workbook but what a build, a learner or
+//! git leaves there ([`copied`]); [`sync`] brings one in line with its
+//! workbook, rewriting only the files whose contents differ, so that the
+//! copy's builds stay fresh, and says what it had to change.
+
+use crate::Error;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Whether the file or folder at `relative` (from the workbook root)
+/// belongs in a copy: not build output, git, the learner's progress and
+/// backups, nor the built book.
+pub fn copied(relative: &Path) -> bool {
+    let first = relative
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    !(matches!(first.as_deref(), Some("target" | ".git" | ".kata-backups"))
+        || relative.starts_with("book/book")
+        || relative.to_string_lossy().starts_with(".kata-progress"))
+}
+
+/// Brings the copy `to` in line with the workbook `from`: every file of it
+/// that is [`copied`]; a file is rewritten only when its contents differ,
+/// and files the workbook does not have are removed. Returns what it wrote
+/// or removed, from the root, sorted (empty: the copy was in line).
+pub fn sync(from: &Path, to: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut changed = Vec::new();
+    let mut wanted = BTreeSet::new();
+    walk(from, &mut |path, kind| {
+        if !kind.is_file() {
+            return Ok(());
+        }
+        let (source, dest) = (from.join(path), to.join(path));
+        let bytes = std::fs::read(&source)
+            .map_err(|e| Error::io(format!("could not read {}", source.display()), e))?;
+        if std::fs::read(&dest).ok().as_deref() != Some(&bytes[..]) {
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(format!("could not create {}", parent.display()), e))?;
+            }
+            // Removed first: the copy's file may be a link a student planted.
+            let _ = std::fs::remove_file(&dest);
+            std::fs::write(&dest, &bytes)
+                .map_err(|e| Error::io(format!("could not write {}", dest.display()), e))?;
+            changed.push(path.to_path_buf());
+        }
+        wanted.insert(path.to_path_buf());
+        Ok(())
+    })?;
+    // What the workbook does not have (or a student's extra file) goes.
+    if to.is_dir() {
+        walk(to, &mut |path, kind| {
+            if !kind.is_dir() && !wanted.contains(path) {
+                let _ = std::fs::remove_file(to.join(path));
+                changed.push(path.to_path_buf());
+            }
+            Ok(())
+        })?;
+    }
+    changed.sort();
+    Ok(changed)
+}
+
+/// Calls `visit` with every entry below `root` that is [`copied`] (its
+/// path from `root`, and its kind; links are not followed), folders before
+/// what they hold.
+fn walk(
+    root: &Path,
+    visit: &mut dyn FnMut(&Path, std::fs::FileType) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut stack = vec![PathBuf::new()];
+    while let Some(relative) = stack.pop() {
+        let dir = root.join(&relative);
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| Error::io(format!("could not read {}", dir.display()), e))?;
+        for entry in entries.flatten() {
+            let path = relative.join(entry.file_name());
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if !copied(&path) {
+                continue;
+            }
+            visit(&path, kind)?;
+            if kind.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_sources_only() {
+        for skipped in [
+            "target/x",
+            ".git",
+            ".kata-backups/a.rs",
+            "book/book/index.html",
+            ".kata-progress.bak",
+        ] {
+            assert!(!copied(Path::new(skipped)), "{skipped}");
+        }
+        for kept in [
+            "kata.toml",
+            "book/src/SUMMARY.md",
+            "exercises/ex01-a/src/lib.rs",
+            "targets.md",
+        ] {
+            assert!(copied(Path::new(kept)), "{kept}");
+        }
+    }
+
+    #[test]
+    fn says_what_it_had_to_change() {
+        let base = std::env::temp_dir().join(format!("kata-scratch-test-{}", std::process::id()));
+        let (from, to) = (base.join("from"), base.join("to"));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(from.join("src")).unwrap();
+        std::fs::create_dir_all(from.join("target")).unwrap();
+        std::fs::write(from.join("src/lib.rs"), "a").unwrap();
+        std::fs::write(from.join("target/big"), "built").unwrap();
+        assert_eq!(sync(&from, &to).unwrap(), [PathBuf::from("src/lib.rs")]);
+        assert!(!to.join("target").exists());
+        assert_eq!(sync(&from, &to).unwrap(), Vec::<PathBuf>::new(), "in line");
+        std::fs::write(to.join("src/lib.rs"), "changed").unwrap();
+        std::fs::write(to.join("planted"), "x").unwrap();
+        assert_eq!(
+            sync(&from, &to).unwrap(),
+            [PathBuf::from("planted"), PathBuf::from("src/lib.rs")]
+        );
+        assert_eq!(std::fs::read_to_string(to.join("src/lib.rs")).unwrap(), "a");
+        assert!(!to.join("planted").exists());
+        let _ = std::fs::remove_dir_all(&base);
+    }
+}
