@@ -2,7 +2,6 @@
 //! time-outs included.
 
 use super::*;
-use kata_harness::exercise_id;
 use kata_harness::model::verdict;
 use kata_sync::model::{asleep, explore, narrate, sleeps, spawn_named, Failure};
 use kata_sync::sync::atomic::{AtomicUsize, Ordering};
@@ -103,7 +102,6 @@ pub fn no_lost_wake_up() -> Verdict {
     });
     verdict(
         result,
-        &id(),
         "every waiter was released by the set, and after it",
         |failure| {
             waiters_failed(
@@ -135,7 +133,6 @@ pub fn set_then_clear() -> Verdict {
     });
     verdict(
         result,
-        &id(),
         "every waiter was released by the set, though a clear followed",
         |failure| {
             waiters_failed(
@@ -188,24 +185,15 @@ pub fn linearizable() -> Verdict {
             panic!("{}", lines.join("\n"));
         }
     });
-    verdict(
-        result,
-        &id(),
-        "every history had a sequential order",
-        |failure| {
-            if failure.deadlock {
-                "a thread never returned from wait() although a set() came last: a wake-up \
+    verdict(result, "every history had a sequential order", |failure| {
+        if failure.deadlock {
+            "a thread never returned from wait() although a set() came last: a wake-up \
                  was lost or slept through."
-                    .to_string()
-            } else {
-                failure.message.clone()
-            }
-        },
-    )
-}
-
-fn id() -> String {
-    exercise_id().unwrap_or_else(|| "ex06".to_string())
+                .to_string()
+        } else {
+            failure.message.clone()
+        }
+    })
 }
 
 /// On the model's clock: a time-out strikes at its deadline, and spurious
@@ -234,7 +222,6 @@ pub fn timeout_on_time() -> Verdict {
     });
     verdict(
         result,
-        &id(),
         "wait_timeout(100 ms) returned false at 100 ms",
         |failure| {
             let m = &failure.message;
