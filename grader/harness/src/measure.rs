@@ -137,45 +137,48 @@ impl Meeting {
     }
 }
 
-/// How many threads the process has now (Linux: `/proc/self/task`), or
-/// `None` where the system does not say. Read while code under check runs,
-/// it tells threads that exist but take turns (a lock around the work) from
-/// threads that never existed at once (each joined right after its spawn).
-pub fn threads_alive() -> Option<usize> {
+/// The ids of the process's threads now (Linux: `/proc/self/task`), or
+/// `None` where the system does not say.
+fn thread_ids() -> Option<HashSet<u64>> {
     let tasks = std::fs::read_dir("/proc/self/task").ok()?;
-    Some(tasks.filter(Result::is_ok).count())
+    let ids = tasks.filter_map(|task| task.ok()?.file_name().to_str()?.parse().ok());
+    Some(ids.collect())
 }
 
-/// The most threads the process ever had at once while [`ThreadPeak::look`]
-/// was called, above the number when it was made.
+/// The most threads that were alive at once, of those started since it was
+/// made, as seen by [`ThreadPeak::look`] (Linux; elsewhere the system does
+/// not say). Read while code under check runs, it tells threads that exist
+/// but take turns (a lock around the work) from threads that never existed
+/// at once (each joined right after its spawn). Threads are told apart by
+/// id, so threads that were there before and end meanwhile change nothing.
 #[derive(Debug)]
 pub struct ThreadPeak {
-    before: Option<usize>,
+    before: Option<HashSet<u64>>,
     peak: AtomicUsize,
 }
 
 impl ThreadPeak {
-    /// Counts the threads there are now, to count the ones added later.
+    /// Notes the threads there are now, to count the ones started later.
     pub fn new() -> ThreadPeak {
         ThreadPeak {
-            before: threads_alive(),
+            before: thread_ids(),
             peak: AtomicUsize::new(0),
         }
     }
 
-    /// Looks at how many threads there are now.
+    /// Looks at how many of the threads started since are alive now.
     pub fn look(&self) {
-        if let (Some(before), Some(now)) = (self.before, threads_alive()) {
+        if let (Some(before), Some(now)) = (&self.before, thread_ids()) {
+            let started = now.difference(before).count();
             // Ordering: a maximum read after the threads were joined.
-            self.peak
-                .fetch_max(now.saturating_sub(before), Ordering::Relaxed);
+            self.peak.fetch_max(started, Ordering::Relaxed);
         }
     }
 
-    /// The most threads added at once, or `None` where the system does not
-    /// say.
+    /// The most threads started since that were alive at once, or `None`
+    /// where the system does not say.
     pub fn peak(&self) -> Option<usize> {
-        self.before?;
+        self.before.as_ref()?;
         Some(self.peak.load(Ordering::Relaxed))
     }
 }
