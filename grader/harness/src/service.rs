@@ -13,7 +13,8 @@
 //!   times, no real waiting) and [`run_loopback`] (the real clock, for real
 //!   sockets), both on [`crate::on_thread`] under a real-time limit.
 //! - The check's side: [`Arrivals`] hands items over at chosen times,
-//!   [`Departures`] notes when requests leave the code under test.
+//!   [`Departures`] notes when requests leave the code under test,
+//!   [`Stalls`] how long the runtime's thread was held up meanwhile.
 //! - The yardstick: [`ideal_time`] under the limits, and the [`Design`]s
 //!   that waste slots, to name the one a time matches; [`Kept`] judges a
 //!   run against the limits and says which was [`Broken`] first.
@@ -30,7 +31,7 @@ mod run;
 mod script;
 
 pub use crate::measure::max_in_window;
-pub use arrivals::{Arrivals, Departures};
+pub use arrivals::{Arrivals, Departures, Stalls};
 pub use fake::{split_url, FakeService, Reply};
 pub use ideal::{ideal_time, jobs, jobs_of, schedule, Design, IdealLimits, Job};
 pub use judge::{Broken, Kept};

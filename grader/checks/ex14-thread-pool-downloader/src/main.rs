@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     kata_harness::main(&[
         Check::new(
             "results-in-order",
-            "result i is the body of urls[i], whatever order downloads finish in",
+            "result i is the body of urls[i], whatever order downloads finish in, and with more workers than URLs",
             results_in_order,
         ),
         Check::new(
@@ -119,8 +119,24 @@ fn results_in_order() -> Verdict {
             empty.len()
         ))
     })?;
+    // More workers than URLs: every URL still gets its result (a share of
+    // `len / workers` URLs per worker is none at all).
+    let few: Vec<String> = paths[..3].iter().map(|p| server.url(p)).collect();
+    let three = within(ms(8000), "download_all of 3 URLs on 8 workers", move || {
+        download_all(&few, 8, GENEROUS)
+    })?;
+    let bodies: Vec<Result<String, DownloadError>> =
+        paths[..3].iter().map(|p| Ok(body_for(p))).collect();
+    ensure(three == bodies, || {
+        let got: Vec<String> = three.iter().map(show).collect();
+        fail(format!(
+            "download_all of 3 URLs on 8 workers gave [{}]: with more workers than URLs, every URL still \
+             gets its body, in order (a worker with nothing to take just ends)",
+            got.join(", ")
+        ))
+    })?;
     Ok(pass(
-        "all 12 results in the order of the URLs, though the later URLs finished first; no URLs gave no results",
+        "all 12 results in the order of the URLs, though the later URLs finished first; no URLs gave no results; 3 URLs on 8 workers gave their 3 bodies",
     ))
 }
 

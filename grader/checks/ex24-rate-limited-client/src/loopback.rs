@@ -4,7 +4,7 @@
 use super::*;
 use kata_fakes::FakeServer;
 use kata_harness::picture::in_flight;
-use kata_harness::service::{ideal_time, run_loopback, spans, Departures, Job};
+use kata_harness::service::{ideal_time, run_loopback, spans, Departures, Job, Stalls};
 use kata_harness::{pass, Verdict};
 
 /// Real time a loopback run may take: about ten times what a right client
@@ -21,6 +21,11 @@ const LATENCY: Duration = Duration::from_millis(50);
 /// until it (right) sends a millisecond late now and then, by timer jitter,
 /// bunched with later ones that were on time.
 const SLACK: Duration = Duration::from_millis(20);
+/// A stall of the runtime's thread this long excuses the server's 429s: it
+/// held requests up on their way out, and they arrived bunched.
+const HELD_UP: Duration = Duration::from_millis(10);
+/// How many times the shape runs at most while the rate looks broken.
+const RUNS: usize = 3;
 
 /// Which host request `i` goes to: two thirds to host 0, so its cap binds.
 fn host(i: usize) -> usize {
@@ -56,6 +61,8 @@ pub struct LoopbackRun {
     pub results: Vec<Result<String, ClientError>>,
     pub elapsed: Duration,
     pub departures: Departures,
+    /// The longest the runtime's thread was held up (see [`Stalls`]).
+    pub stall: Duration,
 }
 
 /// `get_all(urls)` over real HTTP with a new `Client` on the learner's
@@ -72,12 +79,13 @@ pub fn loopback_get_all(
             departures: departures.clone(),
         };
         let client = Client::new(transport, limits);
-        let watch = Stopwatch::start();
+        let (watch, stalls) = (Stopwatch::start(), Stalls::watch());
         let results = client.get_all(&urls).await;
         LoopbackRun {
             results,
             elapsed: watch.elapsed(),
             departures,
+            stall: stalls.longest(),
         }
     })?;
     Ok(run.value)
@@ -116,29 +124,38 @@ fn shape() -> Result<Shape, Outcome> {
 ///   request is in flight at the server for less time than at the client,
 ///   so a client that keeps its caps always passes);
 /// - the rate: the departures noted at the transport, at most `rate + 1`
-///   within any `window - SLACK`: one more for a request whose thread was
-///   preempted between the client's clock reading and the send, and the
-///   shorter window for a reservation that woke a little late;
-/// - no 429 at all, from a server that allows `rate + 1` arrivals per
-///   `window - 20 ms`. Arrivals are departures shifted by a delay that a busy
-///   machine stretches now and then, for several requests at once: measured
-///   (a window of 250 ms, both cores busy, builds running), 1 run in 80
-///   of the reference saw three requests arrive 30-60 ms late while the ones
-///   that replaced them a window later did not, and the server answered
-///   429. So when the server answered 429 but the departures kept the rate,
-///   the run is repeated once (as ex14 repeats a slow run): a busy machine is
-///   forgiven, a client that breaks its rate never is (its departures fail
-///   first). Since: 220 runs with 2 to 4 `yes` loops on the 2 cores, no
-///   failure, one second run;
+///   within any `window - SLACK - stall`: one more for a request whose
+///   thread was preempted between the client's clock reading and the send,
+///   the slack for a reservation that woke a millisecond late, and the
+///   longest stall of the runtime's thread ([`Stalls`]), because a limiter
+///   that books each start ahead and sleeps until it (right, and exact on the
+///   paused clock) sends late by as much when its thread is not run: with two
+///   busy loops on the 2 cores, 4 runs in 60 had a stall of 20 to 45 ms and
+///   sent 9 or 10 within 180 ms;
+/// - no 429 from a server that allows `rate + 1` arrivals per
+///   `window - 20 ms`, unless the runtime's thread was held up by
+///   [`HELD_UP`] or more (the same stalls bunch the arrivals). Arrivals are
+///   departures shifted by a delay that a busy machine stretches now and
+///   then at the server too: measured (a window of 250 ms, both cores busy,
+///   builds running), 1 run in 80 of the reference saw three requests arrive
+///   30-60 ms late while the ones that replaced them a window later did not;
+/// - so while the rate looks broken either way, the shape runs again, up
+///   to [`RUNS`] times, and the last run is judged: a busy machine is
+///   forgiven, a client that breaks its rate never is (it breaks it in every
+///   run, and the paused clock's checks have judged it exactly already);
 /// - the results, then the time, ≤ 1.3 × the ideal + 150 ms.
 pub fn loopback() -> Verdict {
     let limits = loopback_limits();
-    let departed = |shape: &Shape| shape.run.departures.most_within(limits.window - SLACK);
+    let counted = |run: &LoopbackRun| limits.window - SLACK - run.stall.min(limits.window / 4);
+    let broke = |shape: &Shape| {
+        let most = shape.run.departures.most_within(counted(&shape.run));
+        most > limits.rate + 1 || (shape.stats.rate_limited > 0 && shape.run.stall < HELD_UP)
+    };
     let mut shape = shape()?;
     let mut runs = 1;
-    if shape.stats.rate_limited > 0 && departed(&shape) <= limits.rate + 1 {
+    while broke(&shape) && runs < RUNS {
         shape = self::shape()?;
-        runs = 2;
+        runs += 1;
     }
     let Shape {
         run,
@@ -150,10 +167,11 @@ pub fn loopback() -> Verdict {
     let ideal = ideal_time(&jobs, ideal_limits(limits));
     let bound = ideal.mul_f64(1.3) + ms(150);
     let host_peak = stats.peak_per_host.values().copied().max().unwrap_or(0);
-    let most = departed(&shape);
-    let (window, short) = (
+    let most = run.departures.most_within(counted(run));
+    let (window, short, within) = (
         human_duration(limits.window),
         human_duration(limits.window - SLACK),
+        human_duration(counted(run)),
     );
     let report = |o: Outcome| {
         o.figure(
@@ -163,7 +181,7 @@ pub fn loopback() -> Verdict {
         )
         .figure("429 answers (server-side)", stats.rate_limited, "== 0")
         .figure(
-            format!("most requests sent within {short} (check-side, at the transport)"),
+            format!("most requests sent within {within} (check-side, at the transport)"),
             most,
             format!("≤ {} + 1", limits.rate),
         )
@@ -176,11 +194,17 @@ pub fn loopback() -> Verdict {
             limits.rate,
             limits.rate + 1,
             if runs > 1 {
-                " (second run: in the first, the server answered 429 to requests that had left within \
-                 your rate, delayed on the way by a busy machine)"
+                format!(
+                    " (run {runs}: the earlier broke the rate at the server or at the transport, which a busy \
+                     machine that holds requests up can do too)"
+                )
             } else {
-                ""
+                String::new()
             }
+        ))
+        .detail(format!(
+            "the runtime's thread was held up for {} at most; departures are counted within {within}",
+            human_duration(run.stall)
         ))
         .detail(format!("requests sent in each {window}: {}", run.departures.per_window(limits.window)))
         .details(in_flight("in flight (server-side)", &spans(calls), Some(limits.concurrency)))
@@ -200,17 +224,17 @@ pub fn loopback() -> Verdict {
     })?;
     ensure(most <= limits.rate + 1, || {
         report(fail(format!(
-            "your client sent {most} requests within {short} (counted by the check as each request left through \
-             your transport), but its rate is {} per {window}, and the server answered {} of them 429. Does your \
-             client keep a rate at all (a semaphore bounds the requests in flight, not the starts per window)? \
-             If it does: is the start time you record the moment the request leaves (take the rate's slot last, \
-             right before sending), and does a retry take a slot too?",
+            "your client sent {most} requests within {within} (counted by the check as each request left \
+             through your transport, in {runs} runs), but its rate is {} per {window}, and the server answered {} of them \
+             429. Does your client keep a rate at all (a semaphore bounds the requests in flight, not the starts \
+             per window)? If it does: is the start time you record the moment the request leaves (take the \
+             rate's slot last, right before sending), and does a retry take a slot too?",
             limits.rate, stats.rate_limited
         )))
     })?;
-    ensure(stats.rate_limited == 0, || {
+    ensure(stats.rate_limited == 0 || run.stall >= HELD_UP, || {
         report(fail(format!(
-            "the server answered {} request(s) 429, in two runs: it allows {} arrivals per {short}, one more than \
+            "the server answered {} request(s) 429, in {runs} runs: it allows {} arrivals per {short}, one more than \
              your client's rate in a slightly shorter window. Your client's departures kept the rate; are your \
              requests held up between leaving your limiter and reaching the socket (something slow after \
              the rate's slot is taken)?",

@@ -1,7 +1,8 @@
 //! Time on the check's side of the code under test: [`Arrivals`], when the
-//! check hands each item over (all at once, staggered, in bursts), and
+//! check hands each item over (all at once, staggered, in bursts),
 //! [`Departures`], when each request left the code under test for the
-//! transport. Both on the runtime's clock.
+//! transport, and [`Stalls`], how long the runtime's thread was held up
+//! meanwhile. All on the runtime's clock.
 //!
 //! Items that all arrive at t = 0 hide designs that are right only then (a
 //! fixed-window rate limiter aligned with the first request); a burst just
@@ -10,6 +11,7 @@
 use super::meter::per_window;
 use crate::measure::max_in_window;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -143,6 +145,50 @@ impl Default for Departures {
     }
 }
 
+/// How late the runtime's thread ran its timers while the code under test
+/// ran: a task beside it sleeps a millisecond at a time and notes the
+/// longest it overslept. A long stall means the thread was held up (a busy
+/// machine that did not run it, or blocking code on it), and every task's
+/// wake-up was late by as much: a limiter that booked its starts ahead sends
+/// them late, bunched with later ones. On a real clock only.
+#[derive(Debug)]
+pub struct Stalls {
+    longest: Arc<AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Stalls {
+    /// Starts watching the current runtime.
+    pub fn watch() -> Stalls {
+        let longest = Arc::new(AtomicU64::new(0));
+        let noted = Arc::clone(&longest);
+        let task = tokio::spawn(async move {
+            let tick = Duration::from_millis(1);
+            loop {
+                let due = Instant::now() + tick;
+                tokio::time::sleep_until(due).await;
+                let late = Instant::now().saturating_duration_since(due);
+                let micros = u64::try_from(late.as_micros()).unwrap_or(u64::MAX);
+                // Ordering: a lone maximum, read after the run; nothing else
+                // is published through it.
+                noted.fetch_max(micros, Ordering::Relaxed);
+            }
+        });
+        Stalls { longest, task }
+    }
+
+    /// The longest stall seen so far.
+    pub fn longest(&self) -> Duration {
+        Duration::from_micros(self.longest.load(Ordering::Relaxed))
+    }
+}
+
+impl Drop for Stalls {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +207,20 @@ mod tests {
         let bursts = Arrivals::bursts(&[(ms(0), 1), (ms(900), 2)]);
         assert_eq!(bursts.times(), [ms(0), ms(900), ms(900)]);
         assert_eq!(bursts.describe(), "arrivals: 1 at 0.0 ms, 2 at 900 ms");
+    }
+
+    #[test]
+    fn a_blocked_runtime_thread_is_a_stall() {
+        let runtime = super::super::loopback_runtime().unwrap();
+        let longest = runtime.block_on(async {
+            let stalls = Stalls::watch();
+            tokio::time::sleep(ms(20)).await;
+            // Blocks the runtime's only thread: the watcher oversleeps.
+            std::thread::sleep(ms(60));
+            tokio::time::sleep(ms(5)).await;
+            stalls.longest()
+        });
+        assert!(longest >= ms(50), "{longest:?}");
     }
 
     #[tokio::test(start_paused = true)]
