@@ -141,25 +141,18 @@ pub fn grade(
         let models: Vec<_> = models.into_iter().map(joined).collect();
         (plain, linted, models)
     });
-    let binary = match plain? {
-        Built::Binary { binary, dep_info } => {
-            if let Some(reasons) = run.dep_info_refusals(dep_info.as_deref()) {
-                return Ok(report(Graded::Refused { reasons }));
-            }
-            Some(binary)
-        }
-        Built::Code { dep_info } => {
-            if let Some(reasons) = run.dep_info_refusals(dep_info.as_deref()) {
-                return Ok(report(Graded::Refused { reasons }));
-            }
-            None
-        }
+    let (binary, dep_info) = match plain? {
+        Built::Binary { binary, dep_info } => (Some(binary), dep_info),
+        Built::Code { dep_info } => (None, dep_info),
         Built::CompileError(diagnostics) => {
             return Ok(report(Graded::CompileError { diagnostics }))
         }
         Built::TimedOut(limit) => return Ok(report(Graded::BuildTimedOut { limit })),
         Built::CargoFailed(stderr) => return Err(cargo_failed(exercise, &stderr)),
     };
+    if let Some(reasons) = run.dep_info_refusals(dep_info.as_deref()) {
+        return Ok(report(Graded::Refused { reasons }));
+    }
 
     let mut reports = Vec::new();
     let mut lint_clean = true;
