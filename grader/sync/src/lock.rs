@@ -235,7 +235,7 @@ pub struct Condvar {
 /// Whether a timed wait ended by its timeout (under loom, never: it has no
 /// clock; under shuttle, when the model's clock reached the deadline).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WaitTimeoutResult(bool);
+pub struct WaitTimeoutResult(pub(crate) bool);
 
 impl WaitTimeoutResult {
     /// Whether the wait ended because the time was up.

@@ -23,6 +23,7 @@
 //! The alarms' choices come from shuttle's seeded random source, so a failing
 //! schedule replays as any other.
 
+use crate::lock::WaitTimeoutResult;
 use shuttle::rand::{thread_rng, Rng};
 use shuttle::sync::MutexGuard;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -38,16 +39,6 @@ const SPURIOUS: f64 = 0.25;
 #[derive(Debug, Default)]
 pub struct Condvar {
     inner: Arc<shuttle::sync::Condvar>,
-}
-
-/// Whether a [`Condvar::wait_timeout`] returned because its time ran out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WaitTimeoutResult(bool);
-
-impl WaitTimeoutResult {
-    pub fn timed_out(&self) -> bool {
-        self.0
-    }
 }
 
 impl Condvar {
