@@ -1,6 +1,6 @@
 //! Known wrong: "threads are not worth it for a few items": inputs shorter than twice `n` are mapped on the calling thread.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: runs-in-parallel: f ran on 1 thread(s)
+//! expect-fail: runs-in-parallel: f ran only on the thread that called parallel_map
 //! expect-fail: fewer-items-than-threads: 3 items on 8 threads should use 3
 
 use std::thread;
