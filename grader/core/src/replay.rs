@@ -1,7 +1,8 @@
 //! `kata check --replay <schedule>`: one schedule of a model checker, named
 //! as a failing model check printed it, run again to see its interleaving.
 //!
-//! The token is read once, here, at the edge: a token that names no
+//! The token is read once, here, at the edge, with the protocol's grammar
+//! ([`Schedule::parse`]), which the checks read it with too: a token that names no
 //! schedule, or a schedule of a model checker the exercise is not checked
 //! with, is an error that says what to type instead. Before this, both ran
 //! the whole exercise as if nothing had been asked (issue 15). A replay is
@@ -10,85 +11,42 @@
 
 use crate::manifest::{Exercise, Model};
 use crate::Error;
+pub use kata_protocol::Schedule;
 
-/// One schedule of one model checker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Schedule {
-    /// Shuttle's random scheduler with this seed: `random-17`.
-    Random(u64),
-    /// Shuttle's PCT scheduler with this seed: `pct-4`.
-    Pct(u64),
-    /// Loom explores every interleaving within its bound, all in one run:
-    /// `loom` names that run.
-    Loom,
+/// Reads a token as the model checks print it (`random-17`, `pct-4`,
+/// `loom`) as a schedule of one of `exercise`'s model checkers.
+pub fn schedule(token: &str, exercise: &Exercise) -> Result<Schedule, Error> {
+    let id = exercise.id();
+    if exercise.models.is_empty() {
+        return Err(Error::Grader(format!(
+            "{id} has no model checks to replay: `--replay` runs one schedule of a model checker again, \
+             and kata.toml checks {id} with none. Run `kata check {id}` without `--replay`."
+        )));
+    }
+    let schedule = Schedule::parse(token).ok_or_else(|| {
+        Error::Grader(format!(
+            "`--replay {token}` names no schedule: kata would run nothing it was asked for. A schedule is what a \
+             failing model check printed after `--replay`: `random-<seed>` or `pct-<seed>` for shuttle, \
+             `loom` for loom. Copy it from the message of the check that failed."
+        ))
+    })?;
+    if !exercise.models.contains(&model(schedule)) {
+        let models: Vec<&str> = exercise.models.iter().map(|m| m.name()).collect();
+        return Err(Error::Grader(format!(
+            "`--replay {token}` is a schedule of {}, but {id} is model-checked with {} only, so no build \
+             would replay it. Copy the schedule its failing check printed.",
+            schedule.checker(),
+            models.join(" and ")
+        )));
+    }
+    Ok(schedule)
 }
 
-impl Schedule {
-    /// Reads a token as the model checks print it (`random-17`, `pct-4`,
-    /// `loom`), for `exercise`.
-    pub fn for_exercise(token: &str, exercise: &Exercise) -> Result<Schedule, Error> {
-        let id = exercise.id();
-        if exercise.models.is_empty() {
-            return Err(Error::Grader(format!(
-                "{id} has no model checks to replay: `--replay` runs one schedule of a model checker again, \
-                 and kata.toml checks {id} with none. Run `kata check {id}` without `--replay`."
-            )));
-        }
-        let schedule = Schedule::parse(token).ok_or_else(|| {
-            Error::Grader(format!(
-                "`--replay {token}` names no schedule: kata would run nothing it was asked for. A schedule is what a \
-                 failing model check printed after `--replay`: `random-<seed>` or `pct-<seed>` for shuttle, \
-                 `loom` for loom. Copy it from the message of the check that failed."
-            ))
-        })?;
-        if !exercise.models.contains(&schedule.model()) {
-            let models: Vec<&str> = exercise.models.iter().map(|m| m.name()).collect();
-            return Err(Error::Grader(format!(
-                "`--replay {token}` is a schedule of {}, but {id} is model-checked with {} only, so no build \
-                 would replay it. Copy the schedule its failing check printed.",
-                schedule.model().name(),
-                models.join(" and ")
-            )));
-        }
-        Ok(schedule)
-    }
-
-    /// `random-17` → `Random(17)`; `None` for anything else.
-    pub fn parse(token: &str) -> Option<Schedule> {
-        let seed = |digits: &str| {
-            // Digits only: `u64::from_str` would take a `+`.
-            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| digits.parse().ok())
-                .flatten()
-        };
-        if token == "loom" {
-            return Some(Schedule::Loom);
-        }
-        let (kind, digits) = token.split_once('-')?;
-        match kind {
-            "random" => seed(digits).map(Schedule::Random),
-            "pct" => seed(digits).map(Schedule::Pct),
-            _ => None,
-        }
-    }
-
-    /// The model checker whose build runs this schedule.
-    pub fn model(self) -> Model {
-        match self {
-            Schedule::Random(_) | Schedule::Pct(_) => Model::Shuttle,
-            Schedule::Loom => Model::Loom,
-        }
-    }
-}
-
-impl std::fmt::Display for Schedule {
-    /// The token again, as the checks binary reads it from the grader.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Schedule::Random(seed) => write!(f, "random-{seed}"),
-            Schedule::Pct(seed) => write!(f, "pct-{seed}"),
-            Schedule::Loom => f.write_str("loom"),
-        }
+/// The model checker whose build runs `schedule`.
+pub fn model(schedule: Schedule) -> Model {
+    match schedule {
+        Schedule::Random(_) | Schedule::Pct(_) => Model::Shuttle,
+        Schedule::Loom => Model::Loom,
     }
 }
 
@@ -126,9 +84,7 @@ mod tests {
 
     #[test]
     fn an_exercise_without_models_has_nothing_to_replay() {
-        let error = Schedule::for_exercise("random-1", &exercise(""))
-            .unwrap_err()
-            .to_string();
+        let error = schedule("random-1", &exercise("")).unwrap_err().to_string();
         assert!(
             error.starts_with("ex04 has no model checks to replay")
                 && error.contains("without `--replay`"),
@@ -138,7 +94,7 @@ mod tests {
 
     #[test]
     fn an_unknown_token_says_what_a_schedule_looks_like() {
-        let error = Schedule::for_exercise("seed-17", &exercise("models = [\"shuttle\"]"))
+        let error = schedule("seed-17", &exercise("models = [\"shuttle\"]"))
             .unwrap_err()
             .to_string();
         assert!(
@@ -151,13 +107,8 @@ mod tests {
     #[test]
     fn a_schedule_of_another_model_checker_is_refused() {
         let shuttle = exercise("models = [\"shuttle\"]");
-        let error = Schedule::for_exercise("loom", &shuttle)
-            .unwrap_err()
-            .to_string();
+        let error = schedule("loom", &shuttle).unwrap_err().to_string();
         assert!(error.contains("with shuttle only"), "{error}");
-        assert_eq!(
-            Schedule::for_exercise("pct-4", &shuttle).unwrap(),
-            Schedule::Pct(4)
-        );
+        assert_eq!(schedule("pct-4", &shuttle).unwrap(), Schedule::Pct(4));
     }
 }

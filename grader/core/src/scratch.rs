@@ -5,10 +5,11 @@
 //! A copy holds every file of the workbook but what a build, a learner or
 //! git leaves there ([`copied`]); [`sync`] brings one in line with its
 //! workbook, rewriting only the files whose contents differ, so that the
-//! copy's builds stay fresh, and says what it had to change.
+//! copy's builds stay fresh, and says what it had to change; [`snapshot`]
+//! and [`changed`] say what a run in the copy wrote.
 
 use crate::Error;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Whether the file or folder at `relative` (from the workbook root)
@@ -64,6 +65,40 @@ pub fn sync(from: &Path, to: &Path) -> Result<Vec<PathBuf>, Error> {
     }
     changed.sort();
     Ok(changed)
+}
+
+/// A hash of every file of the copy at `root` that is [`copied`], by its
+/// path from the root: taken before and after something runs in the copy,
+/// it says what that run wrote.
+pub fn snapshot(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
+    let mut files = BTreeMap::new();
+    walk(root, &mut |path, kind| {
+        if kind.is_file() {
+            let mut hash = crate::pin::StableHash::default();
+            hash.write(&std::fs::read(root.join(path)).unwrap_or_default());
+            files.insert(path.to_path_buf(), hash.hex());
+        } else if kind.is_symlink() {
+            files.insert(path.to_path_buf(), "a link".into());
+        }
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// The paths whose entries differ between two snapshots, sorted.
+pub fn changed(
+    before: &BTreeMap<PathBuf, String>,
+    after: &BTreeMap<PathBuf, String>,
+) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|path| before.get(*path) != after.get(*path))
+        .cloned()
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// Calls `visit` with every entry below `root` that is [`copied`] (its
@@ -140,6 +175,15 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(to.join("src/lib.rs")).unwrap(), "a");
         assert!(!to.join("planted").exists());
+        let before = snapshot(&to).unwrap();
+        std::fs::write(to.join("planted"), "x").unwrap();
+        std::fs::write(to.join("src/lib.rs"), "b").unwrap();
+        std::fs::create_dir_all(to.join("target")).unwrap();
+        std::fs::write(to.join("target/ignored"), "built").unwrap();
+        assert_eq!(
+            changed(&before, &snapshot(&to).unwrap()),
+            [PathBuf::from("planted"), PathBuf::from("src/lib.rs")]
+        );
         let _ = std::fs::remove_dir_all(&base);
     }
 }

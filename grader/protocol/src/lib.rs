@@ -20,6 +20,9 @@
 //! This crate is the bottom of the grader's crates: the grader core reads
 //! it, the harness writes it, and neither needs the other.
 
+mod schedule;
+pub use schedule::Schedule;
+
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -200,7 +203,8 @@ pub mod var {
     pub const TIME_LIMIT: &str = "KATA_TIME_LIMIT";
     /// Medal thresholds from `kata.toml`: `silver=0.15,gold=0.55`.
     pub const MEDALS: &str = "KATA_MEDALS";
-    /// One schedule for the model checkers to replay (`random-17`, `pct-4`).
+    /// One schedule for the model checkers to replay (`random-17`, `pct-4`,
+    /// `loom`: a [`Schedule`](crate::Schedule)).
     pub const REPLAY: &str = "KATA_REPLAY";
     /// Set when pictures must be drawn without colour or box characters.
     pub const PLAIN: &str = "KATA_PLAIN";

@@ -9,7 +9,7 @@ use kata_core::compile::{BuildEvent, Target};
 use kata_core::grade::{self, Event, Options};
 use kata_core::manifest::Exercise;
 use kata_core::progress::Progress;
-use kata_core::replay::Schedule;
+use kata_core::replay::{self, Schedule};
 use kata_core::report::ExerciseReport;
 use kata_core::sandbox::Protections;
 use kata_core::workbook::Workbook;
@@ -31,7 +31,7 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     // model checkers is an error, not a whole check (clap keeps `--replay`
     // to one exercise).
     let replay = match (&args.replay, exercises.as_slice()) {
-        (Some(token), [exercise]) => Some(Schedule::for_exercise(token, exercise)?),
+        (Some(token), [exercise]) => Some(replay::schedule(token, exercise)?),
         _ => None,
     };
     let human = args.format == Format::Human;
@@ -235,7 +235,7 @@ pub(crate) fn check_one(
         println!(
             "Schedule {schedule} passes. {elapsed} A replay runs that one schedule of the {} checks and records \
              nothing: {} checks the whole exercise.",
-            schedule.model().name(),
+            schedule.checker(),
             command(&format!("check {id}"))
         );
     } else if report.passed() {

@@ -124,7 +124,8 @@ pub struct Bench {
 
 impl Bench {
     /// Makes (or brings in line) the copy of `source` at `dir`, building in
-    /// `target`.
+    /// `target`. The copy is the workbook as it is now: a run grades that,
+    /// whatever is edited meanwhile.
     pub fn new(source: &Workbook, dir: &Path, target: PathBuf) -> Result<Bench, Error> {
         crate::scratch::sync(source.root(), dir)?;
         Ok(Bench {
@@ -164,20 +165,27 @@ impl Bench {
             only: expectation.only(),
             ..Options::whole(target)
         };
+        let before = crate::scratch::snapshot(self.copy.root())?;
         let report = grade::grade(&self.copy, exercise, options, on_event)
             .unwrap_or_else(|error| ExerciseReport::grader_error(&exercise.slug, target, &error));
         let mut problems = expectation.judge(&report);
+        // What the run wrote in the copy (the sandbox should have stopped
+        // it), compared with the copy itself: the workbook may be edited
+        // meanwhile, and the whole run grades it as it was at the start.
         let src = Path::new("exercises").join(&exercise.slug).join("src");
-        let changed: Vec<String> = crate::scratch::sync(self.source.root(), self.copy.root())?
-            .into_iter()
-            .filter(|path| !path.starts_with(&src))
-            .map(|path| path.display().to_string())
-            .collect();
+        let changed: Vec<String> =
+            crate::scratch::changed(&before, &crate::scratch::snapshot(self.copy.root())?)
+                .into_iter()
+                .filter(|path| !path.starts_with(&src))
+                .map(|path| path.display().to_string())
+                .collect();
         if !changed.is_empty() {
             problems.push(format!(
                 "grading it changed the workbook outside the learner's folder: {}",
                 changed.join(", ")
             ));
+            // The next fixture starts from a clean copy.
+            crate::scratch::sync(self.source.root(), self.copy.root())?;
         }
         Ok(Graded {
             fixture: fixture.clone(),

@@ -9,7 +9,7 @@
 
 use crate::compile::Target;
 use crate::manifest::Model;
-use crate::replay::Schedule;
+use crate::replay::{self, Schedule};
 use kata_protocol::CheckInfo;
 use std::collections::BTreeSet;
 
@@ -56,7 +56,7 @@ impl Options {
     /// Whether check `name` of `model`'s build (`None`: the plain build) runs.
     pub(crate) fn runs(&self, model: Option<Model>, name: &str) -> bool {
         let in_replay = match self.replay {
-            Some(schedule) => model == Some(schedule.model()),
+            Some(schedule) => model == Some(replay::model(schedule)),
             None => true,
         };
         let named = match &self.only {
@@ -69,7 +69,7 @@ impl Options {
     /// Whether `model`'s build is needed, given the list of its checks
     /// (`None` when unknown before the build: the reference's own).
     pub(crate) fn wants_model(&self, model: Model, list: Option<&[CheckInfo]>) -> bool {
-        if self.replay.is_some_and(|s| s.model() != model) {
+        if self.replay.is_some_and(|s| replay::model(s) != model) {
             return false;
         }
         match (&self.only, list) {
