@@ -1,6 +1,6 @@
 //! Known wrong: an auto-reset event: the first waiter to leave lowers the flag again, so one set releases only one waiter.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: model-no-lost-wake-up: a waiter slept through set()
+//! expect-fail: model-no-lost-wake-up: though a set() came long before its timeout
 
 use std::time::Duration;
 

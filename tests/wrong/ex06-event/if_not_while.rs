@@ -1,6 +1,6 @@
 //! Known wrong: `if` instead of `while` around `Condvar::wait`, so any wake-up counts as a set.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: model-no-lost-wake-up: a waiter returned from wait() before any set()
+//! expect-fail: model-no-lost-wake-up: though a set() came long before its timeout
 
 use std::time::Duration;
 

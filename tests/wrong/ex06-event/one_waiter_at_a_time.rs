@@ -1,6 +1,7 @@
 //! Known wrong: a second mutex lets only one thread wait at a time, held across the condvar wait: the others queue behind it, past their timeouts and past a set that was cleared.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: model-linearizable: a thread never returned from wait() although a set() came last
+//! expect-fail: linearizable: did not finish
+//! expect-fail: model-set-then-clear: a set must release a thread in wait_timeout too
 
 use std::time::Duration;
 
