@@ -28,8 +28,10 @@
 //!   the call;
 //! - the server sees exactly `workers` requests in flight at its peak: not
 //!   more (a thread per URL is not a pool), not fewer (workers taking turns);
-//! - 20 URLs of 100 ms on 5 workers finish within 1.5 × the ideal
-//!   `ceil(20 / 5) * 100 ms` + 100 ms; you are shown the speed-up you got.
+//! - 20 URLs on 5 workers, five slow ones (300 ms) among fast ones (25 ms),
+//!   finish within 1.5 × the ideal + 100 ms, the ideal being the time of
+//!   workers that each take the next URL as soon as they are free; you are
+//!   shown the speed-up you got.
 //!
 //! What it cannot see: how many threads you started (only how many requests
 //! were in flight at once), or whether you made one agent or one per thread

@@ -29,10 +29,11 @@
 //! - paused clock: the fake never sees more than `concurrency` requests in
 //!   flight, more than `per_host` per host, or more than `rate` starts
 //!   within any `window`; and the whole takes at most 1.05 × the ideal time
-//!   (the best any client could do under those limits);
+//!   (the best any client could do under those limits), with a slow request
+//!   among fast ones, and with requests arriving in bursts;
 //! - paused clock: after a 429 the retry waits at least what the server said
 //!   (and not much more); after `max_retries` retries the URL gives
-//!   `Err(RateLimited { attempts })`;
+//!   `Err(RateLimited { attempts })`; and every retry keeps every limit;
 //! - paused clock: two `get_all` at once on one `Client` share its limits;
 //! - the notes' experiment: 50 calls of 500 ms with at most 1, 5 and 10 in
 //!   flight, with the time, mean latency and peak in flight of each;
