@@ -25,7 +25,7 @@ use kata_harness::judge::Judgement;
 use kata_harness::protocol::human_duration;
 use kata_harness::runtime::{judge_offload, second_chance, Offload};
 use kata_harness::{fail, pass, picture, Check, Outcome, Verdict};
-use run::{all_written_in_order, limits, ms, run, setup, Ran};
+use run::{all_written_in_order, limits, ms, run, run_in_order, setup, Ran};
 use stages::{body_of, calibrate, path_of};
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -143,14 +143,13 @@ fn fetch_bound() -> Verdict {
     let f = limits.fetch_concurrency;
     let script = Script::new().latency(latency);
     let rounds = calibrate(ms(1) / 5);
-    let ran = run(setup(
+    let ran = run_in_order(setup(
         "run_pipeline of 20 records",
         count,
         script,
         limits,
         rounds,
     ))?;
-    all_written_in_order(&ran, count)?;
     let peak = ran.stats.peak_in_flight;
     let spans: Vec<(Duration, Duration)> = ran.events.iter().map(|e| (e.start, e.end)).collect();
     let mut j = Judgement::new();
@@ -185,14 +184,15 @@ fn fetch_bound() -> Verdict {
 fn cpu_pool_bound() -> Verdict {
     let p = (kata_harness::cpu::cores() + 1).max(3);
     let count = 3 * p;
-    let ran = run(setup(
-        "run_pipeline of 3 records per CPU worker",
+    let what = "run_pipeline of 3 records per CPU worker";
+    let script = Script::new().latency(ms(2));
+    let ran = run_in_order(setup(
+        what,
         count,
-        Script::new().latency(ms(2)),
+        script,
         limits(2 * p, p, 2),
         calibrate(ms(6)),
     ))?;
-    all_written_in_order(&ran, count)?;
     let peak = ran.pipeline.cpu.peak();
     let spans = ran.timeline().spans("process").to_vec();
     let mut j = Judgement::new();
@@ -229,15 +229,8 @@ fn runtime_not_blocked() -> Verdict {
     })
     .map(|((), cpu)| cpu);
     second_chance(|| {
-        let script = Script::new().latency(ms(2));
-        let ran = run(setup(
-            "run_pipeline of 12 records",
-            count,
-            script,
-            limits(6, 3, 4),
-            rounds,
-        ))?;
-        all_written_in_order(&ran, count)?;
+        let (what, script) = ("run_pipeline of 12 records", Script::new().latency(ms(2)));
+        let ran = run_in_order(setup(what, count, script, limits(6, 3, 4), rounds))?;
         let job = Offload {
             job: format!("processing the {count} records"),
             function: "`process`",
@@ -343,15 +336,13 @@ fn near_ideal_time() -> Verdict {
     };
     let attempt = || -> Result<Ran, Outcome> {
         let script = Script::new().latency(latency);
-        let ran = run(setup(
+        run_in_order(setup(
             "run_pipeline of 10 records",
             count,
             script,
             limits,
             rounds,
-        ))?;
-        all_written_in_order(&ran, count)?;
-        Ok(ran)
+        ))
     };
     let mut ran = attempt()?;
     // The CPU work alone on the pool's threads matters only when it is the

@@ -121,6 +121,14 @@ pub fn run(setup: Setup) -> Result<Ran, Outcome> {
     Ok(ran)
 }
 
+/// [`run`], then [`all_written_in_order`].
+pub fn run_in_order(scenario: Setup) -> Result<Ran, Outcome> {
+    let count = scenario.count;
+    let ran = run(scenario)?;
+    all_written_in_order(&ran, count)?;
+    Ok(ran)
+}
+
 /// The run ended `Ok`, every record was requested once, parsed with its own
 /// body and written once, in index order, one write at a time.
 pub fn all_written_in_order(ran: &Ran, count: usize) -> Result<(), Outcome> {
