@@ -29,6 +29,10 @@
 //! What `kata check ex03` verifies:
 //! - on real threads, each counter counts exactly, for 0 to 8 threads, and
 //!   again in a stress run (shown beside the racy demo's count);
+//! - the operations are counted too: `count_with_lock` takes the lock once
+//!   per addition and `count_with_atomic` makes one `fetch_add` per
+//!   addition, on the threads it started (one lock held across a whole loop,
+//!   or one add of a thread's whole share, counts right but teaches nothing);
 //! - under shuttle's schedules, the lock, channel and results counters count
 //!   exactly with 2 and 3 threads;
 //! - under loom, the atomic counter counts exactly in every interleaving (up

@@ -18,7 +18,9 @@
 //!   returns;
 //! - a job that panics does not take its worker with it;
 //! - the pool runs its jobs on at most `size` threads (and more than one);
-//! - `ThreadPool::new(0)` panics.
+//! - `ThreadPool::new(0)` panics;
+//! - `execute` returns at once even while every worker is busy: it queues
+//!   the job and never waits for a free worker.
 //!
 //! What it cannot see: the order your workers take jobs in, whether idle
 //! workers sleep or spin (block in `recv`; never loop on `try_recv`), or what

@@ -14,7 +14,9 @@
 //!   threads finish in;
 //! - `f` ran on exactly `min(n, items.len())` threads, and they ran at the
 //!   same time (spawning a thread and joining it at once is not parallel);
-//! - empty input and fewer items than threads work.
+//! - empty input and fewer items than threads work;
+//! - `n = 0` panics, and a panic in `f` reaches the caller (as documented
+//!   below), whatever thread it happened on.
 //!
 //! What it cannot see: how evenly you split the work beyond that, or how long
 //! your threads live after returning (scoped threads settle that for you).

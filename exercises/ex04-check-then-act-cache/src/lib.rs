@@ -20,6 +20,7 @@
 //!
 //! What `kata check ex04` verifies:
 //! - values come back as loaded, and a second call does not load again;
+//! - 8 real threads asking for one key at once cause one load;
 //! - under shuttle's schedules, `load` runs once per key with 3 threads
 //!   asking for it at once (a failure prints the interleaving and a seed to
 //!   replay it with `cargo kata check ex04 --replay <seed>`);

@@ -112,7 +112,11 @@ pub fn grade_class(
             (Some(dir), 0) => dir.clone(),
             _ => dir.join("target"),
         };
-        let scratch = dir.join("workbook");
+        let scratch = crate::scratch::placed(
+            dir.join("workbook"),
+            &target,
+            &format!("kata-grade-job-{job}"),
+        );
         crate::scratch::sync(plan.teacher.root(), &scratch)?;
         copies.push(Workbook::open(&scratch)?.with_target_dir(target));
     }

@@ -67,6 +67,22 @@ pub fn sync(from: &Path, to: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(changed)
 }
 
+/// Where a scratch copy that would be at `wanted` goes when it builds in
+/// `target`: at `wanted`, unless that is inside `target`, then beside
+/// `target`, as `name`. Cargo records a crate's sources by their path from
+/// the target dir when they are inside it (not from the crate), and names a
+/// workspace member's build by its path in the workspace: another copy of
+/// the workbook building in the same target dir would then be judged fresh
+/// by the times of this copy's files, and run this copy's build.
+pub fn placed(wanted: PathBuf, target: &Path, name: &str) -> PathBuf {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let target = absolute(target);
+    match target.parent() {
+        Some(parent) if absolute(&wanted).starts_with(&target) => parent.join(name),
+        _ => wanted,
+    }
+}
+
 /// A hash of every file of the copy at `root` that is [`copied`], by its
 /// path from the root: taken before and after something runs in the copy,
 /// it says what that run wrote.
@@ -153,6 +169,32 @@ mod tests {
         ] {
             assert!(copied(Path::new(kept)), "{kept}");
         }
+    }
+
+    #[test]
+    fn a_copy_is_never_inside_its_target_dir() {
+        let root = Path::new("/w");
+        assert_eq!(
+            placed(
+                root.join("t/kata-dev/workbook"),
+                &root.join("t"),
+                "kata-dev-workbook"
+            ),
+            root.join("kata-dev-workbook")
+        );
+        assert_eq!(
+            placed(
+                root.join("t/kata-dev/workbook"),
+                &root.join("t/kata-dev/target"),
+                "x"
+            ),
+            root.join("t/kata-dev/workbook"),
+            "beside its target dir already"
+        );
+        assert_eq!(
+            placed(root.join("tx/w"), &root.join("t"), "x"),
+            root.join("tx/w")
+        );
     }
 
     #[test]

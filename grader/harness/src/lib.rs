@@ -76,6 +76,51 @@ impl Check {
     }
 }
 
+/// The list of an exercise's checks, in the order they run: for each, its
+/// name, the function that proves it and the line saying what it proves.
+/// An attribute before a `{ ... }` group of entries (`#[cfg(kata_shuttle)]`)
+/// keeps the group to the builds it names, so one list serves the plain and
+/// the model builds.
+///
+/// ```
+/// fn order_kept() -> kata_harness::Verdict {
+///     Ok(kata_harness::pass("all 40 results in order"))
+/// }
+/// let checks = kata_harness::checks! {
+///     "order-kept" => order_kept,
+///         "results come back in the order of the items";
+///     #[cfg(any())] {
+///         "never-built" => order_kept, "left out by its cfg";
+///     }
+///     #[cfg(all())] {
+///         "built" => order_kept, "kept by its cfg";
+///     }
+/// };
+/// let names: Vec<&str> = checks.iter().map(|c| c.name).collect();
+/// assert_eq!(names, ["order-kept", "built"]);
+/// assert_eq!(checks[0].about, "results come back in the order of the items");
+/// ```
+#[macro_export]
+macro_rules! checks {
+    (@push $list:ident;) => {};
+    (@push $list:ident; #[$attr:meta] { $($group:tt)* } $($rest:tt)*) => {
+        #[$attr]
+        {
+            $crate::checks!(@push $list; $($group)*);
+        }
+        $crate::checks!(@push $list; $($rest)*);
+    };
+    (@push $list:ident; $name:literal => $run:path, $about:literal; $($rest:tt)*) => {
+        $list.push($crate::Check::new($name, $about, $run));
+        $crate::checks!(@push $list; $($rest)*);
+    };
+    ($($entries:tt)*) => {{
+        let mut checks: ::std::vec::Vec<$crate::Check> = ::std::vec::Vec::new();
+        $crate::checks!(@push checks; $($entries)*);
+        checks
+    }};
+}
+
 /// What a check function returns. `Err` is a failure found early, so that
 /// checks can use `?` on the steps that might fail (see [`fail`]).
 pub type Verdict = Result<Outcome, Outcome>;

@@ -31,7 +31,7 @@ mod run;
 mod script;
 
 pub use crate::measure::max_in_window;
-pub use arrivals::{Arrivals, Departures, Stalls};
+pub use arrivals::{hold_up, Arrivals, Departures, Stalls};
 pub use fake::{split_url, FakeService, Reply};
 pub use ideal::{ideal_time, jobs, jobs_of, schedule, Design, IdealLimits, Job};
 pub use judge::{Broken, Kept};

@@ -1,7 +1,7 @@
 //! Known wrong: takes the results lock first and downloads while holding it, so the workers take turns and only one request is ever in flight.
 //! Written blind: from the stub and the chapter, without reading the checks.
 //! expect-fail: bound-held: the server saw only 1 request(s) at once with 5 workers: are your workers taking turns (a lock held around the download?)
-//! expect-fail: near-ideal-time: 20 URLs of 100 ms on 5 workers took
+//! expect-fail: near-ideal-time: keep all 5 workers busy until the last URL is done
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

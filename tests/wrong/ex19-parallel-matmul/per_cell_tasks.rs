@@ -1,6 +1,6 @@
 //! Known wrong: one rayon task per cell of c, each a dot product walking down a column of b: pieces far too small, and the loop order that uses 8 bytes of each cache line.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: single-thread-efficiency: as long as the plain i-k-j loop: the loops walk memory against its grain
+//! expect-fail: single-thread-efficiency: walks down a column of b, pulling in a 64-byte cache line
 use rayon::prelude::*;
 
 /// Multiplies `a` by `b`, every cell in parallel.

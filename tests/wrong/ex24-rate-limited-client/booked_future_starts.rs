@@ -1,6 +1,6 @@
 //! Known wrong: books each start time ahead (the rate-th latest booking + window) and sleeps until it: a late wake-up leaves an earlier start in the log than the real departure, so later bookings crowd the window.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: loopback: is the start time you record the moment the request leaves
+//! expect-fail: rate-limit: Is the start time you record the moment the request leaves? A start booked ahead
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;

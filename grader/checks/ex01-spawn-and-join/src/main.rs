@@ -9,7 +9,7 @@
 //! counts), so code that is parallel only on one shape is seen.
 
 use kata_harness::measure::{self, Gauge, Meeting, ThreadPeak, Threads};
-use kata_harness::{ensure, fail, pass, step_limit, within, Check, Verdict};
+use kata_harness::{ensure, fail, pass, step_limit, within, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::thread;
@@ -18,29 +18,18 @@ use std::time::Duration;
 kata_harness::exercise!(parallel_map);
 
 fn main() -> std::process::ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "order-kept",
-            "results come back in the order of the items",
-            order_kept,
-        ),
-        Check::new(
-            "runs-in-parallel",
-            "f runs on min(n, len) threads at the same time",
-            runs_in_parallel,
-        ),
-        Check::new(
-            "fewer-items-than-threads",
-            "3 items on 8 threads: 3 threads, right results",
-            fewer_items,
-        ),
-        Check::new("empty-input", "no items, no results, no panic", empty_input),
-        Check::new(
-            "panics-as-documented",
-            "n = 0 panics, and a panic in f reaches the caller",
-            panics_as_documented,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "order-kept" => order_kept,
+            "results come back in the order of the items";
+        "runs-in-parallel" => runs_in_parallel,
+            "f runs on min(n, len) threads at the same time";
+        "fewer-items-than-threads" => fewer_items,
+            "3 items on 8 threads: 3 threads, right results";
+        "empty-input" => empty_input,
+            "no items, no results, no panic";
+        "panics-as-documented" => panics_as_documented,
+            "n = 0 panics, and a panic in f reaches the caller";
+    })
 }
 
 /// (items, threads): 6 on 4 first (splitting by `div_ceil` makes 3 parts of

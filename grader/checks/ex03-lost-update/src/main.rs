@@ -15,7 +15,7 @@
 //! A stress run alone never judges a lost update: "often" is not "always",
 //! and a count that happens to come out right proves nothing.
 
-use kata_harness::{Check, Verdict};
+use kata_harness::Verdict;
 use std::process::ExitCode;
 
 kata_harness::exercise!();
@@ -27,64 +27,34 @@ mod techniques;
 mod watched;
 
 fn main() -> ExitCode {
-    #[cfg(not(any(kata_shuttle, kata_loom)))]
-    let checks = [
-        Check::new(
-            "lock-counts",
-            "count_with_lock on real threads: exact for 0 to 8 threads",
-            plain::lock_counts,
-        ),
-        Check::new(
-            "channel-counts",
-            "count_with_channel on real threads: exact for 0 to 8 threads",
-            plain::channel_counts,
-        ),
-        Check::new(
-            "results-counts",
-            "count_with_results on real threads: exact for 0 to 8 threads",
-            plain::results_counts,
-        ),
-        Check::new(
-            "atomic-counts",
-            "count_with_atomic on real threads: exact for 0 to 8 threads",
-            plain::atomic_counts,
-        ),
-        Check::new(
-            "techniques",
-            "each counter uses its own technique (read from your crate's source)",
-            techniques::techniques,
-        ),
-        Check::new(
-            "stress",
-            "second opinion: 8 threads × 100 000 on each counter (× 10 000 through the channel), beside the racy demo",
-            plain::stress,
-        ),
-    ];
-    #[cfg(kata_shuttle)]
-    let checks = [
-        Check::new(
-            "model-lock",
-            "count_with_lock with 2 and 3 threads: exact under every schedule tried",
-            shuttle::lock,
-        ),
-        Check::new(
-            "model-channel",
-            "count_with_channel with 2 and 3 threads: exact under every schedule tried",
-            shuttle::channel,
-        ),
-        Check::new(
-            "model-results",
-            "count_with_results with 2 and 3 threads: exact under every schedule tried",
-            shuttle::results,
-        ),
-    ];
-    #[cfg(kata_loom)]
-    let checks = [Check::new(
-        "model-atomic",
-        "count_with_atomic with 2 and 3 threads: exact in every interleaving (loom)",
-        watched::atomic,
-    )];
-    kata_harness::main(&checks)
+    kata_harness::main(&kata_harness::checks! {
+        #[cfg(not(any(kata_shuttle, kata_loom)))] {
+            "lock-counts" => plain::lock_counts,
+                "count_with_lock on real threads: exact for 0 to 8 threads";
+            "channel-counts" => plain::channel_counts,
+                "count_with_channel on real threads: exact for 0 to 8 threads";
+            "results-counts" => plain::results_counts,
+                "count_with_results on real threads: exact for 0 to 8 threads";
+            "atomic-counts" => plain::atomic_counts,
+                "count_with_atomic on real threads: exact for 0 to 8 threads";
+            "techniques" => techniques::techniques,
+                "each counter uses its own technique (read from your crate's source)";
+            "stress" => plain::stress,
+                "second opinion: 8 threads × 100 000 on each counter (× 10 000 through the channel), beside the racy demo";
+        }
+        #[cfg(kata_shuttle)] {
+            "model-lock" => shuttle::lock,
+                "count_with_lock with 2 and 3 threads: exact under every schedule tried";
+            "model-channel" => shuttle::channel,
+                "count_with_channel with 2 and 3 threads: exact under every schedule tried";
+            "model-results" => shuttle::results,
+                "count_with_results with 2 and 3 threads: exact under every schedule tried";
+        }
+        #[cfg(kata_loom)] {
+            "model-atomic" => watched::atomic,
+                "count_with_atomic with 2 and 3 threads: exact in every interleaving (loom)";
+        }
+    })
 }
 
 /// `2 threads × 3`, `1 thread × 1 000`.

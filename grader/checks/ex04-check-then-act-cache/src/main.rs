@@ -12,7 +12,7 @@
 //! 10,000 runs of a racy cache that shuttle catches at once).
 
 use kata_harness::contention::{narrate, pause, Scenario};
-use kata_harness::{fail, Check, Outcome, Verdict};
+use kata_harness::{fail, Outcome, Verdict};
 use kata_sync::sync::atomic::{AtomicUsize, Ordering};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -20,33 +20,20 @@ use std::time::Duration;
 kata_harness::exercise!(Cache);
 
 fn main() -> ExitCode {
-    #[cfg(not(kata_shuttle))]
-    let checks = [
-        Check::new(
-            "returns-loaded-values",
-            "a value comes back as loaded, and is not loaded twice",
-            plain::returns_loaded_values,
-        ),
-        Check::new(
-            "stress-same-key",
-            "8 real threads ask for one key at once: one load",
-            plain::stress_same_key,
-        ),
-    ];
-    #[cfg(kata_shuttle)]
-    let checks = [
-        Check::new(
-            "model-loads-once",
-            "keys 7 and 8, two threads asking for each at once: one load per key, under every schedule tried",
-            model::loads_once,
-        ),
-        Check::new(
-            "model-distinct-keys-in-parallel",
-            "two different keys can be loading at the same time",
-            model::distinct_keys_in_parallel,
-        ),
-    ];
-    kata_harness::main(&checks)
+    kata_harness::main(&kata_harness::checks! {
+        #[cfg(not(kata_shuttle))] {
+            "returns-loaded-values" => plain::returns_loaded_values,
+                "a value comes back as loaded, and is not loaded twice";
+            "stress-same-key" => plain::stress_same_key,
+                "8 real threads ask for one key at once: one load";
+        }
+        #[cfg(kata_shuttle)] {
+            "model-loads-once" => model::loads_once,
+                "keys 7 and 8, two threads asking for each at once: one load per key, under every schedule tried";
+            "model-distinct-keys-in-parallel" => model::distinct_keys_in_parallel,
+                "two different keys can be loading at the same time";
+        }
+    })
 }
 
 /// A cache, and how many times each key was loaded.

@@ -12,7 +12,7 @@
 //! many times in a row. The facade's own mutex tells the story lock by lock.
 
 use kata_harness::contention::{Scenario, Turn};
-use kata_harness::{fail, Check, Outcome};
+use kata_harness::{fail, Outcome};
 use std::process::ExitCode;
 
 kata_harness::exercise!(transfer, Account, TransferError);
@@ -20,53 +20,28 @@ kata_harness::exercise!(transfer, Account, TransferError);
 mod model;
 
 fn main() -> ExitCode {
-    #[cfg(not(kata_shuttle))]
-    let checks = [
-        Check::new(
-            "moves-money",
-            "a transfer moves money; an overdraw or a negative amount is refused and changes nothing",
-            plain::moves_money,
-        ),
-        Check::new(
-            "self-transfer",
-            "a transfer from an account to itself returns and changes nothing",
-            plain::self_transfer,
-        ),
-        Check::new(
-            "stress-opposite-transfers",
-            "4 real threads, up to 40,000 transfers (3 s at most) back and forth: all end, money conserved",
-            plain::stress_opposite_transfers,
-        ),
-    ];
-    #[cfg(kata_shuttle)]
-    let checks = [
-        Check::new(
-            "model-opposite-transfers",
-            "1 -> 2 and 2 -> 1 at once: no deadlock, under every schedule tried",
-            model::opposite_transfers,
-        ),
-        Check::new(
-            "model-three-account-cycle",
-            "1 -> 2, 2 -> 3 and 3 -> 1 at once: no deadlock, money conserved",
-            model::three_account_cycle,
-        ),
-        Check::new(
-            "model-never-negative",
-            "two withdrawals of 60 from 100 at once: one is refused, no balance below zero",
-            model::never_negative,
-        ),
-        Check::new(
-            "model-self-transfer",
-            "1 -> 1 beside 2 -> 1: no deadlock, money conserved",
-            model::self_transfer,
-        ),
-        Check::new(
-            "model-one-step",
-            "1 -> 2 twice while observers add up both balances: the money is never in neither account, nor in both",
-            model::one_step,
-        ),
-    ];
-    kata_harness::main(&checks)
+    kata_harness::main(&kata_harness::checks! {
+        #[cfg(not(kata_shuttle))] {
+            "moves-money" => plain::moves_money,
+                "a transfer moves money; an overdraw or a negative amount is refused and changes nothing";
+            "self-transfer" => plain::self_transfer,
+                "a transfer from an account to itself returns and changes nothing";
+            "stress-opposite-transfers" => plain::stress_opposite_transfers,
+                "4 real threads, up to 40,000 transfers (3 s at most) back and forth: all end, money conserved";
+        }
+        #[cfg(kata_shuttle)] {
+            "model-opposite-transfers" => model::opposite_transfers,
+                "1 -> 2 and 2 -> 1 at once: no deadlock, under every schedule tried";
+            "model-three-account-cycle" => model::three_account_cycle,
+                "1 -> 2, 2 -> 3 and 3 -> 1 at once: no deadlock, money conserved";
+            "model-never-negative" => model::never_negative,
+                "two withdrawals of 60 from 100 at once: one is refused, no balance below zero";
+            "model-self-transfer" => model::self_transfer,
+                "1 -> 1 beside 2 -> 1: no deadlock, money conserved";
+            "model-one-step" => model::one_step,
+                "1 -> 2 twice while observers add up both balances: the money is never in neither account, nor in both";
+        }
+    })
 }
 
 type Bank = Vec<Account>;

@@ -9,7 +9,7 @@
 //! times them out at moments it picks, as a real one may.
 
 use kata_harness::linearizable::{check, table, Model, Op, Recorder};
-use kata_harness::{Check, Verdict};
+use kata_harness::Verdict;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -22,53 +22,28 @@ mod plain;
 mod model;
 
 fn main() -> ExitCode {
-    #[cfg(not(kata_shuttle))]
-    let checks = [
-        Check::new(
-            "set-clear-is-set",
-            "set, clear and is_set do what they say, and the event can be used again",
-            plain::set_clear_is_set,
-        ),
-        Check::new(
-            "timeout-honoured",
-            "wait_timeout returns false after its timeout, and true at once when set",
-            plain::timeout_honoured,
-        ),
-        Check::new(
-            "waiting-sleeps",
-            "a thread blocked in wait uses almost no CPU, and set releases it",
-            plain::waiting_sleeps,
-        ),
-        Check::new(
-            "linearizable",
-            "3 real threads calling set, clear, is_set and wait_timeout: every history has a sequential order",
-            plain::linearizable,
-        ),
-    ];
-    #[cfg(kata_shuttle)]
-    let checks = [
-        Check::new(
-            "model-no-lost-wake-up",
-            "2 waiters and a setter: both waiters released, never before the set, in every schedule",
-            model::no_lost_wake_up,
-        ),
-        Check::new(
-            "model-set-then-clear",
-            "a set followed at once by a clear still releases everyone who was waiting",
-            model::set_then_clear,
-        ),
-        Check::new(
-            "model-timeout-on-time",
-            "on the model's clock, wait_timeout(100 ms) ends at 100 ms, spurious wake-ups or not",
-            model::timeout_on_time,
-        ),
-        Check::new(
-            "model-linearizable",
-            "3 threads mixing every call, spurious wake-ups and time-outs included: linearizable in every schedule",
-            model::linearizable,
-        ),
-    ];
-    kata_harness::main(&checks)
+    kata_harness::main(&kata_harness::checks! {
+        #[cfg(not(kata_shuttle))] {
+            "set-clear-is-set" => plain::set_clear_is_set,
+                "set, clear and is_set do what they say, and the event can be used again";
+            "timeout-honoured" => plain::timeout_honoured,
+                "wait_timeout returns false after its timeout, and true at once when set";
+            "waiting-sleeps" => plain::waiting_sleeps,
+                "a thread blocked in wait uses almost no CPU, and set releases it";
+            "linearizable" => plain::linearizable,
+                "3 real threads calling set, clear, is_set and wait_timeout: every history has a sequential order";
+        }
+        #[cfg(kata_shuttle)] {
+            "model-no-lost-wake-up" => model::no_lost_wake_up,
+                "2 waiters and a setter: both waiters released, never before the set, in every schedule";
+            "model-set-then-clear" => model::set_then_clear,
+                "a set followed at once by a clear still releases everyone who was waiting";
+            "model-timeout-on-time" => model::timeout_on_time,
+                "on the model's clock, wait_timeout(100 ms) ends at 100 ms, spurious wake-ups or not";
+            "model-linearizable" => model::linearizable,
+                "3 threads mixing every call, spurious wake-ups and time-outs included: linearizable in every schedule";
+        }
+    })
 }
 
 /// One call of an event, as recorded in a history.

@@ -41,6 +41,8 @@ fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
                         sets_begun.load(Ordering::SeqCst) > 0,
                         "RELEASED-EARLY: a waiter returned before any set() was called"
                     );
+                } else if Instant::now() < began + HOUR {
+                    panic!("EARLY-FALSE: wait_timeout returned false before its timeout was up");
                 } else if set_at.is_some_and(|at: Instant| at < began + HOUR) {
                     panic!("SAID-FALSE: wait_timeout returned false though a set() came before its timeout");
                 }
@@ -74,6 +76,12 @@ fn waiters_failed(failure: &Failure, asleep: &str) -> String {
         "a waiter called thread::sleep: it sleeps and looks again, in a loop. \
          Polling answers late (up to one sleep after the set) and wakes for nothing; sleep on \
          a `Condvar` instead, and let set() wake you."
+            .to_string()
+    } else if failure.message.contains("EARLY-FALSE") {
+        "wait_timeout(1 hour) returned false before its hour was up on the model's clock: it was \
+         woken (a spurious wake-up, which a real Condvar may have at any time) and took that for \
+         the end. Wait in a `while` loop that checks the state under the lock, never behind an \
+         `if`, and return false only once the deadline has passed."
             .to_string()
     } else if failure.message.contains("SAID-FALSE") {
         "wait_timeout(1 hour) returned false, though a set() came long before its timeout: \

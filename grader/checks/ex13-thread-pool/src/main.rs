@@ -8,7 +8,7 @@
 
 use kata_harness::measure::{self, Gauge, Meeting, Threads};
 use kata_harness::protocol::human_duration;
-use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
+use kata_harness::{ensure, fail, pass, within, Outcome, Verdict};
 use std::cell::RefCell;
 use std::panic;
 use std::process::ExitCode;
@@ -49,43 +49,22 @@ const DROP: Step = (
 );
 
 fn main() -> ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "runs-in-parallel",
-            "a pool of 4 runs 4 jobs at the same time",
-            runs_in_parallel,
-        ),
-        Check::new(
-            "all-jobs-done-by-drop",
-            "when drop returns, all 100 queued jobs have run",
-            all_jobs_done_by_drop,
-        ),
-        Check::new(
-            "workers-joined",
-            "when drop returns, every worker thread has ended",
-            workers_joined,
-        ),
-        Check::new(
-            "survives-panicking-jobs",
-            "after 2 jobs panic, a pool of 2 still runs 2 jobs at once",
-            survives_panicking_jobs,
-        ),
-        Check::new(
-            "at-most-size-threads",
-            "30 jobs on a pool of 3 run on at most 3 threads, and on more than 1",
-            at_most_size_threads,
-        ),
-        Check::new(
-            "new-zero-panics",
-            "ThreadPool::new(0) panics",
-            new_zero_panics,
-        ),
-        Check::new(
-            "execute-returns-at-once",
-            "with both workers of a pool of 2 busy, execute still queues 20 more jobs and returns",
-            execute_returns_at_once,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "runs-in-parallel" => runs_in_parallel,
+            "a pool of 4 runs 4 jobs at the same time";
+        "all-jobs-done-by-drop" => all_jobs_done_by_drop,
+            "when drop returns, all 100 queued jobs have run";
+        "workers-joined" => workers_joined,
+            "when drop returns, every worker thread has ended";
+        "survives-panicking-jobs" => survives_panicking_jobs,
+            "after 2 jobs panic, a pool of 2 still runs 2 jobs at once";
+        "at-most-size-threads" => at_most_size_threads,
+            "30 jobs on a pool of 3 run on at most 3 threads, and on more than 1";
+        "new-zero-panics" => new_zero_panics,
+            "ThreadPool::new(0) panics";
+        "execute-returns-at-once" => execute_returns_at_once,
+            "with both workers of a pool of 2 busy, execute still queues 20 more jobs and returns";
+    })
 }
 
 fn runs_in_parallel() -> Verdict {

@@ -13,7 +13,7 @@
 use kata_fakes::{body_for, Call, FakeServer, Route, Script};
 use kata_harness::protocol::human_duration;
 use kata_harness::service::{ideal_time, jobs, one_result_each, Design, IdealLimits};
-use kata_harness::{ensure, fail, pass, within, Check, Outcome, Verdict};
+use kata_harness::{ensure, fail, pass, within, Outcome, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -25,33 +25,18 @@ kata_harness::exercise!(download_all, DownloadError);
 const GENEROUS: Duration = Duration::from_secs(5);
 
 fn main() -> ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "results-in-order",
-            "result i is the body of urls[i], whatever order downloads finish in, and with more workers than URLs",
-            results_in_order,
-        ),
-        Check::new(
-            "errors-per-url",
-            "a failing URL gives its own Err(Status(code)); every other URL still succeeds, each requested once",
-            errors_per_url,
-        ),
-        Check::new(
-            "per-request-timeout",
-            "a URL slower than the timeout gives Err(Timeout) and does not hold up the call",
-            per_request_timeout,
-        ),
-        Check::new(
-            "bound-held",
-            "20 URLs on 5 workers: the server sees exactly 5 requests in flight at its peak",
-            bound_held,
-        ),
-        Check::new(
-            "near-ideal-time",
-            "20 URLs on 5 workers, five slow (300 ms) among fast (25 ms): within 1.5 × the ideal + 100 ms, the time of workers that each take the next URL when free",
-            near_ideal_time,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "results-in-order" => results_in_order,
+            "result i is the body of urls[i], whatever order downloads finish in, and with more workers than URLs";
+        "errors-per-url" => errors_per_url,
+            "a failing URL gives its own Err(Status(code)); every other URL still succeeds, each requested once";
+        "per-request-timeout" => per_request_timeout,
+            "a URL slower than the timeout gives Err(Timeout) and does not hold up the call";
+        "bound-held" => bound_held,
+            "20 URLs on 5 workers: the server sees exactly 5 requests in flight at its peak";
+        "near-ideal-time" => near_ideal_time,
+            "20 URLs on 5 workers, five slow (300 ms) among fast (25 ms): within 1.5 × the ideal + 100 ms, the time of workers that each take the next URL when free";
+    })
 }
 
 fn ms(n: u64) -> Duration {

@@ -42,7 +42,7 @@
 use kata_harness::cpu::{self, judge_spread, Clock, MeteredPool, Ratio, SpreadAdvice};
 use kata_harness::judge::Judgement;
 use kata_harness::protocol::human_duration;
-use kata_harness::{fail, pass, within, Check, Outcome, Verdict};
+use kata_harness::{fail, pass, within, Outcome, Verdict};
 use rayon::prelude::*;
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -75,23 +75,14 @@ const SPREAD: SpreadAdvice = SpreadAdvice {
 };
 
 fn main() -> ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "exact-counts",
-            "exact counts for empty input, one byte, every byte value, long runs and megabytes of text",
-            exact_counts,
-        ),
-        Check::new(
-            "runs-in-parallel",
-            "at least 3 of the pool's 4 threads each do 10% of the CPU work",
-            runs_in_parallel,
-        ),
-        Check::new(
-            "no-lock-in-the-hot-loop",
-            "at most 1.5× the CPU time of a plain fold/reduce: nothing shared per byte",
-            no_lock_in_the_hot_loop,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "exact-counts" => exact_counts,
+            "exact counts for empty input, one byte, every byte value, long runs and megabytes of text";
+        "runs-in-parallel" => runs_in_parallel,
+            "at least 3 of the pool's 4 threads each do 10% of the CPU work";
+        "no-lock-in-the-hot-loop" => no_lock_in_the_hot_loop,
+            "at most 1.5× the CPU time of a plain fold/reduce: nothing shared per byte";
+    })
 }
 
 /// `len` bytes from a xorshift generator seeded with `seed`, mapped by

@@ -33,7 +33,7 @@ use baseline::{flops, ikj, library, mismatch, parallel_ikj, test_matrix, Shape};
 use kata_harness::cpu::{self, judge_spread, Clock, MeteredPool, Plan, Ratio, SpreadAdvice};
 use kata_harness::judge::Judgement;
 use kata_harness::protocol::human_duration;
-use kata_harness::{ensure, fail, inconclusive, pass, within, Check, Verdict};
+use kata_harness::{ensure, fail, inconclusive, pass, within, Verdict};
 use std::hint::black_box;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
@@ -91,38 +91,20 @@ fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("--calibrate") {
         return calibrate::run();
     }
-    kata_harness::main(&[
-        Check::new(
-            "exact-results",
-            "exact products for square, non-square, empty, 1×1 and prime sizes",
-            exact_results,
-        ),
-        Check::new(
-            "shape-mismatch",
-            "shapes that do not fit give Err(ShapeError), not a panic",
-            shape_mismatch,
-        ),
-        Check::new(
-            "runs-in-parallel",
-            "at least 3 of the pool's 4 threads each do 10% of the CPU work",
-            runs_in_parallel,
-        ),
-        Check::new(
-            "single-thread-efficiency",
-            "on one thread, at most 4× the time of the plain i-k-j loop",
-            single_thread_efficiency,
-        ),
-        Check::new(
-            "speed-up",
-            "4 threads against 1, n = 16 to 512: speed-up and crossover (judged only when the machine can show one)",
-            speed_up,
-        ),
-        Check::new(
-            "medal",
-            "throughput as a share of matrixmultiply's, same run, same pool: bronze, silver, gold",
-            medal,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "exact-results" => exact_results,
+            "exact products for square, non-square, empty, 1×1 and prime sizes";
+        "shape-mismatch" => shape_mismatch,
+            "shapes that do not fit give Err(ShapeError), not a panic";
+        "runs-in-parallel" => runs_in_parallel,
+            "at least 3 of the pool's 4 threads each do 10% of the CPU work";
+        "single-thread-efficiency" => single_thread_efficiency,
+            "on one thread, at most 4× the time of the plain i-k-j loop";
+        "speed-up" => speed_up,
+            "4 threads against 1, n = 16 to 512: speed-up and crossover (judged only when the machine can show one)";
+        "medal" => medal,
+            "throughput as a share of matrixmultiply's, same run, same pool: bronze, silver, gold";
+    })
 }
 
 /// Shapes of the exact-results check, (n, m, p) for an n×m by m×p product.

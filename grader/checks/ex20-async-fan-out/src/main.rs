@@ -12,7 +12,7 @@ use kata_harness::protocol::human_duration;
 use kata_harness::service::{
     body_for, one_result_each, run_paused, FakeService, Route, Script, Stats,
 };
-use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
+use kata_harness::{ensure, fail, pass, Outcome, Verdict};
 use std::future::Future;
 use std::pin::Pin;
 use std::process::ExitCode;
@@ -25,28 +25,16 @@ kata_harness::exercise!(fetch_all);
 const REAL_LIMIT: Duration = Duration::from_secs(3);
 
 fn main() -> ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "order-kept",
-            "result i is fetch(ids[i])'s, whatever order the calls finish in; each id fetched once",
-            order_kept,
-        ),
-        Check::new(
-            "slowest-not-sum",
-            "8 calls of 100 ms to 800 ms take 800 ms of virtual time (the slowest), not 3.6 s (the sum)",
-            slowest_not_sum,
-        ),
-        Check::new(
-            "thousand-calls",
-            "1,000 calls of 1 s take about 1 s: all in flight at once on one thread",
-            thousand_calls,
-        ),
-        Check::new(
-            "empty-input",
-            "no ids: no calls, no results",
-            empty_input,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "order-kept" => order_kept,
+            "result i is fetch(ids[i])'s, whatever order the calls finish in; each id fetched once";
+        "slowest-not-sum" => slowest_not_sum,
+            "8 calls of 100 ms to 800 ms take 800 ms of virtual time (the slowest), not 3.6 s (the sum)";
+        "thousand-calls" => thousand_calls,
+            "1,000 calls of 1 s take about 1 s: all in flight at once on one thread";
+        "empty-input" => empty_input,
+            "no ids: no calls, no results";
+    })
 }
 
 fn ms(n: u64) -> Duration {

@@ -127,11 +127,12 @@ fn shape() -> Result<Shape, Outcome> {
 ///   within any `window - SLACK - stall`: one more for a request whose
 ///   thread was preempted between the client's clock reading and the send,
 ///   the slack for a reservation that woke a millisecond late, and the
-///   longest stall of the runtime's thread ([`Stalls`]), because a limiter
-///   that books each start ahead and sleeps until it (right, and exact on the
-///   paused clock) sends late by as much when its thread is not run: with two
-///   busy loops on the 2 cores, 4 runs in 60 had a stall of 20 to 45 ms and
-///   sent 9 or 10 within 180 ms;
+///   longest stall of the runtime's thread ([`Stalls`]), because a stall
+///   makes every wake-up late by as much and bunches what was on time with
+///   what was late (a limiter that books its starts ahead, which
+///   `rate-limit`'s held-up run fails exactly, did so: with two busy loops
+///   on the 2 cores, 4 runs in 60 had a stall of 20 to 45 ms and sent 9 or
+///   10 within 180 ms);
 /// - no 429 from a server that allows `rate + 1` arrivals per
 ///   `window - 20 ms`, unless the runtime's thread was held up by
 ///   [`HELD_UP`] or more (the same stalls bunch the arrivals). Arrivals are

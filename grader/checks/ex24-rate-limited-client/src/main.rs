@@ -25,7 +25,7 @@ use kata_harness::service::{
     body_for, ideal_time, jobs_of, one_result_each, run_paused, split_url, starts, Arrivals,
     Broken, Call, FakeService, IdealLimits, Kept, Script, Stats, Stopwatch,
 };
-use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
+use kata_harness::{ensure, fail, pass, Outcome, Verdict};
 use std::future::Future;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -47,58 +47,28 @@ const PAUSED_LIMIT: Duration = Duration::from_secs(3);
 const NO_RATE: usize = 100_000;
 
 fn main() -> ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "results-in-order",
-            "result i is urls[i]'s; a 404 or 500 gives its own Err(Status) and is not retried; each URL requested once",
-            paused::results_in_order,
-        ),
-        Check::new(
-            "concurrency-cap",
-            "paused clock: 30 requests, one of 1 s among 100 ms ones, concurrency 4: never more than 4 in flight, within 1.05 × the ideal time",
-            paused::concurrency_cap,
-        ),
-        Check::new(
-            "rate-limit",
-            "paused clock: 30 requests at 5 per 1 s, all at once and in bursts across a window's edge: never more than 5 starts in any 1 s, within 1.05 × the ideal time",
-            paused::rate_limit,
-        ),
-        Check::new(
-            "per-host-caps",
-            "paused clock: 3 hosts (two on one name, other ports), 2 per host: each host's cap held, within 1.05 × the ideal time",
-            paused::per_host_caps,
-        ),
-        Check::new(
-            "retry-after",
-            "paused clock: a 429 is retried after what Retry-After says, not sooner; after max_retries, Err(RateLimited)",
-            retry::retry_after,
-        ),
-        Check::new(
-            "retries-within-limits",
-            "paused clock: 16 requests, 2 in flight and 6 per 1 s, half answered 429 twice: every attempt, retries included, within both limits",
-            retry::retries_within_limits,
-        ),
-        Check::new(
-            "limits-shared",
-            "paused clock: two get_all at once on one Client share its concurrency and rate",
-            paused::limits_shared,
-        ),
-        Check::new(
-            "notes-experiment",
-            "paused clock: 50 calls of 500 ms with at most 1, 5, 10 in flight: time, mean latency and peak of each",
-            paused::notes_experiment,
-        ),
-        Check::new(
-            "loopback",
-            "real HTTP, 3 hosts: caps held server-side, departures within the rate, no 429 from a server allowing rate + 1, ≤ 1.3 × ideal + 150 ms",
-            loopback::loopback,
-        ),
-        Check::new(
-            "loopback-retry-after",
-            "real HTTP, a server stricter than the client: every retry waits what its 429 said and keeps the cap, every URL succeeds",
-            retry::loopback_retry_after,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "results-in-order" => paused::results_in_order,
+            "result i is urls[i]'s; a 404 or 500 gives its own Err(Status) and is not retried; each URL requested once";
+        "concurrency-cap" => paused::concurrency_cap,
+            "paused clock: 30 requests, one of 1 s among 100 ms ones, concurrency 4: never more than 4 in flight, within 1.05 × the ideal time";
+        "rate-limit" => paused::rate_limit,
+            "paused clock: 30 requests at 5 per 1 s, all at once, in bursts across a window's edge, and with the runtime held up: never more than 5 starts in any 1 s, within 1.05 × the ideal time";
+        "per-host-caps" => paused::per_host_caps,
+            "paused clock: 3 hosts (two on one name, other ports), 2 per host: each host's cap held, within 1.05 × the ideal time";
+        "retry-after" => retry::retry_after,
+            "paused clock: a 429 is retried after what Retry-After says, not sooner; after max_retries, Err(RateLimited)";
+        "retries-within-limits" => retry::retries_within_limits,
+            "paused clock: 16 requests, 2 in flight and 6 per 1 s, half answered 429 twice: every attempt, retries included, within both limits";
+        "limits-shared" => paused::limits_shared,
+            "paused clock: two get_all at once on one Client share its concurrency and rate";
+        "notes-experiment" => paused::notes_experiment,
+            "paused clock: 50 calls of 500 ms with at most 1, 5, 10 in flight: time, mean latency and peak of each";
+        "loopback" => loopback::loopback,
+            "real HTTP, 3 hosts: caps held server-side, departures within the rate, no 429 from a server allowing rate + 1, ≤ 1.3 × ideal + 150 ms";
+        "loopback-retry-after" => retry::loopback_retry_after,
+            "real HTTP, a server stricter than the client: every retry waits what its 429 said and keeps the cap, every URL succeeds";
+    })
 }
 
 fn ms(n: u64) -> Duration {

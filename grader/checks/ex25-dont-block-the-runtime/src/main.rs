@@ -26,7 +26,7 @@ use kata_harness::protocol::human_duration;
 use kata_harness::runtime::{
     cpu_of, judge_cpu, judge_heartbeat, run_watched, second_chance, Calls, Offload, Watched,
 };
-use kata_harness::{ensure, fail, pass, Check, Outcome, Verdict};
+use kata_harness::{ensure, fail, pass, Outcome, Verdict};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,23 +50,14 @@ const ADVICE: &str = "Hand the work to another thread and `.await` its result: \
     `tokio::sync::oneshot` channel (Python's `asyncio.to_thread` / `run_in_executor`).";
 
 fn main() -> ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "answers-right",
-            "6 requests at once: each response has its request's id and work(&body)",
-            answers_right,
-        ),
-        Check::new(
-            "runtime-thread-cpu",
-            "4 requests of 80 ms of CPU: the runtime's thread uses ≤ 20% of the CPU the work costs on a plain thread",
-            runtime_thread_cpu,
-        ),
-        Check::new(
-            "heartbeat",
-            "4 requests of 80 ms of CPU: a task on the runtime, due every 5 ms, never waits 50 ms or more",
-            heartbeat,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "answers-right" => answers_right,
+            "6 requests at once: each response has its request's id and work(&body)";
+        "runtime-thread-cpu" => runtime_thread_cpu,
+            "4 requests of 80 ms of CPU: the runtime's thread uses ≤ 20% of the CPU the work costs on a plain thread";
+        "heartbeat" => heartbeat,
+            "4 requests of 80 ms of CPU: a task on the runtime, due every 5 ms, never waits 50 ms or more";
+    })
 }
 
 /// The body of request `i`: 64 bytes, different for every `i`.

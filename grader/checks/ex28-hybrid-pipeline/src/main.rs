@@ -24,7 +24,7 @@ use kata_harness::calibrate::{cpu_of, crunch, on_threads};
 use kata_harness::judge::Judgement;
 use kata_harness::protocol::human_duration;
 use kata_harness::runtime::{judge_offload, second_chance, Offload};
-use kata_harness::{fail, pass, picture, Check, Outcome, Verdict};
+use kata_harness::{fail, pass, picture, Outcome, Verdict};
 use run::{all_written_in_order, limits, ms, run, run_in_order, setup, Ran};
 use stages::{body_of, calibrate, path_of};
 use std::hint::black_box;
@@ -40,43 +40,22 @@ const ADVICE: &str = "Run `process` on your CPU pool and await its result: a ray
     thread should only move records from stage to stage.";
 
 fn main() -> ExitCode {
-    kata_harness::main(&[
-        Check::new(
-            "records-in-order",
-            "10 records, later ones fetched and processed sooner: each written once, in index order",
-            records_in_order,
-        ),
-        Check::new(
-            "fetch-error",
-            "record 5 of 10 answers 500: run_pipeline returns Err(Fetch { index: 5, .. }) and does not hang",
-            fetch_error,
-        ),
-        Check::new(
-            "fetch-bound",
-            "20 records, fetch_concurrency 5: the server sees exactly 5 requests in flight at its peak",
-            fetch_bound,
-        ),
-        Check::new(
-            "cpu-pool-bound",
-            "9 records of 6 ms of CPU, cpu_workers 3: exactly 3 calls of process at once at the peak",
-            cpu_pool_bound,
-        ),
-        Check::new(
-            "runtime-not-blocked",
-            "12 records of 6 ms of CPU: the runtime's thread uses ≤ 20% of the processing's CPU, and its heartbeat never waits 50 ms",
-            runtime_not_blocked,
-        ),
-        Check::new(
-            "bounded-memory",
-            "1,000 records, storage stalling 100 ms once: at most F + P + 2 × buffer + 4 records in memory; stages overlap",
-            bounded_memory,
-        ),
-        Check::new(
-            "near-ideal-time",
-            "10 records of 100 ms, 5 at a time: within 1.5 × max(ideal fetch time, CPU work alone on the pool) + 100 ms",
-            near_ideal_time,
-        ),
-    ])
+    kata_harness::main(&kata_harness::checks! {
+        "records-in-order" => records_in_order,
+            "10 records, later ones fetched and processed sooner: each written once, in index order";
+        "fetch-error" => fetch_error,
+            "record 5 of 10 answers 500: run_pipeline returns Err(Fetch { index: 5, .. }) and does not hang";
+        "fetch-bound" => fetch_bound,
+            "20 records, fetch_concurrency 5: the server sees exactly 5 requests in flight at its peak";
+        "cpu-pool-bound" => cpu_pool_bound,
+            "9 records of 6 ms of CPU, cpu_workers 3: exactly 3 calls of process at once at the peak";
+        "runtime-not-blocked" => runtime_not_blocked,
+            "12 records of 6 ms of CPU: the runtime's thread uses ≤ 20% of the processing's CPU, and its heartbeat never waits 50 ms";
+        "bounded-memory" => bounded_memory,
+            "1,000 records, storage stalling 100 ms once: at most F + P + 2 × buffer + 4 records in memory; stages overlap";
+        "near-ideal-time" => near_ideal_time,
+            "10 records of 100 ms, 5 at a time: within 1.5 × max(ideal fetch time, CPU work alone on the pool) + 100 ms";
+    })
 }
 
 fn records_in_order() -> Verdict {

@@ -96,7 +96,8 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
             .target_dir
             .clone()
             .unwrap_or_else(|| base.join("target"));
-        let bench = Bench::new(workbook, &base.join("workbook"), target)?;
+        let copy = kata_core::scratch::placed(base.join("workbook"), &target, "kata-dev-workbook");
+        let bench = Bench::new(workbook, &copy, target)?;
         let table = Arc::new(Mutex::new(Table::new(human)));
         let shown = Arc::clone(&table);
         let report = dev::check(

@@ -19,17 +19,21 @@ use tokio::time::Instant;
 /// When each item is handed to the code under test, in item order, as
 /// offsets from the moment [`Arrivals::drive`] starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Arrivals(Vec<Duration>);
+pub struct Arrivals {
+    times: Vec<Duration>,
+    /// When the runtime is held up, and for how long ([`hold_up`]).
+    held_up: Option<(Duration, Duration)>,
+}
 
 impl Arrivals {
     /// `n` items, all at the start.
     pub fn at_once(n: usize) -> Arrivals {
-        Arrivals(vec![Duration::ZERO; n])
+        Arrivals::new(vec![Duration::ZERO; n])
     }
 
     /// `n` items, one every `every` from the start.
     pub fn staggered(n: usize, every: Duration) -> Arrivals {
-        Arrivals(
+        Arrivals::new(
             (0..n)
                 .map(|i| every * u32::try_from(i).unwrap_or(u32::MAX))
                 .collect(),
@@ -38,7 +42,7 @@ impl Arrivals {
 
     /// Bursts: `count` items at once at each `at`, in the order given.
     pub fn bursts(bursts: &[(Duration, usize)]) -> Arrivals {
-        Arrivals(
+        Arrivals::new(
             bursts
                 .iter()
                 .flat_map(|&(at, count)| std::iter::repeat_n(at, count))
@@ -46,17 +50,33 @@ impl Arrivals {
         )
     }
 
+    fn new(times: Vec<Duration>) -> Arrivals {
+        Arrivals {
+            times,
+            held_up: None,
+        }
+    }
+
+    /// The same arrivals, with the runtime held up from `at` for `length`
+    /// meanwhile (see [`hold_up`]; paused clock only).
+    pub fn held_up(self, at: Duration, length: Duration) -> Arrivals {
+        Arrivals {
+            held_up: Some((at, length)),
+            ..self
+        }
+    }
+
     /// The offsets, in item order.
     pub fn times(&self) -> &[Duration] {
-        &self.0
+        &self.times
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.times.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.times.is_empty()
     }
 
     /// Hands item `i` over at its time by awaiting `f(i)` then, all items
@@ -69,19 +89,25 @@ impl Arrivals {
     {
         let epoch = Instant::now();
         let f = &f;
-        futures::future::join_all(self.0.iter().enumerate().map(|(i, &at)| async move {
-            tokio::time::sleep_until(epoch + at).await;
-            let arrived = Instant::now();
-            let out = f(i).await;
-            (out, arrived.elapsed())
-        }))
-        .await
+        let items =
+            futures::future::join_all(self.times.iter().enumerate().map(|(i, &at)| async move {
+                tokio::time::sleep_until(epoch + at).await;
+                let arrived = Instant::now();
+                let out = f(i).await;
+                (out, arrived.elapsed())
+            }));
+        let held_up = async {
+            if let Some((at, length)) = self.held_up {
+                hold_up(at, length).await;
+            }
+        };
+        tokio::join!(items, held_up).0
     }
 
     /// One line for a failure's details: "arrivals: 1 at 0.0 ms, 9 at 900 ms".
     pub fn describe(&self) -> String {
         let mut groups: Vec<(Duration, usize)> = Vec::new();
-        for &t in &self.0 {
+        for &t in &self.times {
             match groups.last_mut() {
                 Some((at, n)) if *at == t => *n += 1,
                 _ => groups.push((t, 1)),
@@ -91,7 +117,19 @@ impl Arrivals {
             .iter()
             .map(|&(at, n)| format!("{n} at {}", crate::protocol::human_duration(at)))
             .collect();
-        format!("arrivals: {}", parts.join(", "))
+        let held_up = self.held_up.map(|(at, length)| {
+            let human = crate::protocol::human_duration;
+            format!(
+                "; the runtime held up from {} to {}",
+                human(at),
+                human(at + length)
+            )
+        });
+        format!(
+            "arrivals: {}{}",
+            parts.join(", "),
+            held_up.unwrap_or_default()
+        )
     }
 }
 
@@ -183,6 +221,20 @@ impl Stalls {
     }
 }
 
+/// On the paused clock, the runtime's thread held up from `at` (from now)
+/// for `length`, as a busy machine or a blocking task holds it up: the
+/// clock jumps by `length` at `at` (`tokio::time::advance`), so every timer
+/// due in between fires late, at `at + length`, all at once. Code that books
+/// a start time ahead and sleeps until it then starts later than it
+/// booked; only a time read after the wait is the real start.
+///
+/// # Panics
+/// Off a paused clock (`tokio::time::advance` requires one).
+pub async fn hold_up(at: Duration, length: Duration) {
+    tokio::time::sleep(at).await;
+    tokio::time::advance(length).await;
+}
+
 impl Drop for Stalls {
     fn drop(&mut self) {
         self.task.abort();
@@ -207,6 +259,10 @@ mod tests {
         let bursts = Arrivals::bursts(&[(ms(0), 1), (ms(900), 2)]);
         assert_eq!(bursts.times(), [ms(0), ms(900), ms(900)]);
         assert_eq!(bursts.describe(), "arrivals: 1 at 0.0 ms, 2 at 900 ms");
+        assert_eq!(
+            Arrivals::at_once(3).held_up(ms(800), ms(400)).describe(),
+            "arrivals: 3 at 0.0 ms; the runtime held up from 800 ms to 1.20 s"
+        );
     }
 
     #[test]
@@ -221,6 +277,35 @@ mod tests {
             stalls.longest()
         });
         assert!(longest >= ms(50), "{longest:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hold_up_makes_the_timers_due_meanwhile_fire_late() {
+        let start = Instant::now();
+        tokio::spawn(hold_up(ms(800), ms(400)));
+        let (early, held) = tokio::join!(tokio::time::sleep(ms(500)), async {
+            tokio::time::sleep(ms(1000)).await;
+            start.elapsed()
+        });
+        let () = early;
+        assert_eq!(
+            held,
+            ms(1200),
+            "a timer due at 1 s fires when the hold-up ends"
+        );
+        tokio::time::sleep(ms(100)).await;
+        assert_eq!(
+            start.elapsed(),
+            ms(1300),
+            "and the clock runs on from there"
+        );
+        let held = Arrivals::at_once(1).held_up(ms(800), ms(400));
+        let out = held.drive(|_| tokio::time::sleep(ms(1000))).await;
+        assert_eq!(
+            out,
+            vec![((), ms(1200))],
+            "drive holds the runtime up as it says"
+        );
     }
 
     #[tokio::test(start_paused = true)]
