@@ -1,6 +1,6 @@
 //! Known wrong: `if` instead of `while` around `Condvar::wait`, so any wake-up counts as a set.
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: model-no-lost-wake-up: returned false before its hour was up on the model
+//! expect-fail: model-no-lost-wake-up: though a set() came long before its timeout
 
 use std::time::Duration;
 
