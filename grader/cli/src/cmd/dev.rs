@@ -97,6 +97,11 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
             .clone()
             .unwrap_or_else(|| base.join("target"));
         let copy = kata_core::scratch::placed(base.join("workbook"), &target, "kata-dev-workbook");
+        if copy != base.join("workbook") {
+            // A copy an older kata left inside the target dir: cargo would
+            // go on judging builds fresh by the times of its files.
+            let _ = std::fs::remove_dir_all(base.join("workbook"));
+        }
         let bench = Bench::new(workbook, &copy, target)?;
         let table = Arc::new(Mutex::new(Table::new(human)));
         let shown = Arc::clone(&table);
