@@ -261,7 +261,7 @@ mod tests {
         assert_eq!(bursts.describe(), "arrivals: 1 at 0.0 ms, 2 at 900 ms");
         assert_eq!(
             Arrivals::at_once(3).held_up(ms(800), ms(400)).describe(),
-            "arrivals: 3 at 0.0 ms; the runtime held up from 800 ms to 1.20 s"
+            "arrivals: 3 at 0.0 ms; the runtime held up from 800 ms to 1.2 s"
         );
     }
 
