@@ -201,7 +201,7 @@ fn rate_phase(what: &str, arrivals: Option<Arrivals>) -> Verdict {
                  interval of 1 s: keep the start times of the last {rate} requests, and let one more start only \
                  when the oldest of them is one window old."
             ),
-            (Broken::Rate, Some(a)) if a.times().iter().all(|t| t.is_zero()) => format!(
+            (Broken::Rate, Some(a)) if a.hold_up().is_some() => format!(
                 "with the runtime held up from 800 ms to 1.2 s (its timers fired late, as on a busy machine or \
                  beside a blocking task), {most} requests started within one window of 1 s (the rate is {rate} per \
                  1 s). Is the start time you record the moment the request leaves? A start booked ahead (a time \
@@ -224,9 +224,7 @@ fn rate_phase(what: &str, arrivals: Option<Arrivals>) -> Verdict {
     };
     let passed = format!("never more than {rate} starts within 1 s, all at once, in bursts and with the runtime held up; {took} for the last (it needs {need} unheld)");
     // Held up, a right client loses the 200 ms it was held: no time bound.
-    let timed = arrivals
-        .as_ref()
-        .is_none_or(|a| a.times().iter().any(|t| !t.is_zero()));
+    let timed = arrivals.as_ref().is_none_or(|a| a.hold_up().is_none());
     judge(&run, limits, timed, details, say, passed)
 }
 

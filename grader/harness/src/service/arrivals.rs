@@ -71,6 +71,11 @@ impl Arrivals {
         &self.times
     }
 
+    /// When the runtime is held up, and for how long, if it is.
+    pub fn hold_up(&self) -> Option<(Duration, Duration)> {
+        self.held_up
+    }
+
     pub fn len(&self) -> usize {
         self.times.len()
     }
