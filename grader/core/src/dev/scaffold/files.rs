@@ -104,20 +104,18 @@ pub(super) fn checks(id: &str, title: &str, function: &str) -> String {
 //! Say here what the checks hand the code and what they measure: the
 //! learner's code is untrusted, so each check counts for itself.
 
-use kata_harness::{{ensure, fail, pass, within, Check, Verdict}};
-use std::process::ExitCode;
+use kata_harness::{{ensure, fail, pass, within, Verdict}};
 
 kata_harness::exercise!({function});
 
-pub(super) fn main() -> ExitCode {{
-    kata_harness::main(&[Check::new(
-        "sums-the-items",
-        "the sum of 1 to 100 is 5050",
-        sums_the_items,
-    )])
+fn main() -> std::process::ExitCode {{
+    kata_harness::main(&kata_harness::checks! {{
+        "sums-the-items" => sums_the_items,
+            "the sum of 1 to 100 is 5050";
+    }})
 }}
 
-pub(super) fn sums_the_items() -> Verdict {{
+fn sums_the_items() -> Verdict {{
     let got = within(kata_harness::step_limit(), "{function} on 100 items", || {{
         {function}((1..=100).collect())
     }})?;
