@@ -32,6 +32,7 @@ mod isolate;
 mod run;
 #[cfg(feature = "runtime")]
 pub mod runtime;
+pub mod say;
 pub mod sched;
 pub mod source;
 pub mod timeline;
@@ -44,6 +45,11 @@ pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};
 pub use run::{deliver, main};
 
 use std::time::Duration;
+
+/// `n` milliseconds: how checks write their latencies and limits.
+pub const fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
 
 /// Where the grader puts an exercise's medal thresholds from `kata.toml`
 /// (`medals = { silver = 0.15, gold = 0.55 }`) for its checks.

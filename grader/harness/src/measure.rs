@@ -198,6 +198,19 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic with a non-text payload".into())
 }
 
+/// Whether a caught panic is a stub's `todo!()` ("not yet implemented").
+pub fn is_todo(payload: &(dyn std::any::Any + Send)) -> bool {
+    panic_text(payload).starts_with("not yet implemented")
+}
+
+/// The mean of `durations`, zero for none.
+pub fn mean(durations: impl IntoIterator<Item = Duration>) -> Duration {
+    let (sum, n) = durations
+        .into_iter()
+        .fold((Duration::ZERO, 0u32), |(s, n), d| (s + d, n + 1));
+    sum.checked_div(n).unwrap_or_default()
+}
+
 /// The payload of the panics that a check's own code (a job, an `f` it
 /// hands over) raises on purpose.
 pub const DELIBERATE: &str = "kata: a deliberate panic in code the check handed over";
@@ -254,9 +267,19 @@ pub fn max_in_window(starts: &[Duration], window: Duration) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ms;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
+    #[test]
+    fn mean_of_none_is_zero() {
+        assert_eq!(mean([ms(10), ms(20), ms(60)]), ms(30));
+        assert_eq!(mean(Vec::new()), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_todo_is_known_by_its_text() {
+        let todo = std::panic::catch_unwind(|| todo!()).unwrap_err();
+        let other = std::panic::catch_unwind(|| panic!("index out of range")).unwrap_err();
+        assert!(is_todo(todo.as_ref()) && !is_todo(other.as_ref()));
     }
 
     #[test]

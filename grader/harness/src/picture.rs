@@ -307,9 +307,7 @@ pub fn most_at_once(spans: &[(Duration, Duration)]) -> usize {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn draws_levels_and_marks_the_limit() {

@@ -46,9 +46,7 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn a_busy_route_and_the_rate_limit_answer_429_on_the_paused_clock() {

@@ -96,9 +96,7 @@ impl Timeline {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     fn timeline() -> Timeline {
         Timeline {

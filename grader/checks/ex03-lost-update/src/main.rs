@@ -15,6 +15,7 @@
 //! A stress run alone never judges a lost update: "often" is not "always",
 //! and a count that happens to come out right proves nothing.
 
+use kata_harness::say::spaced;
 use kata_harness::Verdict;
 use std::process::ExitCode;
 
@@ -63,24 +64,11 @@ fn sized(threads: usize, per_thread: u64) -> String {
     format!("{threads} thread{s} × {}", spaced(per_thread))
 }
 
-/// `1 234 567`: big counts, readable.
-fn spaced(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(not(any(kata_shuttle, kata_loom)))]
 mod plain {
     use super::*;
     use kata_harness::contention::Scenario;
-    use kata_harness::measure::panic_text;
+    use kata_harness::measure::{is_todo, panic_text};
     use kata_harness::{fail, pass, step_limit, within, Outcome};
     use kata_sync::sync::atomic::{AtomicU64, Ordering};
     use kata_sync::sync::Arc;
@@ -394,12 +382,14 @@ mod plain {
             let problem = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
                 Ok(Ok(_)) => continue,
                 Ok(Err(failed)) => failed.message,
-                Err(panic) => match panic_text(panic.as_ref()) {
-                    text if text.starts_with("not yet implemented") => {
-                        format!("{} is still a stub (its `todo!` ran)", counter.function)
-                    }
-                    text => format!("{} panicked: {text}", counter.function),
-                },
+                Err(panic) if is_todo(panic.as_ref()) => {
+                    format!("{} is still a stub (its `todo!` ran)", counter.function)
+                }
+                Err(panic) => format!(
+                    "{} panicked: {}",
+                    counter.function,
+                    panic_text(panic.as_ref())
+                ),
             };
             problems.push(problem);
         }

@@ -11,9 +11,10 @@
 //! up front or in batches are off it.
 
 use kata_fakes::{body_for, Call, FakeServer, Route, Script};
+use kata_harness::measure::is_todo;
 use kata_harness::protocol::human_duration;
 use kata_harness::service::{ideal_time, jobs, one_result_each, Design, IdealLimits};
-use kata_harness::{ensure, fail, pass, within, Outcome, Verdict};
+use kata_harness::{ensure, fail, ms, pass, say, within, Outcome, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -37,18 +38,6 @@ fn main() -> ExitCode {
         "near-ideal-time" => near_ideal_time,
             "20 URLs on 5 workers, five slow (300 ms) among fast (25 ms): within 1.5 × the ideal + 100 ms, the time of workers that each take the next URL when free";
     })
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// `Ok(..)` / `Err(Status(500))`, as a learner would write it.
-fn show(result: &Result<String, DownloadError>) -> String {
-    match result {
-        Ok(body) => format!("Ok({body:?})"),
-        Err(e) => format!("Err({e:?})"),
-    }
 }
 
 fn results_in_order() -> Verdict {
@@ -113,7 +102,7 @@ fn results_in_order() -> Verdict {
     let bodies: Vec<Result<String, DownloadError>> =
         paths[..3].iter().map(|p| Ok(body_for(p))).collect();
     ensure(three == bodies, || {
-        let got: Vec<String> = three.iter().map(show).collect();
+        let got: Vec<String> = three.iter().map(say::result).collect();
         fail(format!(
             "download_all of 3 URLs on 8 workers gave [{}]: with more workers than URLs, every URL still \
              gets its body, in order (a worker with nothing to take just ends)",
@@ -192,12 +181,12 @@ fn errors_per_url() -> Verdict {
                 Ok(_) => fail(format!(
                     "urls[{i}] ({path}) answered 200, but its result is {}: that is not its body; \
                      results must come back in the order of the URLs",
-                    show(result)
+                    say::result(result)
                 )),
                 Err(_) => fail(format!(
                     "urls[{i}] ({path}) answered 200, but its result is {}: a failed URL must give its \
                      own error and never stop the others",
-                    show(result)
+                    say::result(result)
                 )),
             }
             })?;
@@ -206,7 +195,7 @@ fn errors_per_url() -> Verdict {
                 fail(format!(
                     "urls[{i}] ({path}) answered {code}, so its result must be Err(Status({code})), \
                      but it is {}. Map ureq::Error::StatusCode(code) to DownloadError::Status(code).",
-                    show(result)
+                    say::result(result)
                 ))
             })?;
         }
@@ -215,15 +204,6 @@ fn errors_per_url() -> Verdict {
         "7 bodies and Err(Status(500)), Err(Status(404)), Err(Status(503)) at the right places; each URL requested once",
     )
     .figure("requests (server-side)", stats.requests, "== 10"))
-}
-
-/// Whether a panic came from the `todo` macro of the untouched stub.
-fn is_todo(payload: &(dyn std::any::Any + Send)) -> bool {
-    let text = payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
-    text.is_some_and(|t| t.starts_with("not yet implemented"))
 }
 
 fn per_request_timeout() -> Verdict {
@@ -279,7 +259,7 @@ fn per_request_timeout() -> Verdict {
         };
         fail(format!(
             "urls[{slow_at}] (/slow) should give Err(Timeout), but its result is {}: {why}",
-            show(result)
+            say::result(result)
         ))
     })?;
     for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
@@ -290,7 +270,7 @@ fn per_request_timeout() -> Verdict {
             fail(format!(
                 "urls[{i}] ({path}) answers in 50 ms, but its result is {}: the timeout is per request, \
                  and one slow URL must not fail the others",
-                show(result)
+                say::result(result)
             ))
         })?;
     }
@@ -352,7 +332,7 @@ fn run_shape(label: &str, latencies: &[Duration]) -> Result<(FakeServer, Duratio
         ensure(*result == Ok(body_for(path)), || {
             fail(format!(
                 "urls[{i}] ({path}) answered 200, but its result is {}",
-                show(result)
+                say::result(result)
             ))
         })?;
     }

@@ -32,6 +32,7 @@ mod calibrate;
 use baseline::{flops, ikj, library, mismatch, parallel_ikj, test_matrix, Shape};
 use kata_harness::cpu::{self, judge_spread, Clock, MeteredPool, Plan, Ratio, SpreadAdvice};
 use kata_harness::judge::Judgement;
+use kata_harness::measure::is_todo;
 use kata_harness::protocol::human_duration;
 use kata_harness::{ensure, fail, inconclusive, pass, within, Verdict};
 use std::hint::black_box;
@@ -157,7 +158,7 @@ fn shape_mismatch() -> Verdict {
         })?;
         let want = ShapeError { left, right };
         match got {
-            Err(payload) if panic_text(payload.as_ref()).starts_with("not yet implemented") => {
+            Err(payload) if is_todo(payload.as_ref()) => {
                 return Err(fail("still a stub: matmul panicked with \"not yet implemented\" (the `todo` in the stub). Replace it with your code."))
             }
             Err(_) => {
@@ -190,15 +191,6 @@ fn shape_mismatch() -> Verdict {
     Ok(pass(
         "2×3 by 4×2 and 0×3 by 2×5 both return Err(ShapeError) with their shapes",
     ))
-}
-
-/// The message of a panic's payload (`panic!` makes a `&str` or a `String`).
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
-    payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("")
 }
 
 /// Two n×n test matrices from `seed`, and their product by the plain loop.

@@ -12,7 +12,7 @@ use kata_harness::protocol::human_duration;
 use kata_harness::service::{
     body_for, one_result_each, run_paused, FakeService, Route, Script, Stats,
 };
-use kata_harness::{ensure, fail, pass, Outcome, Verdict};
+use kata_harness::{ensure, fail, ms, pass, Outcome, Verdict};
 use std::future::Future;
 use std::pin::Pin;
 use std::process::ExitCode;
@@ -35,10 +35,6 @@ fn main() -> ExitCode {
         "empty-input" => empty_input,
             "no ids: no calls, no results";
     })
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
 }
 
 fn path_of(id: u32) -> String {

@@ -248,7 +248,7 @@ pub fn loopback() -> Verdict {
             "urls[{i}] gave {} over HTTP: every URL answers 200 when asked within the limits. (The checks \
              on the fake passed? Then look at your HttpTransport: any status is an answer, and only a \
              request that got none is a TransportError.)",
-            show(result)
+            say::result(result)
         ))));
     }
     all_bodies(urls, &run.results)?;

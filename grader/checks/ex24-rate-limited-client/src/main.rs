@@ -25,7 +25,7 @@ use kata_harness::service::{
     body_for, ideal_time, jobs_of, one_result_each, run_paused, split_url, starts, Arrivals,
     Broken, Call, FakeService, IdealLimits, Kept, Script, Stats, Stopwatch,
 };
-use kata_harness::{ensure, fail, pass, Outcome, Verdict};
+use kata_harness::{ensure, fail, ms, pass, say, Outcome, Verdict};
 use std::future::Future;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -69,10 +69,6 @@ fn main() -> ExitCode {
         "loopback-retry-after" => retry::loopback_retry_after,
             "real HTTP, a server stricter than the client: every retry waits what its 429 said and keeps the cap, every URL succeeds";
     })
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
 }
 
 fn limits(
@@ -121,14 +117,6 @@ impl Transport for OnFake {
                 body: reply.body,
             })
         }
-    }
-}
-
-/// `Ok("...")` / `Err(Status(500))`, as a learner would write it.
-fn show(result: &Result<String, ClientError>) -> String {
-    match result {
-        Ok(body) => format!("Ok({body:?})"),
-        Err(e) => format!("Err({e:?})"),
     }
 }
 
@@ -192,12 +180,12 @@ fn all_bodies(urls: &[String], results: &[Result<String, ClientError>]) -> Resul
             match result {
             Ok(got) if urls.iter().any(|u| body(u) == *got) => fail(format!(
                 "result {i} is {}, the body of another URL: results must come back in the order of the URLs",
-                show(result)
+                say::result(result)
             )),
             _ => fail(format!(
                 "urls[{i}] ({url}) answers 200 with {:?}, but its result is {}",
                 body(url),
-                show(result)
+                say::result(result)
             )),
         }
         })?;

@@ -2,8 +2,8 @@
 //! shared between calls, and the notes' experiment.
 
 use super::*;
-use kata_harness::picture::in_flight;
-use kata_harness::picture::most_at_once;
+use kata_harness::measure::mean;
+use kata_harness::picture::{in_flight, most_at_once};
 use kata_harness::service::{most_within, per_window, spans, Design, Route};
 
 pub fn results_in_order() -> Verdict {
@@ -63,7 +63,7 @@ pub fn results_in_order() -> Verdict {
             (Err(_), Ok(_)) => "a non-2xx answer is not a body: give Err(Status(code))",
             _ => "each URL gets its own result, whatever happened to the others",
         };
-        let (want, got) = (show(&want), show(result));
+        let (want, got) = (say::result(&want), say::result(result));
         return Err(fail(format!(
             "urls[{i}] ({path}) should give {want}, but its result is {got}: {hint}"
         )));
@@ -350,11 +350,6 @@ pub fn limits_shared() -> Verdict {
     };
     let passed = format!("both calls shared the limits: {took} for 24 requests (ideal {need})");
     judge(&run, limits, true, Vec::new(), say, passed)
-}
-
-fn mean(durations: impl Iterator<Item = Duration>) -> Duration {
-    let (sum, n) = durations.fold((Duration::ZERO, 0u32), |(s, n), d| (s + d, n + 1));
-    sum.checked_div(n).unwrap_or_default()
 }
 
 pub fn notes_experiment() -> Verdict {

@@ -77,7 +77,7 @@ pub fn retry_after() -> Verdict {
             "/busy answers 429 twice, then 200: it should take 3 requests and give Ok({:?}), but it took \
              {busy_tries} and gave {}",
             body_for("/busy"),
-            busy.map_or("nothing".into(), show)
+            busy.map_or("nothing".into(), say::result)
         ))
         },
     )?;
@@ -96,7 +96,7 @@ pub fn retry_after() -> Verdict {
     ensure(never == Some(&gave_up), || {
         fail(format!(
             "/never gave {} after {never_tries} requests: give Err(RateLimited {{ attempts: {want} }})",
-            never.map_or("nothing".into(), show)
+            never.map_or("nothing".into(), say::result)
         ))
     })?;
     Ok(pass(format!(
@@ -224,7 +224,7 @@ pub fn loopback_retry_after() -> Verdict {
             fail(format!(
                 "urls[{i}] gave {} against a server that allows {server_max} requests per {}: with {} retries \
                  each, every URL should get through if each retry waits what its 429 said",
-                show(result),
+                say::result(result),
                 human_duration(server_window),
                 limits.max_retries
             ))

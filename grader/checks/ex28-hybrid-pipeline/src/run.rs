@@ -14,10 +14,6 @@ use std::time::{Duration, Instant};
 /// Real time a run may take: ten times what the slowest right run needs.
 pub const LIMIT: Duration = Duration::from_secs(10);
 
-pub fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
 pub fn limits(fetch_concurrency: usize, cpu_workers: usize, buffer: usize) -> Limits {
     Limits {
         fetch_concurrency,

@@ -176,9 +176,7 @@ pub fn control_gap_within(control: &[Duration], gap: Gap) -> Duration {
 pub(super) mod tests {
     use super::*;
 
-    pub(in crate::runtime) fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     pub(in crate::runtime) fn every(step: u64, from: u64, to: u64) -> Vec<Duration> {
         (from..to).step_by(step as usize).map(ms).collect()

@@ -113,7 +113,8 @@ pub fn judge_heartbeat<T>(watched: &Watched<T>, job: &Offload) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::beat::tests::{every, ms, stalled_ticks};
+    use crate::ms;
+    use crate::runtime::beat::tests::{every, stalled_ticks};
 
     fn computing_run(on_runtime: usize) -> (Watched<()>, Offload<'static>) {
         let ticks = stalled_ticks();

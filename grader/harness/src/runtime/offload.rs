@@ -240,9 +240,7 @@ mod tests {
     use super::*;
     use crate::{fail, pass};
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     fn job(on_runtime: usize) -> Offload<'static> {
         Offload {

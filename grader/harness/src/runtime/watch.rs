@@ -297,9 +297,7 @@ fn panic_text(payload: &(dyn Any + Send)) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn offloaded_work_leaves_the_runtime_free_and_inline_work_does_not() {

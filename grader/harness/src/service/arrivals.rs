@@ -250,9 +250,7 @@ impl Drop for Stalls {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn schedules_list_their_times_in_item_order() {

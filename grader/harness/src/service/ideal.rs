@@ -311,9 +311,7 @@ impl Design {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     fn all(n: usize, latency: Duration) -> Vec<Duration> {
         vec![latency; n]

@@ -194,9 +194,7 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn the_first_limit_broken_is_named() {

@@ -401,9 +401,7 @@ pub fn starts(calls: &[Call]) -> Vec<Duration> {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn ceil_units_rounds_up_and_is_at_least_one() {

@@ -212,9 +212,7 @@ impl Stopwatch {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn the_paused_clock_runs_a_second_in_no_time() {

@@ -202,9 +202,7 @@ pub fn normalize_path(path: &str) -> String {
 mod tests {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
+    use crate::ms;
 
     #[test]
     fn one_result_each_says_how_many_it_expected() {
