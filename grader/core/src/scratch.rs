@@ -83,6 +83,27 @@ pub fn placed(wanted: PathBuf, target: &Path, name: &str) -> PathBuf {
     }
 }
 
+/// Holds the copy at `copy` for this process until the file returned is
+/// dropped (an OS lock on `<copy>.lock`, let go even if kata is killed): a
+/// second run that wants the same copy waits, and says so, instead of
+/// rewriting the files the first is grading.
+pub fn hold(copy: &Path) -> Result<std::fs::File, Error> {
+    let path = copy.with_extension("lock");
+    let failed = |e| Error::io(format!("could not lock {}", path.display()), e);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(failed)?;
+    }
+    let file = std::fs::File::create(&path).map_err(failed)?;
+    if file.try_lock().is_err() {
+        eprintln!(
+            "waiting for another kata that is using {} to finish ...",
+            copy.display()
+        );
+        file.lock().map_err(failed)?;
+    }
+    Ok(file)
+}
+
 /// A hash of every file of the copy at `root` that is [`copied`], by its
 /// path from the root: taken before and after something runs in the copy,
 /// it says what that run wrote.
@@ -195,6 +216,17 @@ mod tests {
             placed(root.join("tx/w"), &root.join("t"), "x"),
             root.join("tx/w")
         );
+    }
+
+    #[test]
+    fn a_held_copy_is_held_once() {
+        let copy = std::env::temp_dir().join(format!("kata-hold-test-{}", std::process::id()));
+        let held = hold(&copy).unwrap();
+        let lock = std::fs::File::open(copy.with_extension("lock")).unwrap();
+        assert!(lock.try_lock().is_err(), "a second holder must wait");
+        drop(held);
+        assert!(lock.try_lock().is_ok(), "free once the first lets go");
+        let _ = std::fs::remove_file(copy.with_extension("lock"));
     }
 
     #[test]

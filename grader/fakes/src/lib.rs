@@ -273,11 +273,6 @@ impl FakeServer {
         self.epoch
     }
 
-    /// The fake service's meter behind the server.
-    pub fn meter(&self) -> &Meter {
-        &self.meter
-    }
-
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
         self.meter.stats()

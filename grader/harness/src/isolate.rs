@@ -8,7 +8,7 @@
 
 use crate::{fail, Outcome};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 /// Runs `f` on a thread named `thread` and waits at most `limit` for it.
@@ -69,4 +69,66 @@ pub fn within<T: Send + 'static>(
             ))
         },
     )
+}
+
+/// A step of a check's body: what it is doing (completing "... did not
+/// finish in 10 s"), and what usually makes that step hang.
+pub type Step = (&'static str, &'static str);
+
+/// What a [`staged`] body is doing now, so that a hang names the step.
+#[derive(Default)]
+pub struct Steps(Mutex<Option<Step>>);
+
+impl Steps {
+    /// The body is at `step` from now on.
+    pub fn begin(&self, step: Step) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(step);
+    }
+}
+
+/// [`within`] for a body of several steps: if it does not finish within
+/// `limit`, the failure names the step it was on and what usually makes
+/// that step hang.
+///
+/// # Errors
+/// A failure naming the step, if `body` did not return within `limit`.
+pub fn staged<T: Send + 'static>(
+    limit: Duration,
+    body: impl FnOnce(&Steps) -> T + Send + 'static,
+) -> Result<T, Outcome> {
+    let steps = Arc::new(Steps::default());
+    let inner = Arc::clone(&steps);
+    within(limit, "the check", move || body(&inner)).map_err(|not_started| {
+        match *steps.0.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((what, cause)) => fail(format!(
+                "{what} did not finish in {}: {cause}",
+                crate::protocol::human_duration(limit)
+            )),
+            // The body never began a step: `within` could not start its
+            // thread, and its own message says so.
+            None => not_started,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hang_is_told_by_its_step() {
+        let hung = staged(crate::ms(50), |steps| {
+            steps.begin((
+                "dropping the pool",
+                "does Drop join workers that never stop?",
+            ));
+            std::thread::sleep(crate::ms(2000));
+        });
+        let message = hung.unwrap_err().message;
+        assert!(
+            message.starts_with("dropping the pool did not finish in 50 ms: does Drop"),
+            "{message}"
+        );
+        assert_eq!(staged(crate::ms(1000), |_| 7).unwrap(), 7);
+    }
 }

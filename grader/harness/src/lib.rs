@@ -40,7 +40,7 @@ pub mod timeline;
 #[cfg(feature = "cpu")]
 pub mod waiting;
 
-pub use isolate::{on_thread, within};
+pub use isolate::{on_thread, staged, within, Step, Steps};
 pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};
 pub use run::{deliver, main};
 

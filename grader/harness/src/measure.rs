@@ -26,12 +26,21 @@ impl Gauge {
 
     /// Enters the region until the guard is dropped.
     pub fn enter(&self) -> GaugeGuard<'_> {
+        self.arrive();
+        GaugeGuard { gauge: self }
+    }
+
+    /// One more inside; [`Gauge::leave`] must follow.
+    fn arrive(&self) {
         // Ordering: SeqCst keeps "now" and "peak" in one total order, so the
         // peak can never miss an overlap that really happened.
         let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
         self.total.fetch_add(1, Ordering::SeqCst);
-        GaugeGuard { gauge: self }
+    }
+
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
     }
 
     /// The largest number ever inside at once.
@@ -51,7 +60,58 @@ pub struct GaugeGuard<'a> {
 
 impl Drop for GaugeGuard<'_> {
     fn drop(&mut self) {
-        self.gauge.now.fetch_sub(1, Ordering::SeqCst);
+        self.gauge.leave();
+    }
+}
+
+/// Things in memory, counted by the things themselves: each holds a
+/// [`Life`] from [`Lives::begin`], which counts it in, and out when the
+/// life is dropped. A life can move from one thing to what replaces it (a
+/// record to its output), so it is counted once all along.
+#[derive(Default, Debug)]
+pub struct Lives {
+    alive: Gauge,
+    ended: Mutex<Vec<(Instant, Instant)>>,
+}
+
+/// One thing's life: see [`Lives`].
+#[derive(Debug)]
+pub struct Life {
+    lives: Arc<Lives>,
+    born: Instant,
+}
+
+impl Lives {
+    /// A life that begins now.
+    pub fn begin(self: &Arc<Lives>) -> Life {
+        self.alive.arrive();
+        Life {
+            lives: Arc::clone(self),
+            born: Instant::now(),
+        }
+    }
+
+    /// The most alive at once.
+    pub fn peak(&self) -> usize {
+        self.alive.peak()
+    }
+
+    /// Each ended life, from its beginning to its end.
+    pub fn lives(&self) -> Vec<(Instant, Instant)> {
+        self.ended.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Drop for Life {
+    fn drop(&mut self) {
+        let span = (self.born, Instant::now());
+        let lives = &self.lives;
+        lives
+            .ended
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(span);
+        lives.alive.leave();
     }
 }
 
@@ -268,6 +328,19 @@ pub fn max_in_window(starts: &[Duration], window: Duration) -> usize {
 mod tests {
     use super::*;
     use crate::ms;
+
+    #[test]
+    fn lives_count_what_is_alive_and_keep_each_span() {
+        let lives = Arc::new(Lives::default());
+        let (a, b) = (lives.begin(), lives.begin());
+        drop(a);
+        let c = lives.begin();
+        assert_eq!(lives.peak(), 2);
+        assert_eq!(lives.lives().len(), 1);
+        drop((b, c));
+        let ended = lives.lives();
+        assert!(ended.len() == 3 && ended.iter().all(|(born, end)| born <= end));
+    }
 
     #[test]
     fn mean_of_none_is_zero() {

@@ -8,32 +8,22 @@
 
 use kata_harness::measure::{self, Gauge, Meeting, Threads};
 use kata_harness::protocol::human_duration;
-use kata_harness::{ensure, fail, pass, within, Outcome, Verdict};
+use kata_harness::{ensure, fail, pass, staged, step_limit, Step, Verdict};
 use std::cell::RefCell;
 use std::panic;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
 kata_harness::exercise!(ThreadPool);
 
-/// How long a check's body may run before the step it is on is reported as
-/// hung: the manifest's limit for the whole process, less a margin.
-fn limit() -> Duration {
-    kata_harness::step_limit()
-}
-
 /// How long jobs that must run together wait for each other (2 s with
 /// kata.toml's 10).
 fn patience() -> Duration {
-    kata_harness::step_limit() / 4
+    step_limit() / 4
 }
-
-/// The steps a check's body goes through: what it is doing, and what usually
-/// makes that step hang.
-type Step = (&'static str, &'static str);
 
 const NEW: Step = (
     "ThreadPool::new",
@@ -71,7 +61,7 @@ fn runs_in_parallel() -> Verdict {
     let gauge = Arc::new(Gauge::new());
     let meeting = Meeting::new(patience());
     let (g, m) = (Arc::clone(&gauge), Arc::clone(&meeting));
-    staged(move |steps| {
+    staged(step_limit(), move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(4);
         steps.begin(EXECUTE);
@@ -109,7 +99,7 @@ fn runs_in_parallel() -> Verdict {
 
 fn all_jobs_done_by_drop() -> Verdict {
     let done = Arc::new(AtomicUsize::new(0));
-    let at_drop = staged(move |steps| {
+    let at_drop = staged(step_limit(), move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(4);
         steps.begin(EXECUTE);
@@ -163,7 +153,7 @@ fn workers_joined() -> Verdict {
     let workers = Arc::new(Threads::new());
     let last_started = Meeting::new(patience());
     let (e, w) = (Arc::clone(&exited), Arc::clone(&workers));
-    let (started, ran, ended) = staged(move |steps| {
+    let (started, ran, ended) = staged(step_limit(), move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(3);
         steps.begin(EXECUTE);
@@ -225,7 +215,7 @@ fn survives_panicking_jobs() -> Verdict {
     measure::quiet_deliberate_panics();
     let meeting = Meeting::new(patience());
     let m = Arc::clone(&meeting);
-    let met = staged(move |steps| {
+    let met = staged(step_limit(), move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(2);
         steps.begin(EXECUTE);
@@ -272,10 +262,10 @@ fn survives_panicking_jobs() -> Verdict {
 fn at_most_size_threads() -> Verdict {
     let threads = Arc::new(Threads::new());
     // 3 s with kata.toml's 10: 30 jobs of 5 ms on 3 workers take 50 ms.
-    let waited = kata_harness::step_limit() * 3 / 8;
+    let waited = step_limit() * 3 / 8;
     let done = Meeting::new(waited);
     let t = Arc::clone(&threads);
-    let (ran, caller_ran) = staged(move |steps| {
+    let (ran, caller_ran) = staged(step_limit(), move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(3);
         steps.begin(EXECUTE);
@@ -335,9 +325,9 @@ fn at_most_size_threads() -> Verdict {
 /// execute that waits for a free worker (a rendezvous or a short bounded
 /// queue) returns only once they gave up.
 fn execute_returns_at_once() -> Verdict {
-    let (release, done) = (Meeting::new(patience()), Meeting::new(limit() / 2));
+    let (release, done) = (Meeting::new(patience()), Meeting::new(step_limit() / 2));
     let (r, d) = (Arc::clone(&release), Arc::clone(&done));
-    let (released, finished) = staged(move |steps| {
+    let (released, finished) = staged(step_limit(), move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(2);
         steps.begin(EXECUTE);
@@ -372,7 +362,7 @@ fn execute_returns_at_once() -> Verdict {
     ensure(finished == 22, || {
         fail(format!(
             "only {finished} of 22 jobs had run after {}: are the workers taking every job from the queue?",
-            human_duration(limit() / 2)
+            human_duration(step_limit() / 2)
         ))
     })?;
     Ok(pass(
@@ -381,7 +371,7 @@ fn execute_returns_at_once() -> Verdict {
 }
 
 fn new_zero_panics() -> Verdict {
-    let zero_panicked = staged(|steps| {
+    let zero_panicked = staged(step_limit(), |steps| {
         steps.begin(("ThreadPool::new(1)", NEW.1));
         leak(ThreadPool::new(1));
         steps.begin(("ThreadPool::new(0)", NEW.1));
@@ -409,35 +399,4 @@ fn new_zero_panics() -> Verdict {
 /// workers with it.
 fn leak(pool: ThreadPool) {
     std::mem::forget(pool);
-}
-
-/// What a check's body is doing now, so that a hang names the step.
-#[derive(Default)]
-struct Steps(Mutex<Option<Step>>);
-
-impl Steps {
-    fn begin(&self, step: Step) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(step);
-    }
-}
-
-/// Runs a check's body on a thread of its own for at most [`limit`]; if it
-/// does not finish, the failure names the step it was on and what usually
-/// makes that step hang.
-fn staged<T: Send + 'static>(
-    body: impl FnOnce(&Steps) -> T + Send + 'static,
-) -> Result<T, Outcome> {
-    let steps = Arc::new(Steps::default());
-    let inner = Arc::clone(&steps);
-    within(limit(), "the check", move || body(&inner)).map_err(|not_started| {
-        match *steps.0.lock().unwrap_or_else(|e| e.into_inner()) {
-            Some((what, cause)) => fail(format!(
-                "{what} did not finish in {}: {cause}",
-                human_duration(limit())
-            )),
-            // The body never began a step: `within` could not start its
-            // thread, and its own message says so.
-            None => not_started,
-        }
-    })
 }

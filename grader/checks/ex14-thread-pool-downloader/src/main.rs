@@ -453,10 +453,6 @@ fn near_ideal_time() -> Verdict {
 /// How many requests the server was handling over time, with the limit
 /// (the number of workers) marked.
 fn timeline(events: &[Call]) -> Vec<String> {
-    let intervals: Vec<(Duration, Duration)> = events.iter().map(|e| (e.start, e.end)).collect();
-    kata_harness::picture::in_flight(
-        "requests in flight, counted by the server",
-        &intervals,
-        Some(W),
-    )
+    let title = "requests in flight, counted by the server";
+    kata_harness::picture::in_flight(title, &kata_harness::service::spans(events), Some(W))
 }

@@ -49,7 +49,7 @@ fn main() -> ExitCode {
         "fetch-bound" => fetch_bound,
             "20 records, fetch_concurrency 5: the server sees exactly 5 requests in flight at its peak";
         "cpu-pool-bound" => cpu_pool_bound,
-            "9 records of 6 ms of CPU, cpu_workers 3: exactly 3 calls of process at once at the peak";
+            "12 records of 25 ms of CPU, cpu_workers 3: exactly 3 calls of process at once at the peak";
         "runtime-not-blocked" => runtime_not_blocked,
             "12 records of 6 ms of CPU: the runtime's thread uses ≤ 20% of the processing's CPU, and its heartbeat never waits 50 ms";
         "bounded-memory" => bounded_memory,
@@ -163,18 +163,19 @@ fn fetch_bound() -> Verdict {
 
 fn cpu_pool_bound() -> Verdict {
     let p = (kata_harness::cpu::cores() + 1).max(3);
-    let count = 3 * p;
-    let what = "run_pipeline of 3 records per CPU worker";
-    // Every record answers at once, so records wait for the pool from the
-    // start: a CPU stage without a bound shows more than p calls at once on
-    // every run, however busy the machine, and a bounded one reaches p.
+    let count = 4 * p;
+    let what = "run_pipeline of 4 records per CPU worker";
+    // Every record answers at once and costs 25 ms of CPU, many times what
+    // a fetch takes even on a busy machine: records wait for the pool from
+    // the start, so a CPU stage without a bound has more than p calls at
+    // once on every run, and a bounded one reaches p.
     let script = Script::new();
     let ran = run_in_order(setup(
         what,
         count,
         script,
         limits(2 * p, p, 2),
-        calibrate(ms(6)),
+        calibrate(ms(25)),
     ))?;
     let peak = ran.pipeline.cpu.peak();
     let spans = ran.timeline().spans("process").to_vec();

@@ -1,8 +1,8 @@
 //! The stages handed to `run_pipeline`, instrumented: the checks count, the
 //! code under test only moves things along.
 //!
-//! - Every [`Record`] and [`Output`] counts itself in on creation and out on
-//!   drop ([`Live`]), so "records in memory at once" is counted by the
+//! - Every [`Record`] holds a [`Life`] that counts it in on creation and
+//!   out on drop, and passes it on to its [`Output`], so "records in memory at once" is counted by the
 //!   records, wherever the pipeline keeps them. Neither can be made outside
 //!   this module: a record comes only from `parse`, an output only from
 //!   `process`.
@@ -15,10 +15,9 @@
 use crate::target::Stages;
 use kata_fakes::body_for;
 use kata_harness::calibrate::{crunch, rounds_for};
-use kata_harness::measure::Gauge;
+use kata_harness::measure::{Gauge, Life, Lives};
 use kata_harness::runtime::Calls;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -42,70 +41,19 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Records in memory: how many now, the most at once, and each record's
-/// life from `parse` to the drop of its output.
-#[derive(Default)]
-pub struct Live {
-    now: AtomicUsize,
-    peak: AtomicUsize,
-    lives: Mutex<Vec<(Instant, Instant)>>,
-}
-
-impl Live {
-    fn enter(&self) {
-        // Ordering: SeqCst keeps "now" and "peak" in one total order, so the
-        // peak never misses an overlap that happened.
-        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(now, Ordering::SeqCst);
-    }
-
-    fn leave(&self) {
-        self.now.fetch_sub(1, Ordering::SeqCst);
-    }
-
-    /// The most records (and outputs) alive at once.
-    pub fn peak(&self) -> usize {
-        self.peak.load(Ordering::SeqCst)
-    }
-
-    /// Each finished record's life, from `parse` to its end.
-    pub fn lives(&self) -> Vec<(Instant, Instant)> {
-        lock(&self.lives).clone()
-    }
-}
-
 /// A fetched record, made only by `parse`.
 pub struct Record {
     index: usize,
     body: String,
-    born: Instant,
-    live: Arc<Live>,
-    /// Turned into an output: its life goes on there.
-    handed_on: bool,
+    life: Life,
 }
 
-impl Drop for Record {
-    fn drop(&mut self) {
-        if !self.handed_on {
-            lock(&self.live.lives).push((self.born, Instant::now()));
-        }
-        self.live.leave();
-    }
-}
-
-/// A processed record, made only by `process`.
+/// A processed record, made only by `process`; the record's life goes on
+/// in it.
 pub struct Output {
     index: usize,
     body_ok: bool,
-    born: Instant,
-    live: Arc<Live>,
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        lock(&self.live.lives).push((self.born, Instant::now()));
-        self.live.leave();
-    }
+    _life: Life,
 }
 
 /// One write, as storage saw it.
@@ -120,7 +68,7 @@ pub struct Written {
 
 /// The instrumented stages.
 pub struct Pipeline {
-    pub live: Arc<Live>,
+    pub live: Arc<Lives>,
     /// `process` calls at once, and each call's thread and times.
     pub cpu: Gauge,
     pub jobs: Calls,
@@ -172,32 +120,21 @@ impl Stages for Pipeline {
     type Output = Output;
 
     fn parse(&self, index: usize, body: String) -> Record {
-        self.live.enter();
-        Record {
-            index,
-            body,
-            born: Instant::now(),
-            live: Arc::clone(&self.live),
-            handed_on: false,
-        }
+        let life = self.live.begin();
+        Record { index, body, life }
     }
 
-    fn process(&self, mut record: Record) -> Output {
+    fn process(&self, record: Record) -> Output {
         let _job = self.cpu.enter();
         self.jobs.record(|| {
-            black_box(crunch(record.body.as_bytes(), self.rounds_of(record.index)));
-            let body_ok = record.body == body_of(record.index);
-            let (index, born) = (record.index, record.born);
-            // The record ends before its output begins: one thing in memory
-            // per record at every moment.
-            record.handed_on = true;
-            drop(record);
-            self.live.enter();
+            let Record { index, body, life } = record;
+            black_box(crunch(body.as_bytes(), self.rounds_of(index)));
+            let body_ok = body == body_of(index);
+            // One life per record, from `parse` to the drop of its output.
             Output {
                 index,
                 body_ok,
-                born,
-                live: Arc::clone(&self.live),
+                _life: life,
             }
         })
     }

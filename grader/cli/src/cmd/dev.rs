@@ -96,12 +96,18 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
             .target_dir
             .clone()
             .unwrap_or_else(|| base.join("target"));
-        let copy = kata_core::scratch::placed(base.join("workbook"), &target, "kata-dev-workbook");
+        // One copy per workbook: clones of it checked at once, with one
+        // target dir, each grade their own files.
+        let mut root = kata_core::pin::StableHash::default();
+        root.write(workbook.root().as_os_str().as_encoded_bytes());
+        let name = format!("kata-dev-workbook-{}", &root.hex()[..8]);
+        let copy = kata_core::scratch::placed(base.join(&name), &target, &name);
         if copy != base.join("workbook") {
             // A copy an older kata left inside the target dir: cargo would
             // go on judging builds fresh by the times of its files.
             let _ = std::fs::remove_dir_all(base.join("workbook"));
         }
+        let _only_us = kata_core::scratch::hold(&copy)?;
         let bench = Bench::new(workbook, &copy, target)?;
         let table = Arc::new(Mutex::new(Table::new(human)));
         let shown = Arc::clone(&table);

@@ -63,10 +63,6 @@ impl FakeService {
         self.call(host, path)
     }
 
-    pub fn meter(&self) -> &Meter {
-        &self.meter
-    }
-
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
         self.meter.stats()
