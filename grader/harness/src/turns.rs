@@ -114,7 +114,10 @@ mod tests {
         });
         turns.record("third");
         assert_eq!(turns.log(), ["first", "second", "third"]);
-        assert_eq!(first_break(&turns.log(), &["first", "second", "third"]), None);
+        assert_eq!(
+            first_break(&turns.log(), &["first", "second", "third"]),
+            None
+        );
     }
 
     #[test]
@@ -141,7 +144,10 @@ mod tests {
         assert_eq!(prefix_break(&["first"], &wanted), None);
         assert_eq!(prefix_break(&[], &wanted), None);
         let early = prefix_break(&["third"], &wanted).unwrap();
-        assert_eq!(early.to_string(), "run 1 was third, where first was due (ran: third)");
+        assert_eq!(
+            early.to_string(),
+            "run 1 was third, where first was due (ran: third)"
+        );
         let turns = Turns::new();
         assert_eq!(turns.record_checked("first", &wanted), None);
         let again = turns.record_checked("first", &wanted).unwrap();

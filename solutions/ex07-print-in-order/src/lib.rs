@@ -31,10 +31,7 @@ impl InOrder {
         // `while`, not `if`: a wake-up only means "look again". It may be
         // spurious, or the notify that handed the turn to someone else.
         while *turn != mine {
-            turn = self
-                .changed
-                .wait(turn)
-                .unwrap_or_else(|e| e.into_inner());
+            turn = self.changed.wait(turn).unwrap_or_else(|e| e.into_inner());
         }
         turn
     }

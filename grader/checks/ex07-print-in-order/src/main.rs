@@ -43,14 +43,8 @@ fn main() -> ExitCode {
 
 /// The 6 orders in which the threads calling first (0), second (1) and
 /// third (2) arrive.
-pub const ARRIVALS: [[usize; 3]; 6] = [
-    [0, 1, 2],
-    [0, 2, 1],
-    [1, 0, 2],
-    [1, 2, 0],
-    [2, 0, 1],
-    [2, 1, 0],
-];
+#[rustfmt::skip]
+const ARRIVALS: [[usize; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
 
 /// The wanted order of `InOrder`.
 const IN_ORDER: [&str; 3] = ["first", "second", "third"];
@@ -65,11 +59,6 @@ fn call(order: &InOrder, which: usize, ran: &(dyn Fn(&'static str) + Sync)) {
         1 => order.second(f),
         _ => order.third(f),
     }
-}
-
-/// What went wrong, or `None`, when `log` should be `wanted`.
-fn out_of_order(log: &[&'static str], wanted: &[&'static str]) -> Option<String> {
-    first_break(log, wanted).map(|b| b.to_string())
 }
 
 /// The lesson of a closure that ran before its turn.

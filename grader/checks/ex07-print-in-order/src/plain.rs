@@ -34,11 +34,14 @@ pub fn in_order_any_arrival() -> Verdict {
                 turns.log()
             },
         )?;
-        if let Some(what) = out_of_order(&log, &IN_ORDER) {
+        if let Some(what) = first_break(&log, &IN_ORDER) {
             let how = if log.len() > 3 || IN_ORDER.iter().any(|w| count(&log, w) == 0) {
                 format!("with the threads arriving {}: {what}. Each closure must run exactly once, on the thread that passed it.", names(arrival))
             } else {
-                went_early(&format!("with the threads arriving {}: {what}", names(arrival)))
+                went_early(&format!(
+                    "with the threads arriving {}: {what}",
+                    names(arrival)
+                ))
             };
             return Err(fail(how).figure("closures run", log.join(", "), "first, second, third"));
         }
@@ -57,22 +60,22 @@ pub fn alternate_strictly() -> Verdict {
                 let (alternate, turns) = (Alternate::new(n), Turns::new());
                 std::thread::scope(|s| {
                     let (a, t) = (&alternate, &turns);
-                    let foo = move || a.foo(|| t.record("foo"));
-                    let bar = move || a.bar(|| t.record("bar"));
+                    let run_foo = move || a.foo(|| t.record("foo"));
+                    let run_bar = move || a.bar(|| t.record("bar"));
                     if bar_first {
-                        s.spawn(bar);
+                        s.spawn(run_bar);
                         std::thread::sleep(APART);
-                        s.spawn(foo);
+                        s.spawn(run_foo);
                     } else {
-                        s.spawn(foo);
+                        s.spawn(run_foo);
                         std::thread::sleep(APART);
-                        s.spawn(bar);
+                        s.spawn(run_bar);
                     }
                 });
                 turns.log()
             },
         )?;
-        if let Some(what) = out_of_order(&log, &alternating("foo", "bar", n)) {
+        if let Some(what) = first_break(&log, &alternating("foo", "bar", n)) {
             let first = if bar_first { "bar" } else { "foo" };
             let (foos, bars) = (count(&log, "foo"), count(&log, "bar"));
             return Err(fail(format!(
@@ -80,7 +83,11 @@ pub fn alternate_strictly() -> Verdict {
                  must take strict turns, foo first, n = {n} each: after its closure, a side \
                  hands the turn to the other and waits (in a `while` loop) until it comes back."
             ))
-            .figure("closures run (foo, bar)", format!("{foos}, {bars}"), format!("{n}, {n}")));
+            .figure(
+                "closures run (foo, bar)",
+                format!("{foos}, {bars}"),
+                format!("{n}, {n}"),
+            ));
         }
     }
     Ok(pass(
