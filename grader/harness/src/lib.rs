@@ -36,6 +36,7 @@ pub mod say;
 pub mod sched;
 pub mod source;
 pub mod timeline;
+pub mod turns;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]
 pub mod waiting;
