@@ -20,11 +20,14 @@
 //! - the pool runs its jobs on at most `size` threads (and more than one);
 //! - `ThreadPool::new(0)` panics;
 //! - `execute` returns at once even while every worker is busy: it queues
-//!   the job and never waits for a free worker.
+//!   the job and never waits for a free worker;
+//! - no job waits behind a busy worker while another is free (one queue,
+//!   shared by every worker);
+//! - an idle pool uses almost no CPU: idle workers block in `recv`, they
+//!   never loop on `try_recv`.
 //!
-//! What it cannot see: the order your workers take jobs in, whether idle
-//! workers sleep or spin (block in `recv`; never loop on `try_recv`), or what
-//! you do with a job's panic message.
+//! What it cannot see: the order your workers take jobs in, or what you do
+//! with a job's panic message.
 //!
 //! Read: book/src/exercises/ex13-thread-pool.md
 //! Check: cargo kata check ex13

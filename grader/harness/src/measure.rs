@@ -241,6 +241,34 @@ impl ThreadPeak {
         self.before.as_ref()?;
         Some(self.peak.load(Ordering::Relaxed))
     }
+    /// Runs `f` on this thread while a thread of the check's own looks
+    /// every `every`: the most threads that `f` started and had alive at
+    /// once (`None` where the system does not say). The looking thread is
+    /// started first, so it is not one of them.
+    pub fn during<T>(every: Duration, f: impl FnOnce() -> T) -> (T, Option<usize>) {
+        let (peak_tx, peak_rx) = std::sync::mpsc::channel::<Arc<ThreadPeak>>();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let looker = std::thread::Builder::new()
+            .name("kata-thread-peak".into())
+            .spawn(move || {
+                if let Ok(peak) = peak_rx.recv() {
+                    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                        stop_rx.recv_timeout(every)
+                    {
+                        peak.look();
+                    }
+                }
+            });
+        let peak = Arc::new(ThreadPeak::new());
+        let _ = peak_tx.send(Arc::clone(&peak));
+        let value = f();
+        peak.look();
+        drop(stop_tx);
+        if let Ok(looker) = looker {
+            let _ = looker.join();
+        }
+        (value, peak.peak())
+    }
 }
 
 impl Default for ThreadPeak {
@@ -340,6 +368,30 @@ mod tests {
         drop((b, c));
         let ended = lives.lives();
         assert!(ended.len() == 3 && ended.iter().all(|(born, end)| born <= end));
+    }
+
+    #[test]
+    fn threads_started_during_a_call_are_counted() {
+        // The threads are still alive when the call returns, so the last
+        // look (right after it) sees all three, however the looker ran.
+        let ((tx, workers), peak) = ThreadPeak::during(ms(1), || {
+            let (tx, rx) = std::sync::mpsc::channel::<()>();
+            let rx = Arc::new(Mutex::new(rx));
+            let workers: Vec<_> = (0..3)
+                .map(|_| {
+                    let rx = Arc::clone(&rx);
+                    std::thread::spawn(move || {
+                        let _ = rx.lock().unwrap().recv();
+                    })
+                })
+                .collect();
+            (tx, workers)
+        });
+        drop(tx);
+        assert!(workers.into_iter().all(|w| w.join().is_ok()));
+        if cfg!(target_os = "linux") {
+            assert_eq!(peak, Some(3));
+        }
     }
 
     #[test]

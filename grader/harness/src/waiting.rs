@@ -13,11 +13,15 @@
 //!   the run queue): a spinner or a `yield_now` loop wants the CPU the whole
 //!   stretch however busy the machine is, a sleeper not at all. Where the
 //!   system says, this is the figure judged.
+//!
+//! Threads the check cannot run code on (a pool's idle workers) are judged
+//! together: [`idle_cpu`] reads the whole process's CPU time while the
+//! check sleeps, and [`judge_idle`] holds it to the same share.
 
 use crate::protocol::human_duration;
 use crate::sched::SchedClock;
-use crate::{fail, on_thread, pass, Outcome, Verdict};
-use cpu_time::ThreadTime;
+use crate::{fail, inconclusive, on_thread, pass, Outcome, Verdict};
+use cpu_time::{ProcessTime, ThreadTime};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -144,9 +148,61 @@ pub fn judge_waiting(waiting: &Waiting, what: &str) -> Verdict {
     Ok(pass(format!("{what} slept while it waited")).figure(figure, measured, required))
 }
 
+/// The CPU time the whole process uses while the calling thread sleeps
+/// `length`: what the other threads cost while they have nothing to do.
+/// `None` where the system does not give the process's CPU time.
+pub fn idle_cpu(length: Duration) -> Option<Duration> {
+    let before = ProcessTime::try_now().ok()?;
+    std::thread::sleep(length);
+    before.try_elapsed().ok()
+}
+
+/// Passes when the idle threads together used at most [`BUSY_LIMIT`] of one
+/// core over `length` ([`idle_cpu`]); `what` names them ("a pool of 4 with
+/// no jobs"), `advice` says how they should wait.
+pub fn judge_idle(cpu: Option<Duration>, length: Duration, what: &str, advice: &str) -> Verdict {
+    let Some(cpu) = cpu else {
+        return Ok(inconclusive(
+            "this system does not give the process's CPU time, so idle threads could not be measured",
+        ));
+    };
+    let busy = ratio(cpu, length);
+    let measured = format!(
+        "{} of CPU in {} ({:.0}% of one core)",
+        human_duration(cpu),
+        human_duration(length),
+        busy * 100.0
+    );
+    let figure = |o: Outcome| {
+        o.figure(
+            "CPU used while idle",
+            format!("{:.0}%", busy * 100.0),
+            format!("≤ {:.0}%", BUSY_LIMIT * 100.0),
+        )
+    };
+    if busy > BUSY_LIMIT {
+        return Err(figure(fail(format!(
+            "{what} kept the CPU busy with nothing to do: {measured}. {advice}"
+        ))));
+    }
+    Ok(figure(pass(format!("{what} used {measured}"))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn idle_threads_are_judged_together() {
+        let length = Duration::from_millis(200);
+        let spun = judge_idle(Some(length / 2), length, "a spinner", "sleep on a Condvar");
+        let message = spun.unwrap_err().message;
+        let said = "a spinner kept the CPU busy with nothing to do: 100 ms of CPU in 200 ms (50% of one core)";
+        assert!(message.starts_with(said), "{message}");
+        assert!(judge_idle(Some(length / 50), length, "a sleeper", "").is_ok());
+        let unread = judge_idle(None, length, "a pool", "").unwrap();
+        assert_eq!(unread.status, crate::Status::Inconclusive);
+    }
 
     const MS: fn(u64) -> Duration = Duration::from_millis;
 

@@ -54,6 +54,10 @@ fn main() -> ExitCode {
             "ThreadPool::new(0) panics";
         "execute-returns-at-once" => execute_returns_at_once,
             "with both workers of a pool of 2 busy, execute still queues 20 more jobs and returns";
+        "no-job-waits-for-a-busy-worker" => no_job_waits_for_a_busy_worker,
+            "one worker of a pool of 4 held busy: the other 3 run the next 12 jobs";
+        "idle-workers-sleep" => idle_workers_sleep,
+            "a pool of 4 with no jobs uses almost no CPU: idle workers block, they do not poll";
     })
 }
 
@@ -368,6 +372,80 @@ fn execute_returns_at_once() -> Verdict {
     Ok(pass(
         "20 jobs queued while both workers were busy, and every execute returned at once",
     ))
+}
+
+/// One job holds its worker until the check lets it go; meanwhile the other
+/// three workers must run every job queued after it. A queue per worker
+/// (jobs dealt out in turn) leaves some behind the busy one.
+fn no_job_waits_for_a_busy_worker() -> Verdict {
+    // The held job outwaits the check's patience: only the check lets it go.
+    let (release, done) = (Meeting::new(step_limit() / 2), Meeting::new(patience()));
+    let (r, d) = (Arc::clone(&release), Arc::clone(&done));
+    let ran = staged(step_limit(), move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(4);
+        steps.begin(EXECUTE);
+        let (held, started) = (Arc::clone(&r), Meeting::new(patience()));
+        let begun = Arc::clone(&started);
+        pool.execute(move || {
+            begun.add();
+            held.wait_for(1);
+        });
+        started.wait_for(1);
+        for _ in 0..12 {
+            let done = Arc::clone(&d);
+            pool.execute(move || done.add());
+        }
+        let ran = d.wait_for(12);
+        r.add();
+        leak(pool);
+        ran
+    })?;
+    ensure(ran == 12, || {
+        fail(format!(
+            "with one worker of a pool of 4 held busy by a long job, only {ran} of the next 12 jobs \
+             ran in {} though 3 workers were free: the others waited behind the busy worker. A \
+             queue per worker, with the jobs dealt out in turn, leaves jobs behind a slow one \
+             while other workers idle. Give all the workers one shared queue (the `Receiver` \
+             behind an `Arc<Mutex<_>>`), so that whichever worker is free takes the next job.",
+            human_duration(patience())
+        ))
+        .figure("jobs run while one worker was busy", ran, "== 12")
+    })?;
+    Ok(pass(
+        "with one worker busy, the other 3 ran all 12 jobs queued after it",
+    ))
+}
+
+/// A pool with nothing to do: its workers should be blocked in `recv`, so
+/// the whole process uses (almost) no CPU while the check sleeps.
+fn idle_workers_sleep() -> Verdict {
+    const IDLE: Duration = Duration::from_millis(300);
+    let started = Meeting::new(patience());
+    let s = Arc::clone(&started);
+    let cpu = staged(step_limit(), move |steps| {
+        steps.begin(NEW);
+        let pool = ThreadPool::new(4);
+        steps.begin(EXECUTE);
+        for _ in 0..4 {
+            let started = Arc::clone(&s);
+            pool.execute(move || started.add());
+        }
+        s.wait_for(4);
+        // Every worker is up and the jobs are done: from here on, idle.
+        thread::sleep(Duration::from_millis(50));
+        let cpu = kata_harness::waiting::idle_cpu(IDLE);
+        leak(pool);
+        cpu
+    })?;
+    kata_harness::waiting::judge_idle(
+        cpu,
+        IDLE,
+        "a pool of 4 with no jobs",
+        "Idle workers should sleep in `recv()`, which blocks until a job comes or the queue \
+         closes; a loop on `try_recv()` (with `yield_now`, a short sleep or nothing) polls the \
+         queue and burns a core for as long as the pool lives.",
+    )
 }
 
 fn new_zero_panics() -> Verdict {

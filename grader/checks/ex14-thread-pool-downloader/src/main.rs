@@ -11,7 +11,7 @@
 //! up front or in batches are off it.
 
 use kata_fakes::{body_for, Call, FakeServer, Route, Script};
-use kata_harness::measure::is_todo;
+use kata_harness::measure::{is_todo, ThreadPeak};
 use kata_harness::protocol::human_duration;
 use kata_harness::service::{ideal_time, jobs, one_result_each, Design, IdealLimits};
 use kata_harness::{ensure, fail, ms, pass, say, within, Outcome, Verdict};
@@ -306,9 +306,13 @@ fn mixed() -> Vec<Duration> {
 }
 
 /// Runs `download_all` on N URLs of `latencies` on W workers against a
-/// fresh server; checks every result and hands back the server and the
-/// call's wall time.
-fn run_shape(label: &str, latencies: &[Duration]) -> Result<(FakeServer, Duration), Outcome> {
+/// fresh server; checks every result and hands back the server, the call's
+/// wall time and the most threads it had alive at once (where the system
+/// says).
+fn run_shape(
+    label: &str,
+    latencies: &[Duration],
+) -> Result<(FakeServer, Duration, Option<usize>), Outcome> {
     let paths: Vec<String> = (0..N).map(|i| format!("/{label}/{i}")).collect();
     let script = Script::new().routes(
         paths
@@ -318,13 +322,13 @@ fn run_shape(label: &str, latencies: &[Duration]) -> Result<(FakeServer, Duratio
     );
     let server = FakeServer::for_check(script)?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
-    let (got, elapsed) = within(
+    let (got, elapsed, threads) = within(
         ms(8000),
         "download_all of 20 URLs on 5 workers",
         move || {
             let began = Instant::now();
-            let got = download_all(&urls, W, GENEROUS);
-            (got, began.elapsed())
+            let (got, threads) = ThreadPeak::during(ms(2), || download_all(&urls, W, GENEROUS));
+            (got, began.elapsed(), threads)
         },
     )?;
     one_result_each("URL", N, got.len())?;
@@ -336,11 +340,11 @@ fn run_shape(label: &str, latencies: &[Duration]) -> Result<(FakeServer, Duratio
             ))
         })?;
     }
-    Ok((server, elapsed))
+    Ok((server, elapsed, threads))
 }
 
 fn bound_held() -> Verdict {
-    let (server, _) = run_shape("bound", &[LATENCY; N])?;
+    let (server, _, threads) = run_shape("bound", &[LATENCY; N])?;
     let stats = server.stats();
     let peak = stats.peak_in_flight;
     let timeline = timeline(&server.events());
@@ -367,8 +371,22 @@ fn bound_held() -> Verdict {
             stats.requests
         )))
     })?;
+    let started = threads.unwrap_or(0);
+    ensure(started <= W, || {
+        figure(fail(format!(
+            "download_all had {started} threads of its own alive at once for {N} URLs on {W} workers: \
+             a thread per URL is not a pool, even when a semaphore or a lock lets only {W} download at \
+             a time (each waiting thread still costs a stack and a start). Start exactly `workers` \
+             threads and let each take the next URL when it is free."
+        ))
+        .figure("threads alive at once", started, format!("<= {W}")))
+    })?;
+    let counted = match threads {
+        Some(n) => format!(" on {n} threads"),
+        None => " (this system does not say how many threads a call starts)".into(),
+    };
     Ok(figure(pass(format!(
-        "the server saw {W} requests at once, never more: {W} workers kept busy"
+        "the server saw {W} requests at once, never more: {W} workers kept busy{counted}"
     ))))
 }
 
@@ -381,10 +399,10 @@ fn near_ideal_time() -> Verdict {
     // second try (only when the first was near the bound) forgives a hiccup
     // of a busy machine, never a design: the designs that waste workers
     // take 925 ms or more here, 1.4 × the bound.
-    let (mut server, mut elapsed) = run_shape("timed", &latencies)?;
+    let (mut server, mut elapsed, _) = run_shape("timed", &latencies)?;
     let mut runs = 1;
     if elapsed > bound && elapsed < bound * 2 {
-        let (again, took) = run_shape("timed", &latencies)?;
+        let (again, took, _) = run_shape("timed", &latencies)?;
         runs = 2;
         if took < elapsed {
             (server, elapsed) = (again, took);
