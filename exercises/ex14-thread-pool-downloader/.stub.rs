@@ -28,8 +28,8 @@
 //!   the call;
 //! - the server sees exactly `workers` requests in flight at its peak: not
 //!   more (a thread per URL is not a pool), not fewer (workers taking turns);
-//!   and, on Linux, the call has at most `workers` threads of its own alive
-//!   at once (a thread per URL behind a semaphore is not a pool either);
+//!   and, on Linux, the call never has a thread per URL alive at once
+//!   (a thread per URL behind a semaphore is not a pool either);
 //! - 20 URLs on 5 workers, five slow ones (300 ms) among fast ones (25 ms),
 //!   finish within 1.5 × the ideal + 100 ms, the ideal being the time of
 //!   workers that each take the next URL as soon as they are free; you are
