@@ -84,7 +84,7 @@ impl Limit {
     }
 
     /// The verdict on the peak, with it as the figure: `who` names the
-    /// callers inside ("threads held a permit"), `over` and `under` say
+    /// callers inside ("threads holding a permit"), `over` and `under` say
     /// what each failure means and what to do.
     ///
     /// # Errors
@@ -94,14 +94,14 @@ impl Limit {
         let figure = |o: Outcome| o.figure("most inside at once", self.peak(), limit.to_string());
         match self.held() {
             Held::Exactly(peak) => Ok(figure(pass(format!(
-                "{} entries: {peak} {who} at once, and never more",
+                "{} entries; {who}: {peak} at once, and never more",
                 self.entries()
             )))),
             Held::Over(peak) => Err(figure(fail(format!(
-                "{peak} {who} at once, though at most {limit} may: {over}"
+                "{who}: {peak} at once, though at most {limit} may: {over}"
             )))),
             Held::Under(peak) => Err(figure(fail(format!(
-                "at most {peak} {who} at once, though {limit} may, and the first {limit} \
+                "{who}: at most {peak} at once, though {limit} may, and the first {limit} \
                  waited for each other: {under}"
             )))),
         }
@@ -170,7 +170,7 @@ mod tests {
         assert_eq!(limit.held(), Held::Under(1));
         let told = limit.judge("threads in", "", "one at a time").unwrap_err();
         assert!(
-            told.message.starts_with("at most 1 threads in at once"),
+            told.message.starts_with("threads in: at most 1 at once"),
             "{}",
             told.message
         );

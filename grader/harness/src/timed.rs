@@ -123,6 +123,7 @@ pub fn released_in_time<S: Send + Sync + 'static>(
             let (state, waiter, released_at) = (state.clone(), waiter.clone(), released_at.clone());
             spawn_named("waiter", move || {
                 let began = Instant::now();
+                narrate("starts its timed wait");
                 let succeeded = waiter(&state);
                 narrate(if succeeded { "succeeds" } else { "gives up" });
                 let released = *released_at.lock().unwrap_or_else(|e| e.into_inner());

@@ -90,8 +90,8 @@ impl Drop for Permit<'_> {
         // A waiter that saw 0 holds `sleepers` until it sleeps: taking it
         // here means the notify cannot fall between its look and its sleep.
         drop(semaphore.sleepers());
-        // Every waiter: one woken by a notify_one may be a timed waiter
-        // that has just given up, or find a fast-path thief took the permit.
+        // Every waiter, the simple choice: each woken one looks again, and
+        // all but one go back to sleep (notify_one would do as well).
         semaphore.returned.notify_all();
     }
 }

@@ -59,14 +59,16 @@ pub fn no_lost_wake_up() -> Verdict {
     }
     let state = || (Semaphore::new(1), Gauge::new());
     Scenario::new("2 waiters on 1 permit", state)
-        .thread("holder", |(sem, _), _| {
+        .thread("holder", |(sem, gauge), _| {
             let held = sem.acquire();
+            narrate("takes the only permit");
+            let inside = gauge.enter();
             // Give both waiters the chance to fall asleep, then give it back.
             for _ in (0..100).take_while(|_| asleep() < 2) {
                 yield_now();
             }
             narrate("drops the only permit");
-            drop(held);
+            drop((inside, held));
         })
         .thread("waiter A", waiter)
         .thread("waiter B", waiter)

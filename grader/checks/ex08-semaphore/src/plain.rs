@@ -65,7 +65,7 @@ pub fn peak_is_k() -> Verdict {
     let round = scenario.stress(1, step_limit())?.remove(0);
     let (sem, limit) = &*round.state;
     let peak = limit.judge(
-        "threads held a permit",
+        "threads holding a permit",
         "two threads took the same permit. Check that one is free and take it in one step, \
          under one lock.",
         "the semaphore lets fewer through than it has permits. Does the permit keep the \
@@ -181,5 +181,7 @@ pub fn linearizable() -> Verdict {
         "a semaphore of 2 permits",
     );
     let make = || Semaphore::new(2);
-    judge_rounds(what, (60, 3), &Free(2), model, make, script, advice)
+    within(step_limit(), what, move || {
+        judge_rounds(what, (60, 3), &Free(2), model, make, script, advice)
+    })?
 }
