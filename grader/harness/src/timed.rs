@@ -132,7 +132,7 @@ pub fn released_in_time<S: Send + Sync + 'static>(
                         Instant::now() >= began + HOUR || released.is_some(),
                         "EARLY"
                     );
-                    assert!(!released.is_some_and(|at| at < began + HOUR), "LEFT-BEHIND");
+                    assert!(released.is_none_or(|at| at >= began + HOUR), "LEFT-BEHIND");
                 }
             })
         };
