@@ -41,8 +41,9 @@
 //!   (a semaphore that lets one at a time through is a mutex);
 //! - a thread that panics while holding a permit gives it back;
 //! - a thread blocked in `acquire` uses almost no CPU while it waits;
-//! - histories of `try_acquire`, drops and `available` from several threads
-//!   are linearizable (a failure shows the history, one column per thread);
+//! - histories of `acquire`, `try_acquire`, drops and `available` from
+//!   several threads are linearizable (a failure shows the history, one
+//!   column per thread);
 //! - under shuttle's schedules: no lost wake-up, never more than `permits`
 //!   holders, and `acquire_timeout` gives up only once its timeout has
 //!   passed, yet takes a permit that came back in time;
