@@ -16,7 +16,9 @@ pub mod calibrate;
 pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod histories;
 pub mod judge;
+pub mod limit;
 pub mod linearizable;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
@@ -35,6 +37,10 @@ pub mod runtime;
 pub mod say;
 pub mod sched;
 pub mod source;
+/// Timed waits judged on the model's clock: only under shuttle, whose
+/// `Condvar` times out (loom's ignores the duration).
+#[cfg(all(feature = "model", kata_shuttle))]
+pub mod timed;
 pub mod timeline;
 pub mod turns;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
