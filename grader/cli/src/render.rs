@@ -35,19 +35,12 @@ pub fn color_on() -> bool {
 /// terminals known to support OSC 8 hyperlinks; plain text everywhere else
 /// (and always when colour is off, so logs and snapshots stay clean).
 pub fn path_link(root: &std::path::Path, path: &std::path::Path) -> String {
-    let shown = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string();
+    let shown = path.strip_prefix(root).unwrap_or(path).display().to_string();
     if !color_on() || !hyperlinks_supported() {
         return shown;
     }
     let absolute = root.join(path.strip_prefix(root).unwrap_or(path));
-    format!(
-        "\x1b]8;;file://{}\x1b\\{shown}\x1b]8;;\x1b\\",
-        absolute.display()
-    )
+    format!("\x1b]8;;file://{}\x1b\\{shown}\x1b]8;;\x1b\\", absolute.display())
 }
 
 fn hyperlinks_supported() -> bool {
@@ -68,11 +61,7 @@ fn hyperlinks_supported() -> bool {
 /// started through the cargo alias, `kata check ex14` when installed.
 pub fn command(verb: &str) -> String {
     let through_cargo = std::env::var_os("CARGO").is_some();
-    let text = if through_cargo {
-        format!("cargo kata {verb}")
-    } else {
-        format!("kata {verb}")
-    };
+    let text = if through_cargo { format!("cargo kata {verb}") } else { format!("kata {verb}") };
     text.bold().to_string()
 }
 
@@ -173,11 +162,8 @@ fn check_lines(check: &CheckReport, width: usize) -> String {
         Status::Failed => "✗".red().bold(),
         Status::Inconclusive => "?".yellow().bold(),
     };
-    let mut out = format!(
-        "  {mark} {:width$}  {}\n",
-        plain(&check.name),
-        plain(&check.about).dimmed()
-    );
+    let mut out =
+        format!("  {mark} {:width$}  {}\n", plain(&check.name), plain(&check.about).dimmed());
     let indent = " ".repeat(6);
     for line in plain(&check.outcome.message).lines() {
         let line = match check.outcome.status {
@@ -290,10 +276,7 @@ mod tests {
     fn learner_text_cannot_drive_the_terminal() {
         let hostile = "ok\x1b]0;pwned\x07\x1b[2J\x1b[1;31mred\x1b[0m\x1b]8;;http://x\x1b\\link\rback\x08\ttab\nnext";
         assert_eq!(plain(hostile), "okredlinkback\ttab\nnext");
-        assert_eq!(
-            filter_escapes(hostile, true),
-            "ok\x1b[1;31mred\x1b[0mlinkback\ttab\nnext"
-        );
+        assert_eq!(filter_escapes(hostile, true), "ok\x1b[1;31mred\x1b[0mlinkback\ttab\nnext");
         assert_eq!(plain("\x1b[2"), "");
         // Hidden or blinking text is not colour.
         assert_eq!(

@@ -22,12 +22,9 @@ pub fn run_with_channel(
         let _ = scratch;
         let (reader, writer) = std::io::pipe()?;
         hand_over(&mut command, &writer);
-        command
-            .arg("--result-fd")
-            .arg(kata_protocol::RESULT_FD.to_string());
-        let receiving = std::thread::Builder::new()
-            .name("kata-result".into())
-            .spawn(move || {
+        command.arg("--result-fd").arg(kata_protocol::RESULT_FD.to_string());
+        let receiving =
+            std::thread::Builder::new().name("kata-result".into()).spawn(move || {
                 let mut kept = Vec::new();
                 let mut reader = reader;
                 let _ = (&mut reader)
@@ -47,11 +44,8 @@ pub fn run_with_channel(
         while !receiving.is_finished() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
-        let received = if receiving.is_finished() {
-            receiving.join().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let received =
+            if receiving.is_finished() { receiving.join().unwrap_or_default() } else { Vec::new() };
         Ok((finished, received))
     }
     #[cfg(not(unix))]
@@ -64,9 +58,7 @@ pub fn run_with_channel(
         let finished = run(command, limit, |_| {})?;
         let mut received = Vec::new();
         if let Ok(file) = std::fs::File::open(&out) {
-            let _ = file
-                .take(kata_protocol::MAX_MESSAGE as u64 + 1)
-                .read_to_end(&mut received);
+            let _ = file.take(kata_protocol::MAX_MESSAGE as u64 + 1).read_to_end(&mut received);
         }
         let _ = std::fs::remove_file(&out);
         Ok((finished, received))

@@ -124,10 +124,7 @@ pub fn run_watched(
     on_stdout_line: impl FnMut(&str) + Send + 'static,
     on_stderr_line: impl FnMut(&str) + Send + 'static,
 ) -> std::io::Result<Finished> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     own_process_group(&mut command);
     let started = Instant::now();
     let mut child = command.spawn()?;
@@ -136,12 +133,10 @@ pub fn run_watched(
     let stderr = child.stderr.take().map(|s| drain(s, on_stderr_line));
 
     let (tx, rx) = mpsc::channel();
-    let waiter = std::thread::Builder::new()
-        .name("kata-wait".into())
-        .spawn(move || {
-            let status = child.wait();
-            let _ = tx.send(status);
-        })?;
+    let waiter = std::thread::Builder::new().name("kata-wait".into()).spawn(move || {
+        let status = child.wait();
+        let _ = tx.send(status);
+    })?;
     let exit = loop {
         // Poll in short steps so that a tightened deadline takes effect.
         let step = deadline.remaining().min(Duration::from_millis(20));
@@ -155,9 +150,7 @@ pub fn run_watched(
             }
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(std::io::Error::other(
-                    "lost the thread waiting for the child",
-                ))
+                return Err(std::io::Error::other("lost the thread waiting for the child"))
             }
         }
     };
@@ -165,12 +158,7 @@ pub fn run_watched(
     // Whatever the child left running in its group goes now.
     kill_group(pid);
     let _ = waiter.join();
-    Ok(Finished {
-        exit,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
-        elapsed,
-    })
+    Ok(Finished { exit, stdout: collect(stdout), stderr: collect(stderr), elapsed })
 }
 
 /// Asks the kernel to kill the child when the thread that spawns it ends
@@ -360,11 +348,9 @@ mod tests {
     #[test]
     fn lines_reach_the_callback() {
         let (tx, rx) = mpsc::channel();
-        run(
-            sh("printf 'a\\nb\\nc'"),
-            Duration::from_secs(10),
-            move |l| tx.send(l.to_string()).unwrap(),
-        )
+        run(sh("printf 'a\\nb\\nc'"), Duration::from_secs(10), move |l| {
+            tx.send(l.to_string()).unwrap()
+        })
         .unwrap();
         assert_eq!(rx.iter().collect::<Vec<_>>(), ["a", "b", "c"]);
     }

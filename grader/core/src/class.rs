@@ -56,19 +56,11 @@ pub struct Plan<'a> {
 #[derive(Debug, Clone)]
 pub enum ClassEvent {
     /// A job starts on a student's exercise.
-    Exercise {
-        job: usize,
-        student: String,
-        exercise: String,
-    },
+    Exercise { job: usize, student: String, exercise: String },
     /// Something happened inside that exercise's grading.
     Grading { job: usize, event: Event },
     /// A student is graded; `elapsed` is the wall time it took.
-    Student {
-        job: usize,
-        row: Box<Row>,
-        elapsed: Duration,
-    },
+    Student { job: usize, row: Box<Row>, elapsed: Duration },
 }
 
 /// One student's grades: the row of the report, and the full report of
@@ -112,11 +104,8 @@ pub fn grade_class(
             (Some(dir), 0) => dir.clone(),
             _ => dir.join("target"),
         };
-        let scratch = crate::scratch::placed(
-            dir.join("workbook"),
-            &target,
-            &format!("kata-grade-job-{job}"),
-        );
+        let scratch =
+            crate::scratch::placed(dir.join("workbook"), &target, &format!("kata-grade-job-{job}"));
         crate::scratch::sync(plan.teacher.root(), &scratch)?;
         copies.push(Workbook::open(&scratch)?.with_target_dir(target));
     }
@@ -135,10 +124,7 @@ pub fn grade_class(
                         break;
                     };
                     let grades = grade_student(plan, copy, job, submission, columns, on_event);
-                    results
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(grades);
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push(grades);
                 }
             };
             let spawned = std::thread::Builder::new()
@@ -215,11 +201,9 @@ fn grade_student(
                         ExerciseReport::grader_error(&exercise.slug, Target::Learner, &error)
                     }))
                 }
-                Err(error) => Some(ExerciseReport::grader_error(
-                    &exercise.slug,
-                    Target::Learner,
-                    &error,
-                )),
+                Err(error) => {
+                    Some(ExerciseReport::grader_error(&exercise.slug, Target::Learner, &error))
+                }
             },
         };
         cells.push(Cell::new(exercise, report.as_ref()));
@@ -230,16 +214,8 @@ fn grade_student(
         row.audit = Some(submission.audit(plan.teacher));
     }
     let elapsed = started.elapsed();
-    on_event(ClassEvent::Student {
-        job,
-        row: Box::new(row.clone()),
-        elapsed,
-    });
-    StudentGrades {
-        row,
-        reports,
-        elapsed,
-    }
+    on_event(ClassEvent::Student { job, row: Box::new(row.clone()), elapsed });
+    StudentGrades { row, reports, elapsed }
 }
 
 /// Puts the student's `src/` of `exercise` in the scratch copy, written
@@ -248,12 +224,8 @@ fn grade_student(
 fn swap_in(copy: &Workbook, exercise: &Exercise, submission: &Submission) -> Result<bool, Error> {
     let src = copy.exercise_dir(exercise).join("src");
     let stub_path = copy.original_stub(exercise);
-    let stub = std::fs::read(&stub_path).map_err(|e| {
-        Error::io(
-            format!("could not read the stub {}", stub_path.display()),
-            e,
-        )
-    })?;
+    let stub = std::fs::read(&stub_path)
+        .map_err(|e| Error::io(format!("could not read the stub {}", stub_path.display()), e))?;
     let files = submission.learner_code(&exercise.slug);
     let attempted = files.as_ref().is_some_and(|files| {
         let lib = files.iter().find(|(path, _)| path == Path::new("lib.rs"));
@@ -288,8 +260,5 @@ fn link(target: &Path, at: &Path) -> std::io::Result<()> {
 /// cannot refuse as a link, but which will not compile either.
 #[cfg(not(unix))]
 fn link(target: &Path, at: &Path) -> std::io::Result<()> {
-    std::fs::write(
-        at,
-        format!("compile_error!(\"a link to {}\");", target.display()),
-    )
+    std::fs::write(at, format!("compile_error!(\"a link to {}\");", target.display()))
 }

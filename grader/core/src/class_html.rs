@@ -204,12 +204,7 @@ pub fn junit(student: &str, reports: &[(String, Option<ExerciseReport>)]) -> Str
             ));
         };
         match report.as_ref().map(|r| &r.result) {
-            None => case(
-                "attempt",
-                0.0,
-                "<skipped message=\"not attempted\"/>".into(),
-                false,
-            ),
+            None => case("attempt", 0.0, "<skipped message=\"not attempted\"/>".into(), false),
             Some(Graded::Checked { checks }) => {
                 for check in checks {
                     let outcome = &check.outcome;
@@ -233,10 +228,9 @@ pub fn junit(student: &str, reports: &[(String, Option<ExerciseReport>)]) -> Str
                             ),
                             true,
                         ),
-                        Status::Inconclusive => (
-                            format!("<skipped message=\"{}\"/>", xml(&outcome.message)),
-                            false,
-                        ),
+                        Status::Inconclusive => {
+                            (format!("<skipped message=\"{}\"/>", xml(&outcome.message)), false)
+                        }
                     };
                     case(&check.name, check.elapsed.as_secs_f64(), inner, failing);
                 }
@@ -244,10 +238,8 @@ pub fn junit(student: &str, reports: &[(String, Option<ExerciseReport>)]) -> Str
             Some(Graded::CompileError { diagnostics }) => {
                 let text: Vec<&str> = diagnostics.iter().map(|d| d.rendered.as_str()).collect();
                 let text = crate::lint::strip_ansi(&text.join("\n"));
-                let inner = format!(
-                    "<failure message=\"does not compile\">{}</failure>",
-                    xml(&text)
-                );
+                let inner =
+                    format!("<failure message=\"does not compile\">{}</failure>", xml(&text));
                 case("build", 0.0, inner, true);
             }
             Some(Graded::Refused { reasons }) => {
@@ -255,10 +247,8 @@ pub fn junit(student: &str, reports: &[(String, Option<ExerciseReport>)]) -> Str
                     .iter()
                     .map(|r| format!("{}: {}", r.file.display(), r.message))
                     .collect();
-                let inner = format!(
-                    "<failure message=\"refused\">{}</failure>",
-                    xml(&text.join("\n"))
-                );
+                let inner =
+                    format!("<failure message=\"refused\">{}</failure>", xml(&text.join("\n")));
                 case("build", 0.0, inner, true);
             }
             Some(Graded::BuildTimedOut { limit }) => {
@@ -327,29 +317,17 @@ mod tests {
             message: Some("expected </td><script>alert(1)</script> \"x\"".into()),
             medal: None,
         };
-        let columns = vec![Column {
-            id: "ex01".into(),
-            slug: "ex01-a".into(),
-            points: 10,
-        }];
+        let columns = vec![Column { id: "ex01".into(), slug: "ex01-a".into(), points: 10 }];
         let report = ClassReport {
             kata: "0.1.0".into(),
             commit: None,
             grader_hash: "h".into(),
             graded_at: "t".into(),
-            students: vec![Row::new(
-                "<script>alert('x')</script>",
-                &columns,
-                vec![cell],
-            )],
+            students: vec![Row::new("<script>alert('x')</script>", &columns, vec![cell])],
             exercises: columns,
         };
         let page = html(&report);
-        assert_eq!(
-            page.matches("<script>").count(),
-            1,
-            "only the page's own script"
-        );
+        assert_eq!(page.matches("<script>").count(), 1, "only the page's own script");
         assert_eq!(page.matches("</td>").count(), 3, "{page}");
         assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
         assert!(page.contains("failed: order-kept"));

@@ -116,9 +116,8 @@ impl Cell {
         match &report.result {
             Graded::Refused { reasons } => {
                 cell.status = CellStatus::Refused;
-                cell.message = reasons
-                    .first()
-                    .map(|r| short(&format!("{}: {}", r.file.display(), r.message)));
+                cell.message =
+                    reasons.first().map(|r| short(&format!("{}: {}", r.file.display(), r.message)));
             }
             Graded::CompileError { diagnostics } => {
                 cell.status = CellStatus::Failed;
@@ -141,16 +140,11 @@ impl Cell {
             }
             Graded::Checked { checks } => {
                 let failed = checks.iter().find(|c| c.outcome.status == Status::Failed);
-                let unsure: Vec<_> = checks
-                    .iter()
-                    .filter(|c| c.outcome.status == Status::Inconclusive)
-                    .collect();
+                let unsure: Vec<_> =
+                    checks.iter().filter(|c| c.outcome.status == Status::Inconclusive).collect();
                 cell.checks = checks.len();
                 cell.checks_passed = checks.len()
-                    - checks
-                        .iter()
-                        .filter(|c| c.outcome.status == Status::Failed)
-                        .count();
+                    - checks.iter().filter(|c| c.outcome.status == Status::Failed).count();
                 cell.points = round(
                     f64::from(exercise.points) * cell.checks_passed as f64
                         / cell.checks.max(1) as f64,
@@ -202,11 +196,7 @@ impl ClassReport {
     pub fn columns(exercises: &[&Exercise]) -> Vec<Column> {
         exercises
             .iter()
-            .map(|e| Column {
-                id: e.id(),
-                slug: e.slug.clone(),
-                points: e.points,
-            })
+            .map(|e| Column { id: e.id(), slug: e.slug.clone(), points: e.points })
             .collect()
     }
 
@@ -273,10 +263,7 @@ pub fn merge(shards: Vec<(String, ClassReport)>) -> Result<ClassReport, Error> {
         merged.students.extend(shard.students);
     }
     merged.students.sort_by(|a, b| a.student.cmp(&b.student));
-    if let Some(twice) = merged
-        .students
-        .windows(2)
-        .find(|pair| pair[0].student == pair[1].student)
+    if let Some(twice) = merged.students.windows(2).find(|pair| pair[0].student == pair[1].student)
     {
         return Err(Error::Grader(format!(
             "student `{}` is in more than one shard: give each submission to one shard only",
@@ -372,12 +359,7 @@ mod tests {
         let mut out = String::new();
         push_record(
             &mut out,
-            &[
-                "plain".into(),
-                "a,b".into(),
-                "say \"hi\"".into(),
-                "two\nlines".into(),
-            ],
+            &["plain".into(), "a,b".into(), "say \"hi\"".into(), "two\nlines".into()],
         );
         assert_eq!(out, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
         assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");

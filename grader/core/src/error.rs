@@ -11,18 +11,10 @@ pub enum Error {
     NotInWorkbook { start: PathBuf },
 
     #[error("{path}:{line}: {reason}")]
-    Manifest {
-        path: PathBuf,
-        line: usize,
-        reason: String,
-    },
+    Manifest { path: PathBuf, line: usize, reason: String },
 
     #[error("{}", unknown_exercise(given, suggestion.as_deref(), valid))]
-    UnknownExercise {
-        given: String,
-        suggestion: Option<String>,
-        valid: Vec<String>,
-    },
+    UnknownExercise { given: String, suggestion: Option<String>, valid: Vec<String> },
 
     // The cause is part of the message, and deliberately not an error
     // `source`: `anyhow`'s `{:#}` at the CLI edge would print it twice.
@@ -57,9 +49,6 @@ fn unknown_exercise(given: &str, suggestion: Option<&str>, valid: &[String]) -> 
 
 impl Error {
     pub(crate) fn io(what: impl Into<String>, cause: std::io::Error) -> Error {
-        Error::Io {
-            what: what.into(),
-            cause,
-        }
+        Error::Io { what: what.into(), cause }
     }
 }

@@ -85,9 +85,7 @@ pub fn lint(
         &deadline,
         move |line| {
             if let Some(diagnostic) = disallowed(line) {
-                sink.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(diagnostic);
+                sink.lock().unwrap_or_else(|e| e.into_inner()).push(diagnostic);
             }
         },
         move |line| {
@@ -114,10 +112,7 @@ pub fn lint(
                 ))
             } else {
                 // The crate does not compile; the build step reports that.
-                Ok(Linted::Unavailable(format!(
-                    "clippy did not finish: {}",
-                    stderr.trim()
-                )))
+                Ok(Linted::Unavailable(format!("clippy did not finish: {}", stderr.trim())))
             }
         }
     }

@@ -149,10 +149,7 @@ impl Manifest {
         let raw: RawManifest =
             toml::from_str(text).map_err(|e| at(e.span(), e.message().trim().to_string()))?;
         if raw.exercise.is_empty() {
-            return Err(at(
-                None,
-                "no `[[exercise]]` entries: the workbook is empty".into(),
-            ));
+            return Err(at(None, "no `[[exercise]]` entries: the workbook is empty".into()));
         }
         let mut exercises: Vec<Exercise> = Vec::with_capacity(raw.exercise.len());
         for entry in raw.exercise {
@@ -233,9 +230,7 @@ impl Manifest {
                 Some(allow) => (Some(allow.span()), allow.into_inner()),
                 None => (None, Vec::new()),
             };
-            if let Some(bad) = allow
-                .iter()
-                .find(|m| !crate::policy::MODULES.contains(&m.as_str()))
+            if let Some(bad) = allow.iter().find(|m| !crate::policy::MODULES.contains(&m.as_str()))
             {
                 return Err(at(
                     allow_span,
@@ -296,9 +291,7 @@ pub(crate) fn parse_slug(slug: &str) -> Option<u32> {
 pub(crate) fn is_name(name: &str) -> bool {
     !name.is_empty()
         && name.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 
@@ -312,8 +305,7 @@ pub fn name_of(slug: &str) -> &str {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset)
-        .map_or(1, |before| before.matches('\n').count() + 1)
+    text.get(..offset).map_or(1, |before| before.matches('\n').count() + 1)
 }
 
 #[cfg(test)]
@@ -345,13 +337,8 @@ mod tests {
     #[test]
     fn finds_by_number_id_slug_and_name() {
         let m = parse(&two()).unwrap();
-        for given in [
-            "14",
-            "ex14",
-            "EX14",
-            "ex14-thread-pool-downloader",
-            "thread-pool-downloader",
-        ] {
+        for given in ["14", "ex14", "EX14", "ex14-thread-pool-downloader", "thread-pool-downloader"]
+        {
             assert_eq!(m.find(given).unwrap().number, 14, "{given}");
         }
         assert_eq!(m.find("1").unwrap().id(), "ex01");
@@ -361,16 +348,10 @@ mod tests {
     fn unknown_id_suggests_the_nearest_and_lists_all() {
         let m = parse(&two()).unwrap();
         let text = m.find("thread-pool-downlaoder").unwrap_err().to_string();
-        assert!(
-            text.contains("Did you mean `ex14-thread-pool-downloader`?"),
-            "{text}"
-        );
+        assert!(text.contains("Did you mean `ex14-thread-pool-downloader`?"), "{text}");
         assert!(text.contains("ex01, ex14"), "{text}");
         let numbered = m.find("ex1-spwn").unwrap_err().to_string();
-        assert!(
-            numbered.contains("Did you mean `ex01-spawn-and-join`?"),
-            "{numbered}"
-        );
+        assert!(numbered.contains("Did you mean `ex01-spawn-and-join`?"), "{numbered}");
         let far = m.find("zzz").unwrap_err().to_string();
         assert!(!far.contains("Did you mean"), "{far}");
     }
@@ -413,10 +394,7 @@ mod tests {
             error_of(&two().replace("title = \"Spawn\"", "title = ")).starts_with("kata.toml:4:")
         );
         let unknown = error_of(&two().replace("title = \"Spawn\"", "titel = \"Spawn\""));
-        assert!(
-            unknown.starts_with("kata.toml:") && unknown.contains("titel"),
-            "{unknown}"
-        );
+        assert!(unknown.starts_with("kata.toml:") && unknown.contains("titel"), "{unknown}");
     }
 
     #[test]
@@ -438,10 +416,7 @@ mod tests {
         );
         assert_eq!(
             parse(&medals).unwrap().exercises[0].medals,
-            Some(Medals {
-                silver: 0.15,
-                gold: 0.55
-            })
+            Some(Medals { silver: 0.15, gold: 0.55 })
         );
         let upside_down = two().replacen(
             "time-limit = 5",
@@ -454,11 +429,7 @@ mod tests {
             error_of(&upside_down)
         );
         let bad = two().replacen("time-limit = 5", "time-limit = 5\nmodels = [\"miri\"]", 1);
-        assert!(
-            error_of(&bad).starts_with("kata.toml:7:"),
-            "{}",
-            error_of(&bad)
-        );
+        assert!(error_of(&bad).starts_with("kata.toml:7:"), "{}", error_of(&bad));
         let bad = two().replacen("time-limit = 5", "time-limit = 5\nlint = \"../x\"", 1);
         assert!(
             error_of(&bad).starts_with("kata.toml:7: `ex01-spawn-and-join` has lint"),
@@ -474,15 +445,11 @@ mod tests {
         let text = two().replacen("time-limit = 5", "time-limit = 5\npoints = 25", 1);
         assert_eq!(parse(&text).unwrap().exercises[0].points, 25);
         for bad in ["0", "-3", "1001"] {
-            let text = two().replacen(
-                "time-limit = 5",
-                &format!("time-limit = 5\npoints = {bad}"),
-                1,
-            );
+            let text =
+                two().replacen("time-limit = 5", &format!("time-limit = 5\npoints = {bad}"), 1);
             assert!(
-                error_of(&text).starts_with(&format!(
-                    "kata.toml:7: `ex01-spawn-and-join` has points = {bad}"
-                )),
+                error_of(&text)
+                    .starts_with(&format!("kata.toml:7: `ex01-spawn-and-join` has points = {bad}")),
                 "{}",
                 error_of(&text)
             );

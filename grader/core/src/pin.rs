@@ -61,10 +61,8 @@ pub fn files_hash(root: &Path, paths: &[PathBuf], salt: &[&str]) -> String {
     files.dedup();
     for file in files {
         let relative = file.strip_prefix(root).unwrap_or(&file);
-        let name: Vec<String> = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
+        let name: Vec<String> =
+            relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         hash.field(name.join("/").as_bytes());
         hash.field(&std::fs::read(&file).unwrap_or_default());
     }
@@ -75,16 +73,10 @@ pub fn files_hash(root: &Path, paths: &[PathBuf], salt: &[&str]) -> String {
 /// `solutions/`, `kata.toml`, `Cargo.toml` and `Cargo.lock`.
 pub fn grader_hash(workbook: &Workbook) -> String {
     let root = workbook.root();
-    let paths: Vec<PathBuf> = [
-        "grader",
-        "solutions",
-        "kata.toml",
-        "Cargo.toml",
-        "Cargo.lock",
-    ]
-    .iter()
-    .map(|p| root.join(p))
-    .collect();
+    let paths: Vec<PathBuf> = ["grader", "solutions", "kata.toml", "Cargo.toml", "Cargo.lock"]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
     files_hash(root, &paths, &[])
 }
 

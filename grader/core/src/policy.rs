@@ -62,12 +62,7 @@ pub fn inspect(workbook: &Workbook, exercise: &Exercise) -> Vec<Refusal> {
                 .into(),
         ))
     });
-    for name in [
-        "build.rs",
-        ".cargo",
-        "rust-toolchain",
-        "rust-toolchain.toml",
-    ] {
+    for name in ["build.rs", ".cargo", "rust-toolchain", "rust-toolchain.toml"] {
         let path = dir.join(name);
         if path.exists() {
             let what = match name {
@@ -87,13 +82,10 @@ pub fn inspect(workbook: &Workbook, exercise: &Exercise) -> Vec<Refusal> {
     if let Some(refusal) = manifest(workbook, exercise) {
         refusals.push(refusal);
     }
-    let allowances = Allowances {
-        modules: exercise.allow.clone(),
-    };
+    let allowances = Allowances { modules: exercise.allow.clone() };
     let src = dir.join("src");
-    for file in files
-        .iter()
-        .filter(|f| f.starts_with(&src) && f.extension().is_some_and(|e| e == "rs"))
+    for file in
+        files.iter().filter(|f| f.starts_with(&src) && f.extension().is_some_and(|e| e == "rs"))
     {
         let Ok(text) = std::fs::read_to_string(file) else {
             refusals.push(at(
@@ -156,11 +148,7 @@ fn unknown_folders(workbook: &Workbook, refusals: &mut Vec<Refusal>) {
 /// the package's name and description and the reference's `[lib]` name.
 fn manifest(workbook: &Workbook, exercise: &Exercise) -> Option<Refusal> {
     let learner_path = workbook.exercise_dir(exercise).join("Cargo.toml");
-    let reference_path = workbook
-        .solution_file(exercise)
-        .parent()?
-        .parent()?
-        .join("Cargo.toml");
+    let reference_path = workbook.solution_file(exercise).parent()?.parent()?.join("Cargo.toml");
     let refusal = |message: String| Refusal {
         file: workbook.relative(&learner_path).to_path_buf(),
         line: None,
@@ -208,8 +196,7 @@ fn manifest(workbook: &Workbook, exercise: &Exercise) -> Option<Refusal> {
 
 fn read_table(path: &Path) -> Result<toml::Table, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    text.parse::<toml::Table>()
-        .map_err(|e| e.message().to_string())
+    text.parse::<toml::Table>().map_err(|e| e.message().to_string())
 }
 
 /// The reference's manifest as the learner's must be: named after the
@@ -264,16 +251,12 @@ pub fn dep_info(
     root: &Path,
 ) -> Result<Vec<String>, std::io::Error> {
     let text = std::fs::read_to_string(dep_file)?;
-    let src_dir = src_dir
-        .canonicalize()
-        .unwrap_or_else(|_| src_dir.to_path_buf());
+    let src_dir = src_dir.canonicalize().unwrap_or_else(|_| src_dir.to_path_buf());
     let mut problems = Vec::new();
     for line in text.lines() {
         if let Some(variable) = line.strip_prefix("# env-dep:") {
             let name = variable.split('=').next().unwrap_or(variable);
-            problems.push(format!(
-                "reads the environment variable `{name}` at compile time"
-            ));
+            problems.push(format!("reads the environment variable `{name}` at compile time"));
             continue;
         }
         if line.starts_with('#') || line.trim().is_empty() {
@@ -358,10 +341,7 @@ mod tests {
         let learner: toml::Table = "[package]\nname = \"ex01-x\"\nversion = \"0.1.0\"\n[dependencies]\nrayon.workspace = true\n"
             .parse()
             .unwrap();
-        assert_eq!(
-            expected_learner_manifest(reference.clone(), "ex01-x"),
-            learner
-        );
+        assert_eq!(expected_learner_manifest(reference.clone(), "ex01-x"), learner);
         let mut extra = learner.clone();
         extra["dependencies"]
             .as_table_mut()
@@ -391,15 +371,9 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("/etc/hostname"), "{problems:?}");
         assert!(problems[1].contains("`HOME`"), "{problems:?}");
-        std::fs::write(
-            &file,
-            format!("/t/libx.rlib: {lib}\n\n{lib}:\n", lib = lib.display()),
-        )
-        .unwrap();
-        assert_eq!(
-            dep_info(&file, &src, Path::new("/elsewhere")).unwrap(),
-            Vec::<String>::new()
-        );
+        std::fs::write(&file, format!("/t/libx.rlib: {lib}\n\n{lib}:\n", lib = lib.display()))
+            .unwrap();
+        assert_eq!(dep_info(&file, &src, Path::new("/elsewhere")).unwrap(), Vec::<String>::new());
         // As cargo runs rustc: paths relative to the workspace root, which
         // need not be the folder kata was started in.
         std::fs::write(&file, "/t/libx.rlib: src/lib.rs\n\nsrc/lib.rs:\n").unwrap();
@@ -412,9 +386,6 @@ mod tests {
     #[test]
     fn dep_paths_keep_escaped_spaces() {
         assert_eq!(split_paths(r" /a\ b/c.rs /d.rs"), ["/a b/c.rs", "/d.rs"]);
-        assert_eq!(
-            split_rule("C:/x.rlib: C:/y.rs").map(|r| r.1),
-            Some(" C:/y.rs")
-        );
+        assert_eq!(split_rule("C:/x.rlib: C:/y.rs").map(|r| r.1), Some(" C:/y.rs"));
     }
 }

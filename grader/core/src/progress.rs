@@ -66,11 +66,7 @@ impl Entry {
         let before = self.clone();
         self.passed |= other.passed;
         if let Some(medal) = &other.medal {
-            if self
-                .medal
-                .as_deref()
-                .is_none_or(|old| medal_rank(medal) > medal_rank(old))
-            {
+            if self.medal.as_deref().is_none_or(|old| medal_rank(medal) > medal_rank(old)) {
                 self.medal = Some(medal.clone());
             }
         }
@@ -92,9 +88,7 @@ impl Progress {
 
     /// Every name with progress, the manifest's or not, in name order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &Entry)> {
-        self.entries
-            .iter()
-            .map(|(name, entry)| (name.as_str(), entry))
+        self.entries.iter().map(|(name, entry)| (name.as_str(), entry))
     }
 
     pub fn has_passed(&self, slug: &str) -> bool {
@@ -144,11 +138,7 @@ impl Progress {
     /// Records that `slug` passed, with the medal it earned if it awards one
     /// (a better medal replaces a lesser one, never the reverse).
     pub fn record_pass(workbook: &Workbook, slug: &str, medal: Option<&str>) -> Result<(), Error> {
-        let pass = Entry {
-            passed: true,
-            medal: medal.map(str::to_string),
-            ..Entry::default()
-        };
+        let pass = Entry { passed: true, medal: medal.map(str::to_string), ..Entry::default() };
         update(workbook, |progress| {
             progress.merge(name_of(slug), &pass);
         })
@@ -156,10 +146,7 @@ impl Progress {
 
     /// Records that hints up to `level` of `slug` were shown.
     pub fn record_hint(workbook: &Workbook, slug: &str, level: u8) -> Result<(), Error> {
-        let seen = Entry {
-            hints_seen: level,
-            ..Entry::default()
-        };
+        let seen = Entry { hints_seen: level, ..Entry::default() };
         update(workbook, |progress| {
             progress.merge(name_of(slug), &seen);
         })
@@ -169,20 +156,14 @@ impl Progress {
     /// verdict (checked, did not compile, refused, build timed out).
     pub fn record_attempt(workbook: &Workbook, slug: &str) -> Result<(), Error> {
         update(workbook, |progress| {
-            let entry = progress
-                .entries
-                .entry(name_of(slug).to_string())
-                .or_default();
+            let entry = progress.entries.entry(name_of(slug).to_string()).or_default();
             entry.attempts = entry.attempts.saturating_add(1);
         })
     }
 
     /// Merges `entry` into the progress of `name`; says whether it changed.
     fn merge(&mut self, name: &str, entry: &Entry) -> bool {
-        self.entries
-            .entry(name.to_string())
-            .or_default()
-            .merge(entry)
+        self.entries.entry(name.to_string()).or_default().merge(entry)
     }
 }
 
@@ -199,8 +180,7 @@ fn update<T>(workbook: &Workbook, change: impl FnOnce(&mut Progress) -> T) -> Re
         .write(true)
         .open(&lock_path)
         .map_err(|e| Error::io(format!("could not open {}", lock_path.display()), e))?;
-    lock.lock()
-        .map_err(|e| Error::io(format!("could not lock {}", lock_path.display()), e))?;
+    lock.lock().map_err(|e| Error::io(format!("could not lock {}", lock_path.display()), e))?;
     let mut progress = Progress::load(workbook)?;
     let result = change(&mut progress);
     write_atomically(&path, &render(&progress))?;
@@ -264,10 +244,7 @@ fn parse(bytes: &[u8]) -> Result<Progress, String> {
         records += 1;
         if let ["version", version] = words.as_slice() {
             if *version != VERSION {
-                return Err(format!(
-                    "{}: a newer kata wrote it (format {version})",
-                    bad()
-                ));
+                return Err(format!("{}: a newer kata wrote it (format {version})", bad()));
             }
             if records > 1 {
                 return Err(format!("{}: `version` comes before any record", bad()));
@@ -281,22 +258,16 @@ fn parse(bytes: &[u8]) -> Result<Progress, String> {
             _ => return Err(bad()),
         };
         let record = match words.as_slice() {
-            ["passed", _] => Entry {
-                passed: true,
-                ..Entry::default()
-            },
-            ["hint", _, level] if matches!(*level, "1" | "2" | "3") => Entry {
-                hints_seen: level.parse().map_err(|_| bad())?,
-                ..Entry::default()
-            },
-            ["medal", _, medal] if MEDALS.contains(medal) => Entry {
-                medal: Some(medal.to_string()),
-                ..Entry::default()
-            },
-            ["attempts", _, count] if by_name => Entry {
-                attempts: count.parse().map_err(|_| bad())?,
-                ..Entry::default()
-            },
+            ["passed", _] => Entry { passed: true, ..Entry::default() },
+            ["hint", _, level] if matches!(*level, "1" | "2" | "3") => {
+                Entry { hints_seen: level.parse().map_err(|_| bad())?, ..Entry::default() }
+            }
+            ["medal", _, medal] if MEDALS.contains(medal) => {
+                Entry { medal: Some(medal.to_string()), ..Entry::default() }
+            }
+            ["attempts", _, count] if by_name => {
+                Entry { attempts: count.parse().map_err(|_| bad())?, ..Entry::default() }
+            }
             _ => return Err(bad()),
         };
         // Two old slugs of one name (renumbered by hand) merge.
@@ -307,9 +278,7 @@ fn parse(bytes: &[u8]) -> Result<Progress, String> {
 }
 
 fn set_aside(path: &Path) -> Result<PathBuf, Error> {
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let aside = path.with_file_name(format!("{FILE_NAME}.unreadable-{stamp}"));
     std::fs::rename(path, &aside)
         .map_err(|e| Error::io(format!("could not move {} aside", path.display()), e))?;
@@ -324,12 +293,10 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
         file.write_all(text.as_bytes())?;
         file.sync_all()
     });
-    written
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(format!("could not write {}", path.display()), e)
-        })
+    written.and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(format!("could not write {}", path.display()), e)
+    })
 }
 
 #[cfg(test)]
@@ -337,12 +304,7 @@ mod tests {
     use super::*;
 
     fn entry(passed: bool, medal: Option<&str>, hints_seen: u8, attempts: u32) -> Entry {
-        Entry {
-            passed,
-            medal: medal.map(str::to_string),
-            hints_seen,
-            attempts,
-        }
+        Entry { passed, medal: medal.map(str::to_string), hints_seen, attempts }
     }
 
     #[test]
@@ -352,10 +314,7 @@ mod tests {
         progress.merge("b", &entry(false, None, 2, 0));
         progress.merge("c", &entry(true, Some("gold"), 3, 9));
         let text = render(&progress);
-        assert!(
-            text.contains("\nversion 2\npassed a\nattempts a 4\nhint b 2\n"),
-            "{text}"
-        );
+        assert!(text.contains("\nversion 2\npassed a\nattempts a 4\nhint b 2\n"), "{text}");
         assert_eq!(parse(text.as_bytes()).unwrap(), progress);
     }
 
@@ -387,10 +346,7 @@ mod tests {
 
     #[test]
     fn rejects_what_it_did_not_write() {
-        assert_eq!(
-            parse(b"passed ex01-a\nhello\n").unwrap_err(),
-            "line 2 is `hello`"
-        );
+        assert_eq!(parse(b"passed ex01-a\nhello\n").unwrap_err(), "line 2 is `hello`");
         assert_eq!(parse(b"\xff\xfe").unwrap_err(), "it is not text");
         assert!(parse(b"passed ../../etc\n").is_err());
         assert!(parse(b"version 2\npassed ../../etc\n").is_err());

@@ -69,15 +69,7 @@ mod tests {
         for token in ["random-17", "pct-4", "loom", "random-0"] {
             assert_eq!(Schedule::parse(token).unwrap().to_string(), token);
         }
-        for bad in [
-            "",
-            "random-",
-            "random-x",
-            "pct-+4",
-            "pct4",
-            "shuttle-1",
-            "loom-1",
-        ] {
+        for bad in ["", "random-", "random-x", "pct-+4", "pct4", "shuttle-1", "loom-1"] {
             assert_eq!(Schedule::parse(bad), None, "{bad}");
         }
     }
@@ -94,9 +86,8 @@ mod tests {
 
     #[test]
     fn an_unknown_token_says_what_a_schedule_looks_like() {
-        let error = schedule("seed-17", &exercise("models = [\"shuttle\"]"))
-            .unwrap_err()
-            .to_string();
+        let error =
+            schedule("seed-17", &exercise("models = [\"shuttle\"]")).unwrap_err().to_string();
         assert!(
             error.starts_with("`--replay seed-17` names no schedule")
                 && error.contains("pct-<seed>"),

@@ -58,9 +58,7 @@ impl ExerciseReport {
         ExerciseReport {
             slug: slug.to_string(),
             target,
-            result: Graded::GraderError {
-                message: format!("{error:#}"),
-            },
+            result: Graded::GraderError { message: format!("{error:#}") },
             partial: false,
         }
     }
@@ -103,11 +101,7 @@ impl ExerciseReport {
             return (0, 0, 0);
         };
         let count = |s| checks.iter().filter(|c| c.outcome.status == s).count();
-        (
-            count(Status::Passed),
-            count(Status::Failed),
-            count(Status::Inconclusive),
-        )
+        (count(Status::Passed), count(Status::Failed), count(Status::Inconclusive))
     }
 }
 

@@ -40,22 +40,16 @@ impl Run<'_> {
         if self.options.target == Target::Reference {
             return Ok(None);
         }
-        let cache = compile::target_dir(self.workbook)
-            .join("kata")
-            .join("lists")
-            .join(format!(
-                "{}-{}.json",
-                self.exercise.slug,
-                model.map_or("plain", Model::name)
-            ));
+        let cache = compile::target_dir(self.workbook).join("kata").join("lists").join(format!(
+            "{}-{}.json",
+            self.exercise.slug,
+            model.map_or("plain", Model::name)
+        ));
         let key = fingerprint(self.workbook, self.exercise, model);
         if let Some(checks) = read_cache(&cache, &key) {
             return Ok(Some(checks));
         }
-        let reference = Options {
-            target: Target::Reference,
-            ..self.options.clone()
-        };
+        let reference = Options { target: Target::Reference, ..self.options.clone() };
         let binary = match build(self.workbook, self.exercise, &reference, model, emit)? {
             Built::Binary { binary, .. } => binary,
             Built::CargoFailed(stderr) => return Err(cargo_failed(self.exercise, &stderr)),
@@ -104,14 +98,10 @@ impl Run<'_> {
         emit: &impl Fn(Event),
         reports: &mut Vec<CheckReport>,
     ) -> Result<(), Error> {
-        emit(Event::Listed {
-            count: checks.len(),
-        });
+        emit(Event::Listed { count: checks.len() });
         let limit = self.exercise.time_limit;
         for info in checks {
-            emit(Event::Starting {
-                name: info.name.clone(),
-            });
+            emit(Event::Starting { name: info.name.clone() });
             let mut command = Command::new(binary);
             command.args(["--kata-run", &info.name]);
             let (finished, received) = self.confined(command, binary, limit, &info.name)?;
@@ -144,10 +134,11 @@ impl Run<'_> {
         what: &str,
     ) -> Result<(Finished, Vec<u8>), Error> {
         let mut command = command;
-        let scratch = compile::target_dir(self.workbook)
-            .join("kata")
-            .join("run")
-            .join(format!("{}-{}", std::process::id(), safe_name(what)));
+        let scratch = compile::target_dir(self.workbook).join("kata").join("run").join(format!(
+            "{}-{}",
+            std::process::id(),
+            safe_name(what)
+        ));
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(&scratch)
             .map_err(|e| Error::io(format!("could not create {}", scratch.display()), e))?;
@@ -179,10 +170,7 @@ impl Run<'_> {
     fn environment(&self) -> Vec<(String, String)> {
         let mut env = vec![
             (var::EXERCISE.to_string(), self.exercise.id()),
-            (
-                var::TIME_LIMIT.to_string(),
-                self.exercise.time_limit.as_secs().to_string(),
-            ),
+            (var::TIME_LIMIT.to_string(), self.exercise.time_limit.as_secs().to_string()),
             (var::SOURCE.to_string(), self.code.display().to_string()),
             // The checks talk to their own server on 127.0.0.1: no proxy
             // may sit in between.
@@ -242,13 +230,7 @@ impl Run<'_> {
 /// `name` with only letters, digits and `-`, for a folder name.
 fn safe_name(name: &str) -> String {
     name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
         .take(60)
         .collect()
 }
@@ -269,10 +251,7 @@ fn fingerprint(workbook: &Workbook, exercise: &Exercise, model: Option<Model>) -
     crate::pin::files_hash(
         root,
         &paths,
-        &[
-            model.map_or("plain", Model::name),
-            env!("CARGO_PKG_VERSION"),
-        ],
+        &[model.map_or("plain", Model::name), env!("CARGO_PKG_VERSION")],
     )
 }
 
@@ -290,13 +269,7 @@ fn read_cache(path: &Path, key: &str) -> Option<Vec<CheckInfo>> {
 /// A result counts only when it names the check that was asked for and the
 /// process then ended with exit code 0.
 fn judge(finished: &Finished, received: Option<Message>, check: &str, limit: Duration) -> Outcome {
-    if let (
-        Exit::Code(0),
-        Some(Message::Ran {
-            check: named,
-            outcome,
-        }),
-    ) = (finished.exit, received)
+    if let (Exit::Code(0), Some(Message::Ran { check: named, outcome })) = (finished.exit, received)
     {
         if named == check {
             return outcome;

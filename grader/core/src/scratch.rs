@@ -16,10 +16,7 @@ use std::path::{Path, PathBuf};
 /// belongs in a copy: not build output, git, the learner's progress and
 /// backups, nor the built book.
 pub fn copied(relative: &Path) -> bool {
-    let first = relative
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let first = relative.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
     !(matches!(first.as_deref(), Some("target" | ".git" | ".kata-backups"))
         || relative.starts_with("book/book")
         || relative.to_string_lossy().starts_with(".kata-progress"))
@@ -95,10 +92,7 @@ pub fn hold(copy: &Path) -> Result<std::fs::File, Error> {
     }
     let file = std::fs::File::create(&path).map_err(failed)?;
     if file.try_lock().is_err() {
-        eprintln!(
-            "waiting for another kata that is using {} to finish ...",
-            copy.display()
-        );
+        eprintln!("waiting for another kata that is using {} to finish ...", copy.display());
         file.lock().map_err(failed)?;
     }
     Ok(file)
@@ -173,21 +167,14 @@ mod tests {
 
     #[test]
     fn copies_sources_only() {
-        for skipped in [
-            "target/x",
-            ".git",
-            ".kata-backups/a.rs",
-            "book/book/index.html",
-            ".kata-progress.bak",
-        ] {
+        for skipped in
+            ["target/x", ".git", ".kata-backups/a.rs", "book/book/index.html", ".kata-progress.bak"]
+        {
             assert!(!copied(Path::new(skipped)), "{skipped}");
         }
-        for kept in [
-            "kata.toml",
-            "book/src/SUMMARY.md",
-            "exercises/ex01-a/src/lib.rs",
-            "targets.md",
-        ] {
+        for kept in
+            ["kata.toml", "book/src/SUMMARY.md", "exercises/ex01-a/src/lib.rs", "targets.md"]
+        {
             assert!(copied(Path::new(kept)), "{kept}");
         }
     }
@@ -196,26 +183,15 @@ mod tests {
     fn a_copy_is_never_inside_its_target_dir() {
         let root = Path::new("/w");
         assert_eq!(
-            placed(
-                root.join("t/kata-dev/workbook"),
-                &root.join("t"),
-                "kata-dev-workbook"
-            ),
+            placed(root.join("t/kata-dev/workbook"), &root.join("t"), "kata-dev-workbook"),
             root.join("kata-dev-workbook")
         );
         assert_eq!(
-            placed(
-                root.join("t/kata-dev/workbook"),
-                &root.join("t/kata-dev/target"),
-                "x"
-            ),
+            placed(root.join("t/kata-dev/workbook"), &root.join("t/kata-dev/target"), "x"),
             root.join("t/kata-dev/workbook"),
             "beside its target dir already"
         );
-        assert_eq!(
-            placed(root.join("tx/w"), &root.join("t"), "x"),
-            root.join("tx/w")
-        );
+        assert_eq!(placed(root.join("tx/w"), &root.join("t"), "x"), root.join("tx/w"));
     }
 
     #[test]

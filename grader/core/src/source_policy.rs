@@ -134,12 +134,7 @@ pub fn scan(source: &str, allowances: &Allowances) -> Vec<Finding> {
             None
         };
         if let Some((what, why)) = found.filter(|(what, _)| out.iter().all(|f| &f.what != what)) {
-            out.push(Finding {
-                line: t.line,
-                column: t.column,
-                what,
-                why,
-            });
+            out.push(Finding { line: t.line, column: t.column, what, why });
         }
     }
     out
@@ -185,12 +180,7 @@ mod lex {
                     column += 1;
                 }
             }
-            toks.push(Token {
-                kind,
-                text: &src[from..end],
-                line,
-                column,
-            });
+            toks.push(Token { kind, text: &src[from..end], line, column });
             (seen, pos) = (pos, skip(src, end));
         }
         toks

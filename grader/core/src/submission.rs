@@ -63,10 +63,7 @@ impl Submission {
     /// run git; a submission that is there but unreadable is graded as
     /// refused, with the reason.
     pub fn open(path: &Path) -> Result<Submission, Error> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bad = |why: &str| {
             Error::Grader(format!(
                 "{} {why}. Give each submission as a folder, a tarball (.tar, .tar.gz, .tgz) or a git bundle (.bundle), named after its student.",
@@ -144,18 +141,12 @@ impl Submission {
             } else {
                 continue;
             };
-            entries.push(AuditEntry {
-                path: slashed(path),
-                change: change.into(),
-            });
+            entries.push(AuditEntry { path: slashed(path), change: change.into() });
         }
         if self.root.join("kata.toml").is_file() {
             for path in relative_files(teacher.root()) {
                 if !theirs.contains(&path) {
-                    entries.push(AuditEntry {
-                        path: slashed(&path),
-                        change: "missing".into(),
-                    });
+                    entries.push(AuditEntry { path: slashed(&path), change: "missing".into() });
                 }
             }
         }
@@ -169,13 +160,7 @@ impl Submission {
 pub fn file_name(name: &str) -> String {
     let safe: String = name
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
         .take(80)
         .collect();
     let safe = safe.trim_start_matches('.');
@@ -192,9 +177,8 @@ fn workbook_root(dir: &Path) -> PathBuf {
     if dir.join("exercises").is_dir() {
         return dir.to_path_buf();
     }
-    let entries: Vec<_> = std::fs::read_dir(dir)
-        .map(|e| e.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let entries: Vec<_> =
+        std::fs::read_dir(dir).map(|e| e.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     match entries.as_slice() {
         [only] if only.join("exercises").is_dir() && !only.is_symlink() => only.clone(),
         _ => dir.to_path_buf(),
@@ -202,10 +186,8 @@ fn workbook_root(dir: &Path) -> PathBuf {
 }
 
 fn slashed(path: &Path) -> String {
-    let parts: Vec<String> = path
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> =
+        path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     parts.join("/")
 }
 
@@ -243,9 +225,7 @@ fn relative_files(root: &Path) -> Vec<PathBuf> {
             };
             !in_src
                 && !text.starts_with(".kata-progress")
-                && !IGNORED
-                    .iter()
-                    .any(|i| text == *i || text.starts_with(&format!("{i}/")))
+                && !IGNORED.iter().any(|i| text == *i || text.starts_with(&format!("{i}/")))
         })
         .collect()
 }
@@ -256,11 +236,8 @@ fn unpack_tar(tarball: &Path, dest: &Path, gzip: bool) -> Result<(), String> {
     let name = tarball.display();
     let unreadable = |e: std::io::Error| format!("{name} is not a tarball kata can read ({e})");
     let file = std::fs::File::open(tarball).map_err(unreadable)?;
-    let reader: Box<dyn std::io::Read> = if gzip {
-        Box::new(flate2::read::GzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
+    let reader: Box<dyn std::io::Read> =
+        if gzip { Box::new(flate2::read::GzDecoder::new(file)) } else { Box::new(file) };
     std::fs::create_dir_all(dest).map_err(unreadable)?;
     let mut archive = tar::Archive::new(reader);
     let (mut total, mut count) = (0u64, 0usize);
@@ -268,9 +245,7 @@ fn unpack_tar(tarball: &Path, dest: &Path, gzip: bool) -> Result<(), String> {
         let mut entry = entry.map_err(unreadable)?;
         count += 1;
         let path = entry.path().map_err(unreadable)?.into_owned();
-        let safe = path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        let safe = path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
         if !safe {
             return Err(format!(
                 "{name} holds `{}`, an absolute path or one that climbs out with `..`: kata unpacks only paths inside the submission, so nothing of it was graded",
@@ -295,12 +270,10 @@ fn unpack_tar(tarball: &Path, dest: &Path, gzip: bool) -> Result<(), String> {
         let written = if kind.is_dir() {
             std::fs::create_dir_all(&to)
         } else {
-            to.parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| {
-                    let mut out = std::fs::File::create(&to)?;
-                    std::io::copy(&mut entry, &mut out).map(|_| ())
-                })
+            to.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
+                let mut out = std::fs::File::create(&to)?;
+                std::io::copy(&mut entry, &mut out).map(|_| ())
+            })
         };
         written.map_err(unreadable)?;
     }
@@ -311,12 +284,7 @@ fn unpack_tar(tarball: &Path, dest: &Path, gzip: bool) -> Result<(), String> {
 fn clone_bundle(bundle: &Path, dest: &Path) -> Result<Result<(), String>, Error> {
     let mut command = std::process::Command::new("git");
     command
-        .args([
-            "-c",
-            "core.hooksPath=/dev/null",
-            "-c",
-            "protocol.allow=never",
-        ])
+        .args(["-c", "core.hooksPath=/dev/null", "-c", "protocol.allow=never"])
         .args(["-c", "protocol.file.allow=always", "clone", "--quiet"])
         .arg(bundle)
         .arg(dest)
@@ -394,18 +362,13 @@ mod tests {
             // `set_path` refuses `..`; write the raw name as an attacker would.
             header.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
             header.set_cksum();
-            builder
-                .append(&header, &b"abc"[..if link { 0 } else { 3 }])
-                .unwrap();
+            builder.append(&header, &b"abc"[..if link { 0 } else { 3 }]).unwrap();
             builder.finish().unwrap();
             tarball
         };
         let ok = build("ok.tar", "exercises/ex01-a/src/lib.rs", false);
         assert_eq!(unpack_tar(&ok, &dir.0.join("ok"), false), Ok(()));
-        assert_eq!(
-            std::fs::read(dir.0.join("ok/exercises/ex01-a/src/lib.rs")).unwrap(),
-            b"abc"
-        );
+        assert_eq!(std::fs::read(dir.0.join("ok/exercises/ex01-a/src/lib.rs")).unwrap(), b"abc");
         let climbs = build("climbs.tar", "../escaped.rs", false);
         let why = unpack_tar(&climbs, &dir.0.join("climbs"), false).unwrap_err();
         assert!(why.contains("climbs out"), "{why}");

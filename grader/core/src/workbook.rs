@@ -21,20 +21,14 @@ impl Workbook {
         let root = start
             .ancestors()
             .find(|dir| dir.join(FILE_NAME).is_file())
-            .ok_or_else(|| Error::NotInWorkbook {
-                start: start.to_path_buf(),
-            })?;
+            .ok_or_else(|| Error::NotInWorkbook { start: start.to_path_buf() })?;
         Workbook::open(root)
     }
 
     /// Opens the workbook whose root is `root`.
     pub fn open(root: &Path) -> Result<Workbook, Error> {
         let manifest = Manifest::load(&root.join(FILE_NAME))?;
-        Ok(Workbook {
-            root: root.to_path_buf(),
-            manifest,
-            target_dir: None,
-        })
+        Ok(Workbook { root: root.to_path_buf(), manifest, target_dir: None })
     }
 
     /// This workbook, building in `dir` instead of the target dir the
@@ -68,20 +62,11 @@ impl Workbook {
     }
 
     pub fn solution_file(&self, exercise: &Exercise) -> PathBuf {
-        self.root
-            .join("solutions")
-            .join(&exercise.slug)
-            .join("src")
-            .join("lib.rs")
+        self.root.join("solutions").join(&exercise.slug).join("src").join("lib.rs")
     }
 
     pub fn checks_file(&self, exercise: &Exercise) -> PathBuf {
-        self.root
-            .join("grader")
-            .join("checks")
-            .join(&exercise.slug)
-            .join("src")
-            .join("main.rs")
+        self.root.join("grader").join("checks").join(&exercise.slug).join("src").join("main.rs")
     }
 
     /// The stub as shipped, which `kata reset` restores: beside the
@@ -98,10 +83,7 @@ impl Workbook {
 
     /// The chapter relative to the workbook root, as shown to learners.
     pub fn chapter_path(&self, exercise: &Exercise) -> PathBuf {
-        Path::new("book")
-            .join("src")
-            .join("exercises")
-            .join(format!("{}.md", exercise.slug))
+        Path::new("book").join("src").join("exercises").join(format!("{}.md", exercise.slug))
     }
 
     /// `path` relative to the workbook root when it is inside it.

@@ -132,10 +132,7 @@ fn run_server(
             .with_hosts(addrs.iter().map(ToString::to_string));
         let mut servers = JoinSet::new();
         for (addr, listener) in listeners {
-            let ctx = HostCtx {
-                meter: meter.clone(),
-                host: addr.to_string(),
-            };
+            let ctx = HostCtx { meter: meter.clone(), host: addr.to_string() };
             let router = Router::new().fallback(handle).with_state(ctx);
             let listener = listener.tap_io(|tcp: &mut TcpStream| {
                 // Small answers must not wait on Nagle + delayed ACKs.
@@ -147,9 +144,7 @@ fn run_server(
                 let _ = stop.wait_for(|&stop| stop).await;
             };
             servers.spawn(async move {
-                let _ = axum::serve(listener, router)
-                    .with_graceful_shutdown(signal)
-                    .await;
+                let _ = axum::serve(listener, router).with_graceful_shutdown(signal).await;
             });
         }
         if ready.send(Ok((meter, addrs))).is_err() {
@@ -204,22 +199,16 @@ impl FakeServer {
             .name("kata-fakes-server".into())
             .spawn(move || run_server(script, epoch, ready_tx, shutdown_rx))?;
         match ready_rx.recv() {
-            Ok(Ok((meter, addrs))) => Ok(FakeServer {
-                meter,
-                addrs,
-                epoch,
-                shutdown: shutdown_tx,
-                thread: Some(thread),
-            }),
+            Ok(Ok((meter, addrs))) => {
+                Ok(FakeServer { meter, addrs, epoch, shutdown: shutdown_tx, thread: Some(thread) })
+            }
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(e)
             }
             Err(_) => {
                 let _ = thread.join();
-                Err(io::Error::other(
-                    "kata-fakes: the server thread ended before listening",
-                ))
+                Err(io::Error::other("kata-fakes: the server thread ended before listening"))
             }
         }
     }

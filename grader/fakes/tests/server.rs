@@ -53,23 +53,13 @@ fn scripted_routes_answer_their_status_and_body() {
     );
     let agent = agent();
     assert_eq!(get(&agent, &server.url("/broken")).0, 500);
-    assert_eq!(
-        get(&agent, &server.url("/custom")),
-        (200, "hello".to_owned())
-    );
+    assert_eq!(get(&agent, &server.url("/custom")), (200, "hello".to_owned()));
     assert_eq!(get(&agent, &server.url("/other")).0, 200);
-    let statuses: Vec<(String, u16)> = server
-        .events()
-        .into_iter()
-        .map(|e| (e.path, e.status))
-        .collect();
+    let statuses: Vec<(String, u16)> =
+        server.events().into_iter().map(|e| (e.path, e.status)).collect();
     assert_eq!(
         statuses,
-        vec![
-            ("/broken".to_owned(), 500),
-            ("/custom".to_owned(), 200),
-            ("/other".to_owned(), 200)
-        ]
+        vec![("/broken".to_owned(), 500), ("/custom".to_owned(), 200), ("/other".to_owned(), 200)]
     );
 }
 
@@ -105,11 +95,8 @@ fn per_path_and_per_host_counts_are_exact() {
 #[test]
 fn peak_in_flight_counts_simultaneous_requests() {
     let latency = Duration::from_millis(200);
-    let server = Arc::new(start(
-        Script::new()
-            .hosts(2)
-            .route("/slow", Route::ok().latency(latency)),
-    ));
+    let server =
+        Arc::new(start(Script::new().hosts(2).route("/slow", Route::ok().latency(latency))));
     let barrier = Arc::new(Barrier::new(8));
     let workers: Vec<_> = (0..8)
         .map(|i| {
@@ -187,10 +174,7 @@ fn sliding_window_rate_limit_answers_429_with_retry_after() {
     let mut ok = 0;
     let mut limited = Vec::new();
     for i in 0..6 {
-        let response = agent
-            .get(&server.url(&format!("/r/{i}")))
-            .call()
-            .expect("request");
+        let response = agent.get(&server.url(&format!("/r/{i}"))).call().expect("request");
         match response.status().as_u16() {
             200 => ok += 1,
             429 => {
@@ -274,10 +258,7 @@ fn drop_does_not_wait_for_a_very_slow_route() {
     // No client timeout: only the server closing the connection ends it.
     let client = thread::spawn(move || {
         let config = ureq::Agent::config_builder().proxy(None).build();
-        ureq::Agent::new_with_config(config)
-            .get(&url)
-            .call()
-            .map(|_| ())
+        ureq::Agent::new_with_config(config).get(&url).call().map(|_| ())
     });
     while server.stats().requests == 0 {
         thread::sleep(Duration::from_millis(5));
@@ -286,10 +267,7 @@ fn drop_does_not_wait_for_a_very_slow_route() {
     drop(server);
     // Generous: the grace period is half a second, the route ten minutes.
     assert!(dropping.elapsed() < Duration::from_secs(30));
-    assert!(
-        client.join().expect("client").is_err(),
-        "stuck request answered"
-    );
+    assert!(client.join().expect("client").is_err(), "stuck request answered");
 }
 
 #[test]
@@ -297,9 +275,7 @@ fn a_busy_route_answers_429_first_and_the_calls_say_what_they_were_told() {
     let server =
         start(Script::new().route("/busy", Route::ok().busy(2, Duration::from_millis(1500))));
     let agent = agent();
-    let statuses: Vec<u16> = (0..3)
-        .map(|_| get(&agent, &server.url("/busy")).0)
-        .collect();
+    let statuses: Vec<u16> = (0..3).map(|_| get(&agent, &server.url("/busy")).0).collect();
     assert_eq!(statuses, [429, 429, 200]);
     let told: Vec<Option<Duration>> = server.events().iter().map(|e| e.retry_after).collect();
     let wait = Some(Duration::from_millis(1500));

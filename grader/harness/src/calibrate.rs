@@ -108,10 +108,7 @@ mod tests {
         let few = rounds_for(&body, Duration::from_micros(100));
         let many = rounds_for(&body, Duration::from_millis(100));
         assert!(few >= 1);
-        assert!(
-            many > few * 10,
-            "{few} rounds for 0.1 ms, {many} for 100 ms"
-        );
+        assert!(many > few * 10, "{few} rounds for 0.1 ms, {many} for 100 ms");
     }
 
     #[test]

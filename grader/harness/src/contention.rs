@@ -213,11 +213,7 @@ where
                 let work = Arc::clone(work);
                 spawn(name, move || {
                     start.wait();
-                    let turn = Turn {
-                        thread,
-                        round,
-                        until,
-                    };
+                    let turn = Turn { thread, round, until };
                     let part = measured(|| work(&state, &turn));
                     // Ordering: observers stop on seeing 0 (Release pairs with
                     // their Acquire), after the last worker's part.
@@ -246,14 +242,8 @@ where
                 })
             })
             .collect();
-        let workers: Vec<_> = workers
-            .into_iter()
-            .collect::<Result<_, _>>()
-            .map_err(fail)?;
-        let observers: Vec<_> = observers
-            .into_iter()
-            .collect::<Result<_, _>>()
-            .map_err(fail)?;
+        let workers: Vec<_> = workers.into_iter().collect::<Result<_, _>>().map_err(fail)?;
+        let observers: Vec<_> = observers.into_iter().collect::<Result<_, _>>().map_err(fail)?;
         let parts: Vec<Part<R>> = workers.into_iter().map(joined).collect();
         observers.into_iter().for_each(joined);
         if let Some(why) = broken.lock().unwrap_or_else(|e| e.into_inner()).take() {
@@ -298,11 +288,7 @@ where
             .map(|(thread, (name, work))| {
                 let (state, work) = (Arc::clone(&state), Arc::clone(work));
                 spawn_named(name, move || {
-                    let turn = Turn {
-                        thread,
-                        round: 0,
-                        until: None,
-                    };
+                    let turn = Turn { thread, round: 0, until: None };
                     measured(|| work(&state, &turn))
                 })
             })
@@ -365,9 +351,7 @@ fn measured<R>(part: impl FnOnce() -> R) -> Part<R> {
 
 /// Joins a thread, passing its panic on (the verdict names it).
 fn joined<T, H: Joinable<T>>(handle: H) -> T {
-    handle
-        .join_thread()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    handle.join_thread().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// std's and the model checker's join handles alike.

@@ -71,10 +71,7 @@ pub fn machine() -> String {
         .lines()
         .find(|l| l.starts_with("model name"))
         .and_then(|l| l.split(':').nth(1))
-        .map_or_else(
-            || std::env::consts::ARCH.to_string(),
-            |v| v.trim().to_string(),
-        );
+        .map_or_else(|| std::env::consts::ARCH.to_string(), |v| v.trim().to_string());
     let cores = cores();
     let mut line = format!("{name}, {cores} core{}", if cores == 1 { "" } else { "s" });
     let simd = vector_units();

@@ -25,10 +25,7 @@ impl Choices {
 
     /// One of `0..n`.
     pub fn pick(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n.max(1)
     }
 }
@@ -81,14 +78,7 @@ where
                 s.spawn(move || {
                     start.wait();
                     let choices = Choices::new(round, index);
-                    script(
-                        state,
-                        &mut Thread {
-                            index,
-                            choices,
-                            recorder,
-                        },
-                    );
+                    script(state, &mut Thread { index, choices, recorder });
                 });
             }
         });
@@ -107,9 +97,7 @@ where
             .details(lines));
         }
     }
-    Ok(pass(format!(
-        "{rounds} rounds of {what}: every history linearizable"
-    )))
+    Ok(pass(format!("{rounds} rounds of {what}: every history linearizable")))
 }
 
 #[cfg(test)]
@@ -190,16 +178,8 @@ mod tests {
             "store what you write",
         )
         .unwrap_err();
-        assert!(
-            failure.message.contains(" of 20 (3 threads"),
-            "{}",
-            failure.message
-        );
-        assert!(
-            failure.details.iter().any(|d| d.contains("thread 0")),
-            "{:?}",
-            failure.details
-        );
+        assert!(failure.message.contains(" of 20 (3 threads"), "{}", failure.message);
+        assert!(failure.details.iter().any(|d| d.contains("thread 0")), "{:?}", failure.details);
         assert_eq!(failure.details.last().unwrap(), "store what you write");
     }
 }

@@ -33,11 +33,9 @@ where
     F: FnOnce() -> Result<T, Outcome> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name(thread.into())
-        .spawn(move || {
-            let _ = tx.send(catch_unwind(AssertUnwindSafe(f)));
-        });
+    let spawned = std::thread::Builder::new().name(thread.into()).spawn(move || {
+        let _ = tx.send(catch_unwind(AssertUnwindSafe(f)));
+    });
     if let Err(e) = spawned {
         return Err(fail(format!("the check could not start a thread: {e}")));
     }
@@ -118,10 +116,7 @@ mod tests {
     #[test]
     fn a_hang_is_told_by_its_step() {
         let hung = staged(crate::ms(50), |steps| {
-            steps.begin((
-                "dropping the pool",
-                "does Drop join workers that never stop?",
-            ));
+            steps.begin(("dropping the pool", "does Drop join workers that never stop?"));
             std::thread::sleep(crate::ms(2000));
         });
         let message = hung.unwrap_err().message;

@@ -76,8 +76,11 @@ impl Judgement {
         title: &str,
         spans: &[(std::time::Duration, std::time::Duration)],
     ) -> &mut Judgement {
-        self.figure(label, peak, format!("== {limit}"))
-            .details(crate::picture::in_flight(title, spans, Some(limit)))
+        self.figure(label, peak, format!("== {limit}")).details(crate::picture::in_flight(
+            title,
+            spans,
+            Some(limit),
+        ))
     }
 
     /// `outcome` with every figure and detail gathered so far added after
@@ -145,9 +148,7 @@ mod tests {
 
     fn measured() -> Judgement {
         let mut j = Judgement::new();
-        j.figure("peak", 3, "<= 2")
-            .detail("a picture")
-            .details(["row 1", "row 2"]);
+        j.figure("peak", 3, "<= 2").detail("a picture").details(["row 1", "row 2"]);
         j
     }
 
@@ -179,26 +180,10 @@ mod tests {
     fn a_peak_comes_with_its_picture() {
         let ms = std::time::Duration::from_millis;
         let mut j = Judgement::new();
-        j.peak(
-            "at once",
-            2,
-            3,
-            "calls",
-            &[(ms(0), ms(10)), (ms(5), ms(15))],
-        );
+        j.peak("at once", 2, 3, "calls", &[(ms(0), ms(10)), (ms(5), ms(15))]);
         let o = j.pass("ok");
-        assert_eq!(
-            (
-                o.figures[0].measured.as_str(),
-                o.figures[0].required.as_str()
-            ),
-            ("2", "== 3")
-        );
-        assert!(
-            o.details[0].starts_with("calls (one column per"),
-            "{:?}",
-            o.details
-        );
+        assert_eq!((o.figures[0].measured.as_str(), o.figures[0].required.as_str()), ("2", "== 3"));
+        assert!(o.details[0].starts_with("calls (one column per"), "{:?}", o.details);
     }
 
     #[test]

@@ -171,9 +171,7 @@ pub fn time_limit(by_hand: Duration) -> Duration {
 /// limit ends the process without a word.
 pub fn step_limit() -> Duration {
     let whole = time_limit(Duration::from_secs(10));
-    whole
-        .mul_f64(0.8)
-        .min(whole.saturating_sub(Duration::from_millis(500)))
+    whole.mul_f64(0.8).min(whole.saturating_sub(Duration::from_millis(500)))
 }
 
 /// Picks the crate under check: the learner's (`--features learner`, what the

@@ -121,10 +121,7 @@ mod tests {
 
     impl Door {
         fn new(k: usize) -> Door {
-            Door {
-                free: Mutex::new(k),
-                changed: Condvar::new(),
-            }
+            Door { free: Mutex::new(k), changed: Condvar::new() }
         }
         fn through(&self, limit: &Limit) {
             let mut free = self.free.lock().unwrap();
@@ -169,18 +166,10 @@ mod tests {
         run(4, |l| door.through(l), &limit);
         assert_eq!(limit.held(), Held::Under(1));
         let told = limit.judge("threads in", "", "one at a time").unwrap_err();
-        assert!(
-            told.message.starts_with("threads in: at most 1 at once"),
-            "{}",
-            told.message
-        );
+        assert!(told.message.starts_with("threads in: at most 1 at once"), "{}", told.message);
         assert!(told.message.ends_with("one at a time"), "{}", told.message);
         // 80 entries, 3 of which wait: one deadline, not three.
-        assert!(
-            began.elapsed() < Duration::from_secs(2),
-            "{:?}",
-            began.elapsed()
-        );
+        assert!(began.elapsed() < Duration::from_secs(2), "{:?}", began.elapsed());
     }
 
     #[test]

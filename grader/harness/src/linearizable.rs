@@ -53,10 +53,7 @@ pub struct Recorder<C, R> {
 
 impl<C: Clone, R: Clone> Default for Recorder<C, R> {
     fn default() -> Self {
-        Recorder {
-            clock: AtomicU64::new(0),
-            ops: Mutex::new(Vec::new()),
-        }
+        Recorder { clock: AtomicU64::new(0), ops: Mutex::new(Vec::new()) }
     }
 }
 
@@ -118,11 +115,7 @@ pub fn check<M: Model>(
     // Linearizability holds for every prefix of a linearizable history, so
     // the shortest failing prefix is found by bisection over the instants at
     // which a call returned.
-    let mut cuts: Vec<u64> = history
-        .iter()
-        .map(|op| op.end)
-        .filter(|&e| e != u64::MAX)
-        .collect();
+    let mut cuts: Vec<u64> = history.iter().map(|op| op.end).filter(|&e| e != u64::MAX).collect();
     cuts.sort_unstable();
     let (mut lo, mut hi) = (0, cuts.len().saturating_sub(1));
     while lo < hi {
@@ -133,9 +126,7 @@ pub fn check<M: Model>(
             hi = mid;
         }
     }
-    let prefix = cuts
-        .get(lo)
-        .map_or_else(|| history.to_vec(), |&at| cut(history, at));
+    let prefix = cuts.get(lo).map_or_else(|| history.to_vec(), |&at| cut(history, at));
     Err(Violation { prefix })
 }
 
@@ -156,14 +147,8 @@ fn cut<C: Clone, R: Clone>(history: &[Op<C, R>], at: u64) -> Vec<Op<C, R>> {
 
 fn linearize<M: Model>(initial: &M, history: &[Op<M::Call, M::Ret>]) -> Option<Vec<usize>> {
     let words = history.len().div_ceil(64).max(1);
-    let mut search = Search {
-        history,
-        seen: HashSet::new(),
-        order: Vec::new(),
-    };
-    search
-        .from(initial.clone(), vec![0u64; words])
-        .then_some(search.order)
+    let mut search = Search { history, seen: HashSet::new(), order: Vec::new() };
+    search.from(initial.clone(), vec![0u64; words]).then_some(search.order)
 }
 
 struct Search<'h, M: Model> {
@@ -185,11 +170,7 @@ impl<M: Model> Search<'_, M> {
         }
         // A call may take effect next only if no open call returned before
         // it began.
-        let first_return = open
-            .iter()
-            .map(|&i| self.history[i].end)
-            .min()
-            .unwrap_or(u64::MAX);
+        let first_return = open.iter().map(|&i| self.history[i].end).min().unwrap_or(u64::MAX);
         for &i in &open {
             let op = &self.history[i];
             if op.begin > first_return {
@@ -217,11 +198,7 @@ impl<M: Model> Search<'_, M> {
 /// The history as a table: a row per event, a column per thread; a call
 /// shows as `put(3) …`, its return as `… → 3`, and `│` while it runs.
 pub fn table<C: Display, R: Display>(history: &[Op<C, R>]) -> Vec<String> {
-    let threads = history
-        .iter()
-        .map(|op| op.thread)
-        .max()
-        .map_or(0, |t| t + 1);
+    let threads = history.iter().map(|op| op.thread).max().map_or(0, |t| t + 1);
     let mut events: Vec<(u64, usize, bool)> = Vec::new();
     for (i, op) in history.iter().enumerate() {
         events.push((op.begin, i, true));
@@ -244,13 +221,7 @@ pub fn table<C: Display, R: Display>(history: &[Op<C, R>]) -> Vec<String> {
         let thread = history[i].thread;
         let mut row: Vec<String> = running
             .iter()
-            .map(|r| {
-                if r.is_some() {
-                    "│".to_string()
-                } else {
-                    String::new()
-                }
-            })
+            .map(|r| if r.is_some() { "│".to_string() } else { String::new() })
             .collect();
         row[thread] = cell(i, begins);
         running[thread] = begins.then_some(i);
@@ -258,13 +229,7 @@ pub fn table<C: Display, R: Display>(history: &[Op<C, R>]) -> Vec<String> {
     }
     let last: Vec<String> = running
         .iter()
-        .map(|r| {
-            if r.is_some() {
-                "(still running)".to_string()
-            } else {
-                String::new()
-            }
-        })
+        .map(|r| if r.is_some() { "(still running)".to_string() } else { String::new() })
         .collect();
     if last.iter().any(|c| !c.is_empty()) {
         rows.push(last);
@@ -272,24 +237,15 @@ pub fn table<C: Display, R: Display>(history: &[Op<C, R>]) -> Vec<String> {
     let header: Vec<String> = (0..threads).map(|t| format!("thread {t}")).collect();
     let widths: Vec<usize> = (0..threads)
         .map(|t| {
-            rows.iter()
-                .map(|r| r[t].chars().count())
-                .chain([header[t].len()])
-                .max()
-                .unwrap_or(0)
+            rows.iter().map(|r| r[t].chars().count()).chain([header[t].len()]).max().unwrap_or(0)
         })
         .collect();
     let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, &w)| format!("{c:<w$}"))
-            .collect();
+        let padded: Vec<String> =
+            cells.iter().zip(&widths).map(|(c, &w)| format!("{c:<w$}")).collect();
         padded.join("  ").trim_end().to_string()
     };
-    std::iter::once(line(&header))
-        .chain(rows.iter().map(|r| line(r)))
-        .collect()
+    std::iter::once(line(&header)).chain(rows.iter().map(|r| line(r))).collect()
 }
 
 #[cfg(test)]
@@ -318,13 +274,7 @@ mod tests {
         begin: u64,
         end: u64,
     ) -> Op<Option<u32>, u32> {
-        Op {
-            thread,
-            call,
-            ret,
-            begin,
-            end,
-        }
+        Op { thread, call, ret, begin, end }
     }
 
     #[test]
@@ -332,10 +282,7 @@ mod tests {
         // Thread 0 writes 1 while thread 1 reads: the read may see 0 or 1.
         for seen in [0, 1] {
             let history = [op(0, Some(1), Some(1), 0, 3), op(1, None, Some(seen), 1, 2)];
-            assert!(
-                check(&Register::default(), &history).is_ok(),
-                "read of {seen}"
-            );
+            assert!(check(&Register::default(), &history).is_ok(), "read of {seen}");
         }
     }
 
@@ -364,29 +311,17 @@ mod tests {
             .collect();
         assert_eq!(
             table(&shown),
-            [
-                "thread 0   thread 1",
-                "Some(1) …",
-                "… → 1",
-                "           None …",
-                "           … → 0",
-            ]
+            ["thread 0   thread 1", "Some(1) …", "… → 1", "           None …", "           … → 0",]
         );
     }
 
     #[test]
     fn a_pending_call_may_or_may_not_have_taken_effect() {
         for seen in [0, 7] {
-            let history = [
-                op(0, Some(7), None, 0, u64::MAX),
-                op(1, None, Some(seen), 1, 2),
-            ];
+            let history = [op(0, Some(7), None, 0, u64::MAX), op(1, None, Some(seen), 1, 2)];
             assert!(check(&Register::default(), &history).is_ok());
         }
-        let impossible = [
-            op(0, Some(7), None, 0, u64::MAX),
-            op(1, None, Some(5), 1, 2),
-        ];
+        let impossible = [op(0, Some(7), None, 0, u64::MAX), op(1, None, Some(5), 1, 2)];
         assert!(check(&Register::default(), &impossible).is_err());
     }
 
@@ -400,18 +335,15 @@ mod tests {
                 s.spawn(move || {
                     for i in 0..20 {
                         let call = (i % 2 == 0).then_some(t * 100 + i);
-                        recorder.call(t as usize, call, || {
-                            value.lock().unwrap().step(&call).unwrap()
-                        });
+                        recorder
+                            .call(t as usize, call, || value.lock().unwrap().step(&call).unwrap());
                     }
                 });
             }
         });
         let history = recorder.history();
         assert_eq!(history.len(), 60);
-        assert!(history
-            .iter()
-            .all(|op| op.begin < op.end && op.ret.is_some()));
+        assert!(history.iter().all(|op| op.begin < op.end && op.ret.is_some()));
         // A lock makes a register linearizable, whatever the interleaving.
         assert!(check(&Register::default(), &history).is_ok());
     }

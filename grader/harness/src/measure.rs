@@ -17,11 +17,7 @@ pub struct Gauge {
 
 impl Gauge {
     pub const fn new() -> Gauge {
-        Gauge {
-            now: AtomicUsize::new(0),
-            peak: AtomicUsize::new(0),
-            total: AtomicUsize::new(0),
-        }
+        Gauge { now: AtomicUsize::new(0), peak: AtomicUsize::new(0), total: AtomicUsize::new(0) }
     }
 
     /// Enters the region until the guard is dropped.
@@ -85,10 +81,7 @@ impl Lives {
     /// A life that begins now.
     pub fn begin(self: &Arc<Lives>) -> Life {
         self.alive.arrive();
-        Life {
-            lives: Arc::clone(self),
-            born: Instant::now(),
-        }
+        Life { lives: Arc::clone(self), born: Instant::now() }
     }
 
     /// The most alive at once.
@@ -106,11 +99,7 @@ impl Drop for Life {
     fn drop(&mut self) {
         let span = (self.born, Instant::now());
         let lives = &self.lives;
-        lives
-            .ended
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(span);
+        lives.ended.lock().unwrap_or_else(|e| e.into_inner()).push(span);
         lives.alive.leave();
     }
 }
@@ -129,10 +118,7 @@ impl Threads {
     /// Records the calling thread.
     pub fn record(&self) {
         let id = std::thread::current().id();
-        self.seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id);
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
     }
 
     /// How many distinct threads were recorded.
@@ -142,10 +128,7 @@ impl Threads {
 
     /// Whether the given thread was recorded.
     pub fn contains(&self, id: ThreadId) -> bool {
-        self.seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&id)
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).contains(&id)
     }
 }
 
@@ -220,10 +203,7 @@ pub struct ThreadPeak {
 impl ThreadPeak {
     /// Notes the threads there are now, to count the ones started later.
     pub fn new() -> ThreadPeak {
-        ThreadPeak {
-            before: thread_ids(),
-            peak: AtomicUsize::new(0),
-        }
+        ThreadPeak { before: thread_ids(), peak: AtomicUsize::new(0) }
     }
 
     /// Looks at how many of the threads started since are alive now.
@@ -248,17 +228,15 @@ impl ThreadPeak {
     pub fn during<T>(every: Duration, f: impl FnOnce() -> T) -> (T, Option<usize>) {
         let (peak_tx, peak_rx) = std::sync::mpsc::channel::<Arc<ThreadPeak>>();
         let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
-        let looker = std::thread::Builder::new()
-            .name("kata-thread-peak".into())
-            .spawn(move || {
-                if let Ok(peak) = peak_rx.recv() {
-                    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-                        stop_rx.recv_timeout(every)
-                    {
-                        peak.look();
-                    }
+        let looker = std::thread::Builder::new().name("kata-thread-peak".into()).spawn(move || {
+            if let Ok(peak) = peak_rx.recv() {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stop_rx.recv_timeout(every)
+                {
+                    peak.look();
                 }
-            });
+            }
+        });
         let peak = Arc::new(ThreadPeak::new());
         let _ = peak_tx.send(Arc::clone(&peak));
         let value = f();
@@ -293,9 +271,7 @@ pub fn is_todo(payload: &(dyn std::any::Any + Send)) -> bool {
 
 /// The mean of `durations`, zero for none.
 pub fn mean(durations: impl IntoIterator<Item = Duration>) -> Duration {
-    let (sum, n) = durations
-        .into_iter()
-        .fold((Duration::ZERO, 0u32), |(s, n), d| (s + d, n + 1));
+    let (sum, n) = durations.into_iter().fold((Duration::ZERO, 0u32), |(s, n), d| (s + d, n + 1));
     sum.checked_div(n).unwrap_or_default()
 }
 
@@ -479,15 +455,7 @@ mod tests {
         // Exactly one window apart: not in the same interval.
         assert_eq!(max_in_window(&[ms(0), ms(1000)], w), 1);
         assert_eq!(max_in_window(&[ms(0), ms(999)], w), 2);
-        let starts = [
-            ms(0),
-            ms(100),
-            ms(200),
-            ms(1100),
-            ms(1150),
-            ms(1199),
-            ms(1200),
-        ];
+        let starts = [ms(0), ms(100), ms(200), ms(1100), ms(1150), ms(1199), ms(1200)];
         // [200, 1200) holds 200, 1100, 1150, 1199.
         assert_eq!(max_in_window(&starts, w), 4);
         assert_eq!(max_in_window(&starts, Duration::ZERO), 0);

@@ -88,9 +88,9 @@ pub fn verdict(
             "{} schedules tried ({}): {passed} in every one",
             explored.executions, explored.how
         ))),
-        Err(failure) if failure.message.contains("not yet implemented") => Err(fail(
-            "still a stub: a `todo!` of your code ran. Replace it with your code.",
-        )),
+        Err(failure) if failure.message.contains("not yet implemented") => {
+            Err(fail("still a stub: a `todo!` of your code ran. Replace it with your code."))
+        }
         // The grader's own word (a replay token that names no schedule).
         Err(failure) if failure.message.starts_with("kata: ") => Err(fail(failure.message)),
         Err(mut failure) => {
@@ -171,10 +171,8 @@ fn waiting_line(wait: &Wait) -> String {
 /// The story as the learner reads it: names aligned, repeated lines folded
 /// (`(× 3)`), cut after [`STORY_LINES`].
 pub fn readable(trace: &[String]) -> Vec<String> {
-    let split: Vec<(&str, &str)> = trace
-        .iter()
-        .map(|line| line.split_once(": ").unwrap_or(("", line)))
-        .collect();
+    let split: Vec<(&str, &str)> =
+        trace.iter().map(|line| line.split_once(": ").unwrap_or(("", line))).collect();
     let width = split.iter().map(|(who, _)| who.len()).max().unwrap_or(0);
     let mut folded: Vec<(String, usize)> = Vec::new();
     for (who, event) in split {
@@ -192,13 +190,7 @@ pub fn readable(trace: &[String]) -> Vec<String> {
     let mut story: Vec<String> = folded
         .into_iter()
         .take(STORY_LINES)
-        .map(|(line, times)| {
-            if times > 1 {
-                format!("{line}   (× {times})")
-            } else {
-                line
-            }
-        })
+        .map(|(line, times)| if times > 1 { format!("{line}   (× {times})") } else { line })
         .collect();
     if total > STORY_LINES {
         story.push(format!("... and {} more steps", total - STORY_LINES));
@@ -213,10 +205,7 @@ fn exercise() -> String {
         std::env::args()
             .next()
             .and_then(|path| {
-                let name = std::path::Path::new(&path)
-                    .file_name()?
-                    .to_str()?
-                    .to_string();
+                let name = std::path::Path::new(&path).file_name()?.to_str()?.to_string();
                 name.split('-').next().map(str::to_string)
             })
             .unwrap_or_else(|| "<exercise>".into())
@@ -269,13 +258,8 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert_eq!(
-            readable(&trace),
-            ["caller:   calls f", "thread 1: load()   (× 2)"]
-        );
-        let long: Vec<String> = (0..STORY_LINES + 5)
-            .map(|i| format!("A: step {i}"))
-            .collect();
+        assert_eq!(readable(&trace), ["caller:   calls f", "thread 1: load()   (× 2)"]);
+        let long: Vec<String> = (0..STORY_LINES + 5).map(|i| format!("A: step {i}")).collect();
         let story = readable(&long);
         assert_eq!(story.len(), STORY_LINES + 1);
         assert_eq!(story.last().unwrap(), "... and 5 more steps");
@@ -293,19 +277,9 @@ mod tests {
         let outcome = verdict(Err(failure), "", |f| format!("{}: lost", f.message)).unwrap_err();
         assert_eq!(outcome.message, "counted 3 of 4: lost");
         assert_eq!(outcome.seed.as_deref(), Some("random-7"));
-        assert!(outcome
-            .details
-            .iter()
-            .any(|d| d == "  thread A: locks account 1"));
-        assert!(outcome
-            .details
-            .last()
-            .unwrap()
-            .ends_with("--replay random-7"));
-        let stub = Failure {
-            message: "not yet implemented".into(),
-            ..outcome_failure()
-        };
+        assert!(outcome.details.iter().any(|d| d == "  thread A: locks account 1"));
+        assert!(outcome.details.last().unwrap().ends_with("--replay random-7"));
+        let stub = Failure { message: "not yet implemented".into(), ..outcome_failure() };
         let told = verdict(Err(stub), "", |_| unreachable!()).unwrap_err();
         assert!(told.message.starts_with("still a stub"));
     }

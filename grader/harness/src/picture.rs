@@ -29,10 +29,9 @@ fn draw(
     limit: Option<usize>,
     plain: bool,
 ) -> Vec<String> {
-    let (Some(first), Some(last)) = (
-        intervals.iter().map(|i| i.0).min(),
-        intervals.iter().map(|i| i.1).max(),
-    ) else {
+    let (Some(first), Some(last)) =
+        (intervals.iter().map(|i| i.0).min(), intervals.iter().map(|i| i.1).max())
+    else {
         return vec![format!("{title}: nothing happened")];
     };
     let span = last.saturating_sub(first).max(Duration::from_millis(1));
@@ -55,11 +54,8 @@ fn draw(
     // Tall charts are squeezed: at most 10 rows, each `per_row` levels.
     let per_row = top.div_ceil(10);
     let rows = top.div_ceil(per_row);
-    let (full, line, axis, corner, tick) = if plain {
-        ('#', '-', '-', '+', '|')
-    } else {
-        ('█', '─', '─', '└', '┤')
-    };
+    let (full, line, axis, corner, tick) =
+        if plain { ('#', '-', '-', '+', '|') } else { ('█', '─', '─', '└', '┤') };
     let mut out = vec![format!(
         "{title} (one column per {}{})",
         human_duration(step),
@@ -88,11 +84,7 @@ fn draw(
         };
         out.push(format!("{label:>4} {tick}{}{note}", cells.trim_end()));
     }
-    out.push(format!(
-        "     {corner}{} {}",
-        axis.to_string().repeat(columns),
-        human_duration(span)
-    ));
+    out.push(format!("     {corner}{} {}", axis.to_string().repeat(columns), human_duration(span)));
     out
 }
 
@@ -105,9 +97,7 @@ fn columns_for(span: Duration) -> (Duration, usize) {
         .into_iter()
         .find(|&step| span.as_nanos().div_ceil(step.as_nanos()) <= 60)
         .unwrap_or(span / 60 + Duration::from_micros(1));
-    let columns = usize::try_from(span.as_nanos().div_ceil(step.as_nanos()))
-        .unwrap_or(60)
-        .max(1);
+    let columns = usize::try_from(span.as_nanos().div_ceil(step.as_nanos())).unwrap_or(60).max(1);
     (step, columns)
 }
 
@@ -152,11 +142,8 @@ fn draw_heartbeat(
         }
         last = t;
     }
-    let (full, side, axis, corner, mark) = if plain {
-        ('#', '|', '-', '+', '^')
-    } else {
-        ('█', '│', '─', '└', '^')
-    };
+    let (full, side, axis, corner, mark) =
+        if plain { ('#', '|', '-', '+', '^') } else { ('█', '│', '─', '└', '^') };
     let ticked: String = (0..columns)
         .map(|c| {
             let (from, to) = (column_start(step, c), column_start(step, c + 1));
@@ -188,15 +175,8 @@ fn draw_heartbeat(
             ticks.len(),
             if ticks.len() == 1 { "" } else { "s" }
         ),
-        format!(
-            "  gaps {side}{marks}{side} longest {}",
-            human_duration(longest)
-        ),
-        format!(
-            "       {corner}{} {}",
-            axis.to_string().repeat(columns),
-            human_duration(end)
-        ),
+        format!("  gaps {side}{marks}{side} longest {}", human_duration(longest)),
+        format!("       {corner}{} {}", axis.to_string().repeat(columns), human_duration(end)),
     ]
 }
 
@@ -214,34 +194,21 @@ fn draw_phases(
     rows: &[(&str, Vec<(Duration, Duration)>)],
     plain: bool,
 ) -> Vec<String> {
-    let end = rows
-        .iter()
-        .flat_map(|(_, spans)| spans.iter().map(|s| s.1))
-        .max()
-        .unwrap_or_default();
+    let end =
+        rows.iter().flat_map(|(_, spans)| spans.iter().map(|s| s.1)).max().unwrap_or_default();
     if end.is_zero() {
         return vec![format!("{title}: nothing happened")];
     }
     let (step, columns) = columns_for(end);
-    let (full, side, axis, corner) = if plain {
-        ('#', '|', '-', '+')
-    } else {
-        ('█', '│', '─', '└')
-    };
-    let width = rows
-        .iter()
-        .map(|(name, _)| name.chars().count())
-        .max()
-        .unwrap_or(0);
+    let (full, side, axis, corner) =
+        if plain { ('#', '|', '-', '+') } else { ('█', '│', '─', '└') };
+    let width = rows.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
     let mut out = vec![format!("{title} (one column per {})", human_duration(step))];
     for (name, spans) in rows {
         let cells: String = (0..columns)
             .map(|c| {
                 let (from, to) = (column_start(step, c), column_start(step, c + 1));
-                if spans
-                    .iter()
-                    .any(|&(s, e)| s < to && from < e.max(s + Duration::from_nanos(1)))
-                {
+                if spans.iter().any(|&(s, e)| s < to && from < e.max(s + Duration::from_nanos(1))) {
                     full
                 } else {
                     ' '
@@ -318,14 +285,8 @@ mod tests {
             Some(3),
             true,
         );
-        assert_eq!(
-            chart[0],
-            "in flight (one column per 5.0 ms; the limit, 3, is marked)"
-        );
-        assert_eq!(
-            chart[1],
-            "   3 |----------------------------------------  ← limit"
-        );
+        assert_eq!(chart[0], "in flight (one column per 5.0 ms; the limit, 3, is marked)");
+        assert_eq!(chart[1], "   3 |----------------------------------------  ← limit");
         assert_eq!(chart[2], "   2 |####################");
         assert_eq!(chart[3], "   1 |########################################");
         assert!(chart[4].starts_with("     +----"), "{}", chart[4]);
@@ -334,10 +295,7 @@ mod tests {
 
     #[test]
     fn nothing_to_draw() {
-        assert_eq!(
-            draw("in flight", &[], None, false),
-            ["in flight: nothing happened"]
-        );
+        assert_eq!(draw("in flight", &[], None, false), ["in flight: nothing happened"]);
     }
 
     #[test]
@@ -348,9 +306,7 @@ mod tests {
         assert!(chart[1].starts_with("  40 |#"));
         let limited = draw("x", &many, Some(23), true);
         assert!(
-            limited
-                .iter()
-                .any(|row| row.starts_with("  23 |") && row.ends_with("← limit")),
+            limited.iter().any(|row| row.starts_with("  23 |") && row.ends_with("← limit")),
             "{limited:#?}"
         );
     }
@@ -361,10 +317,7 @@ mod tests {
         ticks.extend((0..10).map(|i| ms(150 + i * 5)));
         let chart = draw_heartbeat("beat", &ticks, ms(200), ms(50), true);
         assert_eq!(chart.len(), 4, "{chart:#?}");
-        assert_eq!(
-            chart[0],
-            "beat (one column per 5.0 ms; ^ marks a gap of 50 ms or more)"
-        );
+        assert_eq!(chart[0], "beat (one column per 5.0 ms; ^ marks a gap of 50 ms or more)");
         // 40 columns of 5 ms: ticks in 1..=10 and 30..=39, the gap 50..150 marked.
         let ticked = format!(" {}{}{}", "#".repeat(10), " ".repeat(19), "#".repeat(10));
         assert_eq!(chart[1], format!(" ticks |{ticked}| 20 ticks"));
@@ -417,20 +370,12 @@ mod tests {
         )));
         assert!(chart[3].ends_with("| busy 40 ms, at most 1 at once"));
         assert!(chart[4].ends_with(" 100 ms"));
-        assert_eq!(
-            draw_phases("p", &[("a", vec![])], true),
-            ["p: nothing happened"]
-        );
+        assert_eq!(draw_phases("p", &[("a", vec![])], true), ["p: nothing happened"]);
     }
 
     #[test]
     fn busy_time_merges_overlaps_and_most_at_once_is_half_open() {
-        let spans = [
-            (ms(0), ms(10)),
-            (ms(5), ms(20)),
-            (ms(30), ms(40)),
-            (ms(40), ms(45)),
-        ];
+        let spans = [(ms(0), ms(10)), (ms(5), ms(20)), (ms(30), ms(40)), (ms(40), ms(45))];
         assert_eq!(busy(&spans), ms(35));
         assert_eq!(most_at_once(&spans), 2);
         assert_eq!(most_at_once(&[(ms(0), ms(10)), (ms(10), ms(20))]), 1);

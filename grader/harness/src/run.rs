@@ -24,10 +24,7 @@ pub fn main(checks: &[Check]) -> ExitCode {
         };
         let checks = checks
             .iter()
-            .map(|c| CheckInfo {
-                name: c.name.into(),
-                about: c.about.into(),
-            })
+            .map(|c| CheckInfo { name: c.name.into(), about: c.about.into() })
             .collect();
         return finish(channel.send(&Message::Listed { checks }));
     }
@@ -65,19 +62,13 @@ pub fn main(checks: &[Check]) -> ExitCode {
 pub fn deliver(outcome: Outcome) -> ! {
     match CHANNEL.get() {
         Some((channel, check)) => {
-            let sent = channel.send(&Message::Ran {
-                check: check.clone(),
-                outcome: outcome.bounded(),
-            });
+            let sent =
+                channel.send(&Message::Ran { check: check.clone(), outcome: outcome.bounded() });
             std::process::exit(if sent.is_ok() { 0 } else { 2 })
         }
         None => {
             print_outcome("(this check)", &outcome);
-            std::process::exit(if outcome.status == Status::Failed {
-                1
-            } else {
-                0
-            })
+            std::process::exit(if outcome.status == Status::Failed { 1 } else { 0 })
         }
     }
 }
@@ -85,10 +76,7 @@ pub fn deliver(outcome: Outcome) -> ! {
 fn print_outcome(name: &str, outcome: &Outcome) {
     println!("{:?}: {} — {}", outcome.status, name, outcome.message);
     for figure in &outcome.figures {
-        println!(
-            "    {}: {} (required {})",
-            figure.label, figure.measured, figure.required
-        );
+        println!("    {}: {} (required {})", figure.label, figure.measured, figure.required);
     }
     for line in &outcome.details {
         println!("    {line}");

@@ -55,10 +55,7 @@ impl SchedClock {
             let mut fields = text.split_whitespace().map(str::parse::<u64>);
             let ran = fields.next()?.ok()?;
             let queued = fields.next()?.ok()?;
-            Some(Sched {
-                ran: Duration::from_nanos(ran),
-                queued: Duration::from_nanos(queued),
-            })
+            Some(Sched { ran: Duration::from_nanos(ran), queued: Duration::from_nanos(queued) })
         }
         #[cfg(not(target_os = "linux"))]
         None

@@ -52,9 +52,7 @@ mod tests {
     fn a_busy_route_and_the_rate_limit_answer_429_on_the_paused_clock() {
         let run = run_paused(ms(5000), "calls", || async {
             let fake = FakeService::new(
-                Script::new()
-                    .rate_limit(2, ms(1000))
-                    .route("/busy", Route::ok().busy(1, ms(1500))),
+                Script::new().rate_limit(2, ms(1000)).route("/busy", Route::ok().busy(1, ms(1500))),
             );
             let busy = fake.get("http://h/busy?x").await;
             let a = fake.call("h", "/a").await;
@@ -62,20 +60,13 @@ mod tests {
             let c = fake.call("h", "/c").await;
             tokio::time::sleep(ms(1000)).await;
             let d = fake.call("h", "/d").await;
-            (
-                busy,
-                [a, b, c, d].map(|r| r.status),
-                fake.stats(),
-                fake.calls(),
-            )
+            (busy, [a, b, c, d].map(|r| r.status), fake.stats(), fake.calls())
         })
         .unwrap();
         let (busy, statuses, stats, calls) = run.value;
         assert_eq!(busy.status, 429);
         assert!(busy.headers.contains(&("retry-after".into(), "2".into())));
-        assert!(busy
-            .headers
-            .contains(&("x-retry-after-ms".into(), "1500".into())));
+        assert!(busy.headers.contains(&("x-retry-after-ms".into(), "1500".into())));
         // The busy route's 429 takes no slot of the rate; /c finds the
         // window full until /a and /busy leave it, one window later.
         assert_eq!(statuses, [200, 200, 429, 200]);

@@ -46,16 +46,14 @@ impl Marker {
     /// The markers of a spec: `"Mutex .lock Atomic* .fetch_*"`.
     pub fn parse(spec: &'static str) -> Vec<Marker> {
         spec.split_whitespace()
-            .map(
-                |word| match (word.strip_prefix('.'), word.strip_suffix('*')) {
-                    (Some(method), _) => match method.strip_suffix('*') {
-                        Some(start) => Marker::MethodPrefix(start),
-                        None => Marker::Method(method),
-                    },
-                    (None, Some(start)) => Marker::NamePrefix(start),
-                    (None, None) => Marker::Name(word),
+            .map(|word| match (word.strip_prefix('.'), word.strip_suffix('*')) {
+                (Some(method), _) => match method.strip_suffix('*') {
+                    Some(start) => Marker::MethodPrefix(start),
+                    None => Marker::Method(method),
                 },
-            )
+                (None, Some(start)) => Marker::NamePrefix(start),
+                (None, None) => Marker::Name(word),
+            })
             .collect()
     }
 
@@ -91,13 +89,15 @@ impl Reach {
             .iter()
             .filter(|(ident, _)| !except.contains(&ident.as_str()))
             .find(|(ident, method)| markers.iter().any(|m| m.matches(ident, *method)))
-            .map(|(ident, method)| {
-                if *method {
-                    format!("`.{ident}()`")
-                } else {
-                    format!("`{ident}`")
-                }
-            })
+            .map(
+                |(ident, method)| {
+                    if *method {
+                        format!("`.{ident}()`")
+                    } else {
+                        format!("`{ident}`")
+                    }
+                },
+            )
     }
 
     /// Whether the function's own body is still a stub.
@@ -118,11 +118,7 @@ impl Sources {
             .find(|dir| dir.file_name().is_some_and(|n| n == "src"))
             .unwrap_or_else(|| file.parent().unwrap_or(file));
         // Shown from the crate's parent folder: `exercises/ex03-.../src/..`.
-        let base = src
-            .parent()
-            .and_then(Path::parent)
-            .and_then(Path::parent)
-            .unwrap_or(src);
+        let base = src.parent().and_then(Path::parent).and_then(Path::parent).unwrap_or(src);
         let mut files = Vec::new();
         rust_files(src, &mut files)?;
         files.sort();
@@ -137,11 +133,7 @@ impl Sources {
                     src.display()
                 )));
             }
-            let shown = path
-                .strip_prefix(base)
-                .unwrap_or(path)
-                .display()
-                .to_string();
+            let shown = path.strip_prefix(base).unwrap_or(path).display().to_string();
             texts.push((shown, std::fs::read_to_string(path)?));
         }
         Ok(Sources::from_texts(texts))
@@ -165,10 +157,7 @@ impl Sources {
             tokens.extend(lex::lex(&text));
             shown.push(name);
         }
-        Sources {
-            index: lex::Index::new(tokens),
-            shown,
-        }
+        Sources { index: lex::Index::new(tokens), shown }
     }
 
     /// Everything `function` reaches, or `None` if no file has its body.
@@ -194,11 +183,7 @@ impl Sources {
 macro_rules! source_under_check {
     () => {{
         let slug = env!("CARGO_PKG_NAME").trim_end_matches("-checks");
-        let folder = if cfg!(feature = "learner") {
-            "exercises"
-        } else {
-            "solutions"
-        };
+        let folder = if cfg!(feature = "learner") { "exercises" } else { "solutions" };
         let by_hand = ::std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../..")
             .join(folder)
@@ -278,10 +263,7 @@ pub fn judge(sources: &Sources, rule: &Rule) -> Finding {
         }
     }
     for (alternatives, missing) in rule.requires {
-        if !Marker::parse(alternatives)
-            .into_iter()
-            .any(|m| reach.has(m))
-        {
+        if !Marker::parse(alternatives).into_iter().any(|m| reach.has(m)) {
             return Finding::Problem(format!(
                 "{} is {}, so it must use {}, but {missing}.",
                 rule.function, rule.version, rule.technique

@@ -74,11 +74,7 @@ pub fn gives_up_on_time(
         let took = began.elapsed();
         assert!(!succeeded, "SUCCEEDED");
         assert!(took >= timeout, "EARLY: after {} ms", took.as_millis());
-        assert!(
-            took <= timeout + SLACK,
-            "LATE: after {} ms",
-            took.as_millis()
-        );
+        assert!(took <= timeout + SLACK, "LATE: after {} ms", took.as_millis());
     })
 }
 
@@ -128,10 +124,7 @@ pub fn released_in_time<S: Send + Sync + 'static>(
                 narrate(if succeeded { "succeeds" } else { "gives up" });
                 let released = *released_at.lock().unwrap_or_else(|e| e.into_inner());
                 if !succeeded {
-                    assert!(
-                        Instant::now() >= began + HOUR || released.is_some(),
-                        "EARLY"
-                    );
+                    assert!(Instant::now() >= began + HOUR || released.is_some(), "EARLY");
                     assert!(released.is_none_or(|at| at >= began + HOUR), "LEFT-BEHIND");
                 }
             })
@@ -140,9 +133,7 @@ pub fn released_in_time<S: Send + Sync + 'static>(
         // After the release returned: a waiter that gave up looked for the
         // last time before this moment.
         *released_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-        timed
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        timed.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
     })
 }
 
@@ -171,10 +162,8 @@ mod tests {
                 if left.is_zero() {
                     return false;
                 }
-                let (guard, result) = self
-                    .changed
-                    .wait_timeout(up, if restarting { timeout } else { left })
-                    .unwrap();
+                let (guard, result) =
+                    self.changed.wait_timeout(up, if restarting { timeout } else { left }).unwrap();
                 up = guard;
                 if trusting && result.timed_out() {
                     return false;
@@ -201,11 +190,7 @@ mod tests {
             Flag::default().wait(Duration::from_millis(100), false, true)
         })
         .unwrap_err();
-        assert!(
-            late.message.contains("whole timeout again"),
-            "{}",
-            late.message
-        );
+        assert!(late.message.contains("whole timeout again"), "{}", late.message);
     }
 
     #[test]
@@ -222,10 +207,6 @@ mod tests {
         };
         assert!(run(false).is_ok(), "{:?}", run(false));
         let behind = run(true).unwrap_err();
-        assert!(
-            behind.message.contains("look at the state first"),
-            "{}",
-            behind.message
-        );
+        assert!(behind.message.contains("look at the state first"), "{}", behind.message);
     }
 }

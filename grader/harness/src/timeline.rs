@@ -21,10 +21,7 @@ pub struct Timeline {
 impl Timeline {
     /// The spans of the stage called `name` (none if there is no such stage).
     pub fn spans(&self, name: &str) -> &[(Duration, Duration)] {
-        self.stages
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or(&[], |(_, s)| s.as_slice())
+        self.stages.iter().find(|(n, _)| *n == name).map_or(&[], |(_, s)| s.as_slice())
     }
 
     /// When the stage called `name` first started.
@@ -113,10 +110,8 @@ mod tests {
     fn overlap_counts_only_two_or_more_stages() {
         // 40..50 (fetch + process) and 58..60 (process + write).
         assert_eq!(timeline().overlap(), ms(12));
-        let apart = Timeline {
-            stages: vec![("a", vec![(ms(0), ms(10))]), ("b", vec![])],
-            elapsed: ms(10),
-        };
+        let apart =
+            Timeline { stages: vec![("a", vec![(ms(0), ms(10))]), ("b", vec![])], elapsed: ms(10) };
         assert_eq!(apart.overlap(), ms(0));
     }
 

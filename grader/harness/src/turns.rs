@@ -58,11 +58,8 @@ pub struct Break {
 impl Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let step = self.at + 1;
-        let seen = if self.so_far.is_empty() {
-            "nothing".to_string()
-        } else {
-            self.so_far.join(", ")
-        };
+        let seen =
+            if self.so_far.is_empty() { "nothing".to_string() } else { self.so_far.join(", ") };
         match (self.wanted, self.got) {
             (Some(w), Some(g)) => write!(f, "run {step} was {g}, where {w} was due (ran: {seen})"),
             (Some(w), None) => write!(f, "{w} never ran as run {step} (ran: {seen})"),
@@ -114,10 +111,7 @@ mod tests {
         });
         turns.record("third");
         assert_eq!(turns.log(), ["first", "second", "third"]);
-        assert_eq!(
-            first_break(&turns.log(), &["first", "second", "third"]),
-            None
-        );
+        assert_eq!(first_break(&turns.log(), &["first", "second", "third"]), None);
     }
 
     #[test]
@@ -144,10 +138,7 @@ mod tests {
         assert_eq!(prefix_break(&["first"], &wanted), None);
         assert_eq!(prefix_break(&[], &wanted), None);
         let early = prefix_break(&["third"], &wanted).unwrap();
-        assert_eq!(
-            early.to_string(),
-            "run 1 was third, where first was due (ran: third)"
-        );
+        assert_eq!(early.to_string(), "run 1 was third, where first was due (ran: third)");
         let turns = Turns::new();
         assert_eq!(turns.record_checked("first", &wanted), None);
         let again = turns.record_checked("first", &wanted).unwrap();

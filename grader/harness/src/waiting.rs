@@ -73,16 +73,14 @@ pub fn watch_wait(
 ) -> Result<Waiting, Outcome> {
     let (clock_tx, clock_rx) = mpsc::channel();
     let (done_tx, done_rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("kata-waiter".into())
-        .spawn(move || {
-            let _ = clock_tx.send(SchedClock::this_thread());
-            let started = Instant::now();
-            let cpu = ThreadTime::try_now().ok();
-            block();
-            let cpu = cpu.and_then(|t| t.try_elapsed().ok());
-            let _ = done_tx.send((cpu, started.elapsed()));
-        });
+    let spawned = std::thread::Builder::new().name("kata-waiter".into()).spawn(move || {
+        let _ = clock_tx.send(SchedClock::this_thread());
+        let started = Instant::now();
+        let cpu = ThreadTime::try_now().ok();
+        block();
+        let cpu = cpu.and_then(|t| t.try_elapsed().ok());
+        let _ = done_tx.send((cpu, started.elapsed()));
+    });
     if let Err(e) = spawned {
         return Err(fail(format!("the check could not start a thread: {e}")));
     }
@@ -113,12 +111,7 @@ pub fn watch_wait(
         (Some(b), Some(a)) => Some((a.ran + a.queued).saturating_sub(b.ran + b.queued)),
         _ => None,
     };
-    Ok(Waiting {
-        length,
-        cpu: cpu.unwrap_or_default(),
-        call,
-        wanted,
-    })
+    Ok(Waiting { length, cpu: cpu.unwrap_or_default(), call, wanted })
 }
 
 /// Passes when the blocked thread spent at most [`BUSY_LIMIT`] of the wait
@@ -210,34 +203,19 @@ mod tests {
     fn the_run_queue_is_judged_where_the_system_says() {
         // A yield_now spinner on a busy machine: little CPU, but it wanted
         // the core all the time.
-        let yielding = Waiting {
-            length: MS(300),
-            cpu: MS(20),
-            call: MS(301),
-            wanted: Some(MS(290)),
-        };
+        let yielding =
+            Waiting { length: MS(300), cpu: MS(20), call: MS(301), wanted: Some(MS(290)) };
         assert!(judge_waiting(&yielding, "wait").is_err());
-        let asleep = Waiting {
-            wanted: Some(MS(1)),
-            ..yielding
-        };
+        let asleep = Waiting { wanted: Some(MS(1)), ..yielding };
         assert!(judge_waiting(&asleep, "wait").is_ok());
     }
 
     #[test]
     fn elsewhere_the_threads_own_cpu_time_is_judged() {
-        let spinning = Waiting {
-            length: MS(300),
-            cpu: MS(120),
-            call: MS(302),
-            wanted: None,
-        };
+        let spinning = Waiting { length: MS(300), cpu: MS(120), call: MS(302), wanted: None };
         let failure = judge_waiting(&spinning, "wait()").unwrap_err();
         assert!(failure.message.contains("40%"), "{}", failure.message);
-        let asleep = Waiting {
-            cpu: MS(2),
-            ..spinning
-        };
+        let asleep = Waiting { cpu: MS(2), ..spinning };
         assert!(judge_waiting(&asleep, "wait()").is_ok());
     }
 }

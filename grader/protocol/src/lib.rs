@@ -275,14 +275,10 @@ impl Channel {
             // A duplicate is close-on-exec; the handed number goes away.
             let kept = handed.try_clone().ok()?;
             drop(handed);
-            return Some(Channel {
-                sink: Sink::Pipe(std::fs::File::from(kept)),
-            });
+            return Some(Channel { sink: Sink::Pipe(std::fs::File::from(kept)) });
         }
         let path = value("--out")?;
-        Some(Channel {
-            sink: Sink::File(path.into()),
-        })
+        Some(Channel { sink: Sink::File(path.into()) })
     }
 
     /// Sends `message`, whole.
@@ -330,10 +326,7 @@ mod tests {
             outcome = outcome.detail("line").figure("f".repeat(5000), "m", "r");
         }
         let outcome = outcome.bounded();
-        let message = Message::Ran {
-            check: "c".into(),
-            outcome,
-        };
+        let message = Message::Ran { check: "c".into(), outcome };
         let bytes = serde_json::to_vec(&message).unwrap();
         assert!(bytes.len() < MAX_MESSAGE, "{} bytes", bytes.len());
         assert!(Message::parse(&bytes).is_some());

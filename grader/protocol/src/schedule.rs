@@ -67,15 +67,7 @@ mod tests {
             assert_eq!(Schedule::parse(token).unwrap().to_string(), token);
         }
         assert_eq!(Schedule::parse("pct-4").unwrap().checker(), "shuttle");
-        for bad in [
-            "",
-            "random-",
-            "random-x",
-            "pct-+4",
-            "pct4",
-            "shuttle-1",
-            "loom-1",
-        ] {
+        for bad in ["", "random-", "random-x", "pct-+4", "pct4", "shuttle-1", "loom-1"] {
             assert_eq!(Schedule::parse(bad), None, "{bad}");
         }
     }

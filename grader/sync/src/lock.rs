@@ -57,19 +57,13 @@ impl<T> Mutex<T> {
     /// A new, unlocked mutex holding `value`.
     #[cfg(not(kata_loom))]
     pub const fn new(value: T) -> Mutex<T> {
-        Mutex {
-            taken: AtomicU64::new(0),
-            inner: imp::Mutex::new(value),
-        }
+        Mutex { taken: AtomicU64::new(0), inner: imp::Mutex::new(value) }
     }
 
     /// A new, unlocked mutex holding `value` (loom's is not `const`).
     #[cfg(kata_loom)]
     pub fn new(value: T) -> Mutex<T> {
-        Mutex {
-            taken: AtomicU64::new(0),
-            inner: imp::Mutex::new(value),
-        }
+        Mutex { taken: AtomicU64::new(0), inner: imp::Mutex::new(value) }
     }
 
     /// The value, the mutex consumed.
@@ -100,9 +94,9 @@ impl<T: ?Sized> Mutex<T> {
     pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
         match self.inner.try_lock() {
             Ok(inner) => Ok(self.taken(inner)),
-            Err(TryLockError::Poisoned(poisoned)) => Err(TryLockError::Poisoned(PoisonError::new(
-                self.taken(poisoned.into_inner()),
-            ))),
+            Err(TryLockError::Poisoned(poisoned)) => {
+                Err(TryLockError::Poisoned(PoisonError::new(self.taken(poisoned.into_inner()))))
+            }
             Err(TryLockError::WouldBlock) => Err(TryLockError::WouldBlock),
         }
     }
@@ -135,10 +129,7 @@ impl<T: ?Sized> Mutex<T> {
         crate::tally::locked();
         #[cfg(any(kata_shuttle, kata_loom))]
         crate::watch::took(self.address());
-        MutexGuard {
-            lock: self,
-            inner: Some(inner),
-        }
+        MutexGuard { lock: self, inner: Some(inner) }
     }
 
     /// Where the mutex lives: the watch names a mutex by the memory it lies in.
@@ -150,10 +141,7 @@ impl<T: ?Sized> Mutex<T> {
 
 impl<T: Default> Default for Mutex<T> {
     fn default() -> Mutex<T> {
-        Mutex {
-            taken: AtomicU64::new(0),
-            inner: imp::Mutex::new(T::default()),
-        }
+        Mutex { taken: AtomicU64::new(0), inner: imp::Mutex::new(T::default()) }
     }
 }
 
@@ -175,10 +163,7 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
     /// The backend's guard, taken out for a condition variable: the watch
     /// hears that the lock is released.
     fn into_backend(mut self) -> (&'a Mutex<T>, imp::MutexGuard<'a, T>) {
-        let inner = self
-            .inner
-            .take()
-            .expect("a MutexGuard holds its lock until it is dropped");
+        let inner = self.inner.take().expect("a MutexGuard holds its lock until it is dropped");
         #[cfg(any(kata_shuttle, kata_loom))]
         crate::watch::releases(self.lock.address());
         (self.lock, inner)
@@ -188,17 +173,13 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
 impl<T: ?Sized> Deref for MutexGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        self.inner
-            .as_ref()
-            .expect("a MutexGuard holds its lock until it is dropped")
+        self.inner.as_ref().expect("a MutexGuard holds its lock until it is dropped")
     }
 }
 
 impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        self.inner
-            .as_mut()
-            .expect("a MutexGuard holds its lock until it is dropped")
+        self.inner.as_mut().expect("a MutexGuard holds its lock until it is dropped")
     }
 }
 
@@ -248,17 +229,13 @@ impl Condvar {
     /// A new condition variable.
     #[cfg(not(any(kata_loom, kata_shuttle)))]
     pub const fn new() -> Condvar {
-        Condvar {
-            inner: BackendCondvar::new(),
-        }
+        Condvar { inner: BackendCondvar::new() }
     }
 
     /// A new condition variable (the models' are not `const`).
     #[cfg(any(kata_loom, kata_shuttle))]
     pub fn new() -> Condvar {
-        Condvar {
-            inner: BackendCondvar::new(),
-        }
+        Condvar { inner: BackendCondvar::new() }
     }
 
     /// Releases the guard's lock, waits for a notification (or a spurious
@@ -327,9 +304,8 @@ impl Condvar {
         use std::time::Instant;
         let deadline = Instant::now().checked_add(timeout);
         while condition(&mut *guard) {
-            let left = deadline.map_or(Duration::MAX, |d| {
-                d.saturating_duration_since(Instant::now())
-            });
+            let left =
+                deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
             if left.is_zero() {
                 return Ok((guard, WaitTimeoutResult(true)));
             }
@@ -395,10 +371,7 @@ mod tests {
             *other.0.lock().unwrap() = true;
             other.1.notify_all();
         });
-        let guard = pair
-            .1
-            .wait_while(pair.0.lock().unwrap(), |set| !*set)
-            .unwrap();
+        let guard = pair.1.wait_while(pair.0.lock().unwrap(), |set| !*set).unwrap();
         assert!(*guard);
         drop(guard);
         setter.join().unwrap();

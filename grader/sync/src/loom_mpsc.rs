@@ -103,24 +103,14 @@ fn new<T>(bound: Option<usize>) -> Arc<Shared<T>> {
 /// An unbounded channel, as `std::sync::mpsc::channel`.
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let shared = new(None);
-    (
-        Sender {
-            shared: Arc::clone(&shared),
-        },
-        Receiver { shared },
-    )
+    (Sender { shared: Arc::clone(&shared) }, Receiver { shared })
 }
 
 /// A channel holding at most `bound` messages, as
 /// `std::sync::mpsc::sync_channel` (0: each send waits for its receive).
 pub fn sync_channel<T>(bound: usize) -> (SyncSender<T>, Receiver<T>) {
     let shared = new(Some(bound));
-    (
-        SyncSender {
-            shared: Arc::clone(&shared),
-        },
-        Receiver { shared },
-    )
+    (SyncSender { shared: Arc::clone(&shared) }, Receiver { shared })
 }
 
 /// The sending half of [`channel`].
@@ -182,9 +172,7 @@ macro_rules! sender_traits {
         impl<T> Clone for $sender<T> {
             fn clone(&self) -> $sender<T> {
                 self.shared.add_sender();
-                $sender {
-                    shared: Arc::clone(&self.shared),
-                }
+                $sender { shared: Arc::clone(&self.shared) }
             }
         }
 
@@ -256,8 +244,7 @@ impl<T> Receiver<T> {
     /// # Errors
     /// `Disconnected` once the queue is empty and every sender is gone.
     pub fn recv_timeout(&self, _timeout: Duration) -> Result<T, RecvTimeoutError> {
-        self.recv()
-            .map_err(|RecvError| RecvTimeoutError::Disconnected)
+        self.recv().map_err(|RecvError| RecvTimeoutError::Disconnected)
     }
 
     /// Every message, waiting for each, until every sender is gone.

@@ -115,11 +115,7 @@ fn thread_number(id: crate::thread::ThreadId) -> Option<usize> {
 /// loom says only `ThreadId(n)`.
 #[cfg(kata_loom)]
 fn thread_number(id: crate::thread::ThreadId) -> Option<usize> {
-    format!("{id:?}")
-        .strip_prefix("ThreadId(")?
-        .strip_suffix(')')?
-        .parse()
-        .ok()
+    format!("{id:?}").strip_prefix("ThreadId(")?.strip_suffix(')')?.parse().ok()
 }
 
 /// The story of the current execution so far (for a check that must report
@@ -197,10 +193,7 @@ where
             });
         }
     }
-    Ok(Explored {
-        executions: executions_so_far() - first,
-        how: description(replay.as_deref()),
-    })
+    Ok(Explored { executions: executions_so_far() - first, how: description(replay.as_deref()) })
 }
 
 /// Where the grader puts the schedule to replay.
@@ -314,10 +307,7 @@ fn description(replay: Option<&str>) -> String {
 fn run_one(token: &str, test: impl Fn() + Send + Sync + 'static) {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(LOOM_PREEMPTION_BOUND);
-    if let Some(last) = token
-        .strip_prefix("loom-")
-        .and_then(|n| n.parse::<u64>().ok())
-    {
+    if let Some(last) = token.strip_prefix("loom-").and_then(|n| n.parse::<u64>().ok()) {
         let left = last.saturating_sub(executions_so_far());
         if left == 0 {
             return; // the schedule was an earlier exploration's
@@ -403,30 +393,13 @@ mod tests {
         let waits = crate::watch::waits();
         let said: Vec<_> = waits
             .iter()
-            .map(|w| {
-                (
-                    w.who.as_str(),
-                    w.holds.clone(),
-                    w.wants.as_str(),
-                    w.holder.as_deref(),
-                )
-            })
+            .map(|w| (w.who.as_str(), w.holds.clone(), w.wants.as_str(), w.holder.as_deref()))
             .collect();
         assert_eq!(
             said,
             [
-                (
-                    "thread A",
-                    vec!["account 1".to_string()],
-                    "account 2",
-                    Some("thread B")
-                ),
-                (
-                    "thread B",
-                    vec!["account 2".to_string()],
-                    "account 1",
-                    Some("thread A")
-                ),
+                ("thread A", vec!["account 1".to_string()], "account 2", Some("thread B")),
+                ("thread B", vec!["account 2".to_string()], "account 1", Some("thread A")),
             ]
         );
     }

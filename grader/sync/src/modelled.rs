@@ -48,9 +48,7 @@ impl Condvar {
 
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
         let _asleep = Asleep::now();
-        let alarm = thread_rng()
-            .gen_bool(SPURIOUS)
-            .then(|| Alarm::arm(&self.inner, None, true));
+        let alarm = thread_rng().gen_bool(SPURIOUS).then(|| Alarm::arm(&self.inner, None, true));
         let woken = self.inner.wait(guard);
         if let Some(alarm) = alarm {
             alarm.disarm();
@@ -170,10 +168,7 @@ impl Alarm {
             shuttle::thread::yield_now();
         }));
         state.waiting.store(true, Ordering::SeqCst);
-        Alarm {
-            state,
-            times_out: deadline.is_some() && !spurious,
-        }
+        Alarm { state, times_out: deadline.is_some() && !spurious }
     }
 
     /// Called once the waiter is awake again: whether it timed out (the
@@ -198,9 +193,8 @@ const EPOCH: Duration = Duration::from_secs(3600);
 
 fn advance(by: Duration) {
     let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
-    let _ = CLOCK.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| {
-        Some(a.saturating_add(nanos))
-    });
+    let _ =
+        CLOCK.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| Some(a.saturating_add(nanos)));
 }
 
 /// Sleeps on the model's clock: moves it on by `duration` and lets the
@@ -250,8 +244,7 @@ impl Instant {
 impl std::ops::Add<Duration> for Instant {
     type Output = Instant;
     fn add(self, duration: Duration) -> Instant {
-        self.checked_add(duration)
-            .expect("overflow when adding duration to instant")
+        self.checked_add(duration).expect("overflow when adding duration to instant")
     }
 }
 
@@ -264,8 +257,7 @@ impl std::ops::AddAssign<Duration> for Instant {
 impl std::ops::Sub<Duration> for Instant {
     type Output = Instant;
     fn sub(self, duration: Duration) -> Instant {
-        self.checked_sub(duration)
-            .expect("overflow when subtracting duration from instant")
+        self.checked_sub(duration).expect("overflow when subtracting duration from instant")
     }
 }
 

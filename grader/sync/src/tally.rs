@@ -99,9 +99,7 @@ pub fn this_thread() -> Tally {
 
 /// Every thread's tally so far.
 pub fn snapshot() -> Snapshot {
-    Snapshot {
-        threads: imp::all(),
-    }
+    Snapshot { threads: imp::all() }
 }
 
 /// Forgets every count: a model checker's next execution starts again.
@@ -237,14 +235,8 @@ mod tests {
         // Other tests run on threads of their own at the same time.
         since.retain(|(id, _)| *id == worker || *id == me);
         since.sort_by_key(|(id, _)| *id != worker);
-        let worker_did = Tally {
-            locks: 5,
-            read_modify_writes: 1,
-        };
-        let i_did = Tally {
-            locks: 1,
-            read_modify_writes: 0,
-        };
+        let worker_did = Tally { locks: 5, read_modify_writes: 1 };
+        let i_did = Tally { locks: 1, read_modify_writes: 0 };
         assert_eq!(since, [(worker, worker_did), (me, i_did)]);
         assert_eq!(lock.times_locked(), 6);
         assert_eq!(this_thread(), before.of(me).plus(i_did));

@@ -98,11 +98,8 @@ pub struct Wait {
 /// Who is waiting for which lock now: after a deadlock, the cycle.
 pub fn waits() -> Vec<Wait> {
     let mut watch = watch();
-    let waiting: Vec<(String, usize)> = watch
-        .waiting
-        .iter()
-        .map(|(who, &wants)| (who.clone(), wants))
-        .collect();
+    let waiting: Vec<(String, usize)> =
+        watch.waiting.iter().map(|(who, &wants)| (who.clone(), wants)).collect();
     waiting
         .into_iter()
         .map(|(who, wants)| {
@@ -140,10 +137,7 @@ pub(crate) fn took(address: usize) {
     let mut watch = watch();
     watch.waiting.remove(&who);
     watch.held.entry(who).or_default().push(address);
-    let line = watch
-        .named(address)
-        .filter(|_| watch.telling)
-        .map(|name| format!("locks {name}"));
+    let line = watch.named(address).filter(|_| watch.telling).map(|name| format!("locks {name}"));
     drop(watch);
     if let Some(line) = line {
         crate::model::narrate(line);
@@ -159,10 +153,7 @@ pub(crate) fn releases(address: usize) {
     if let Some(at) = held.iter().rposition(|&a| a == address) {
         held.remove(at);
     }
-    let line = watch
-        .named(address)
-        .filter(|_| watch.telling)
-        .map(|name| format!("unlocks {name}"));
+    let line = watch.named(address).filter(|_| watch.telling).map(|name| format!("unlocks {name}"));
     drop(watch);
     if let Some(line) = line {
         crate::model::narrate(line);

@@ -92,10 +92,8 @@ fn a_timed_out_flag_may_race_a_notify() {
         move || {
             let (shared, setter) = flag_and_setter();
             let guard = shared.0.lock().unwrap();
-            let (guard, _) = shared
-                .1
-                .wait_timeout_while(guard, Duration::from_millis(5), |set| !*set)
-                .unwrap();
+            let (guard, _) =
+                shared.1.wait_timeout_while(guard, Duration::from_millis(5), |set| !*set).unwrap();
             seen.lock().unwrap().insert(*guard);
             drop(guard);
             setter.join().unwrap();

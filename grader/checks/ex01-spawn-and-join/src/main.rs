@@ -52,11 +52,7 @@ fn order_kept() -> Verdict {
     })?;
     let want: Vec<u64> = (0..40).map(|x| x * 3 + 1).collect();
     ensure(got.len() == want.len(), || {
-        fail(format!(
-            "expected {} results, got {}",
-            want.len(),
-            got.len()
-        ))
+        fail(format!("expected {} results, got {}", want.len(), got.len()))
     })?;
     if let Some(i) = (0..want.len()).find(|&i| got[i] != want[i]) {
         return Err(fail(format!(
@@ -112,9 +108,7 @@ fn runs_in_parallel() -> Verdict {
     for (len, n) in SHAPES {
         let ran = run_shape(len, n)?;
         let want: Vec<u32> = (1..=len).collect();
-        ensure(ran.got == want, || {
-            fail(format!("wrong results: {:?}", ran.got))
-        })?;
+        ensure(ran.got == want, || fail(format!("wrong results: {:?}", ran.got)))?;
         let k = n.min(len as usize);
         let distinct = ran.threads;
         ensure(!(ran.caller_ran && distinct == 1), || {
@@ -163,30 +157,25 @@ fn runs_in_parallel() -> Verdict {
 fn fewer_items() -> Verdict {
     let threads = Arc::new(Threads::new());
     let seen = Arc::clone(&threads);
-    let got = within(
-        step_limit(),
-        "parallel_map of 3 items on 8 threads",
-        move || {
-            parallel_map(
-                vec!["a".to_string(), "b".to_string(), "c".to_string()],
-                |s| {
-                    seen.record();
-                    thread::sleep(Duration::from_millis(20));
-                    s.to_uppercase()
-                },
-                8,
-            )
-        },
-    )?;
-    ensure(got == ["A", "B", "C"], || {
-        fail(format!("wrong results: {got:?}"))
+    let got = within(step_limit(), "parallel_map of 3 items on 8 threads", move || {
+        parallel_map(
+            vec!["a".to_string(), "b".to_string(), "c".to_string()],
+            |s| {
+                seen.record();
+                thread::sleep(Duration::from_millis(20));
+                s.to_uppercase()
+            },
+            8,
+        )
     })?;
+    ensure(got == ["A", "B", "C"], || fail(format!("wrong results: {got:?}")))?;
     let distinct = threads.count();
     ensure(distinct == 3, || {
-        fail(format!(
-            "f ran on {distinct} thread(s); 3 items on 8 threads should use 3"
-        ))
-        .figure("threads that ran f", distinct, "== 3")
+        fail(format!("f ran on {distinct} thread(s); 3 items on 8 threads should use 3")).figure(
+            "threads that ran f",
+            distinct,
+            "== 3",
+        )
     })?;
     Ok(pass("3 items, 3 threads, right results"))
 }
@@ -195,9 +184,7 @@ fn empty_input() -> Verdict {
     let got = within(step_limit(), "parallel_map of no items", || {
         parallel_map(Vec::<u8>::new(), |x| x, 4)
     })?;
-    ensure(got.is_empty(), || {
-        fail(format!("expected no results, got {got:?}"))
-    })?;
+    ensure(got.is_empty(), || fail(format!("expected no results, got {got:?}")))?;
     Ok(pass("no items, no results"))
 }
 

@@ -121,14 +121,8 @@ mod plain {
 
     /// (threads, increments per thread): none at all, one thread, several,
     /// more threads than cores, and threads with nothing to do.
-    const SIZES: [(usize, u64); 6] = [
-        (0, 10),
-        (1, 1_000),
-        (2, 50_000),
-        (3, 0),
-        (4, 25_000),
-        (8, 12_500),
-    ];
+    const SIZES: [(usize, u64); 6] =
+        [(0, 10), (1, 1_000), (2, 50_000), (3, 0), (4, 25_000), (8, 12_500)];
     const STRESS: (usize, u64) = (8, 100_000);
     const ROUNDS: usize = 3;
     const DEMO: (usize, u64) = (4, 250_000);
@@ -232,10 +226,7 @@ mod plain {
                     let me = kata_sync::thread::current().id();
                     let started = tally::snapshot().since(&before);
                     let started = started.into_iter().filter(|(id, _)| *id != me);
-                    (
-                        count,
-                        counted.then(|| started.map(|(_, did)| did).collect::<Vec<Tally>>()),
-                    )
+                    (count, counted.then(|| started.map(|(_, did)| did).collect::<Vec<Tally>>()))
                 })
                 .judge(move |_, parts| {
                     let (count, started) = &parts[0].result;
@@ -311,10 +302,8 @@ mod plain {
             for (threads, per_thread) in SIZES {
                 self.scenario(threads, per_thread).stress(1, step_limit())?;
             }
-            let sizes: Vec<String> = SIZES
-                .iter()
-                .map(|(t, p)| format!("{t} × {}", spaced(*p)))
-                .collect();
+            let sizes: Vec<String> =
+                SIZES.iter().map(|(t, p)| format!("{t} × {}", spaced(*p))).collect();
             Ok(pass(format!("exact for {}", sizes.join(", "))))
         }
     }
@@ -339,9 +328,8 @@ mod plain {
     fn racy_demo() -> String {
         let (threads, per_thread) = DEMO;
         let want = threads as u64 * per_thread;
-        let counted = within(step_limit(), "racy_count", move || {
-            target::racy_count(threads, per_thread)
-        });
+        let counted =
+            within(step_limit(), "racy_count", move || target::racy_count(threads, per_thread));
         let Ok(count) = counted else {
             return "The racy demo (`racy_count`) did not finish: leave it as it was given.".into();
         };
@@ -372,11 +360,8 @@ mod plain {
         for (left, counter) in (1..=4u32).rev().zip([LOCK, CHANNEL, RESULTS, ATOMIC]) {
             // A message costs far more than an addition: a right channel
             // counter (a bounded one, say) must not fail for being slower.
-            let per_thread = if counter.function == "count_with_channel" {
-                STRESS.1 / 10
-            } else {
-                STRESS.1
-            };
+            let per_thread =
+                if counter.function == "count_with_channel" { STRESS.1 / 10 } else { STRESS.1 };
             let share = deadline.saturating_duration_since(std::time::Instant::now()) / left;
             let run = || counter.scenario(STRESS.0, per_thread).stress(ROUNDS, share);
             let problem = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
@@ -385,11 +370,9 @@ mod plain {
                 Err(panic) if is_todo(panic.as_ref()) => {
                     format!("{} is still a stub (its `todo!` ran)", counter.function)
                 }
-                Err(panic) => format!(
-                    "{} panicked: {}",
-                    counter.function,
-                    panic_text(panic.as_ref())
-                ),
+                Err(panic) => {
+                    format!("{} panicked: {}", counter.function, panic_text(panic.as_ref()))
+                }
             };
             problems.push(problem);
         }
@@ -401,9 +384,8 @@ mod plain {
             );
             return Ok(pass(passed).detail(demo));
         };
-        let told = others.iter().fold(fail(first.clone()), |o, other| {
-            o.detail(format!("Also: {other}"))
-        });
+        let told =
+            others.iter().fold(fail(first.clone()), |o, other| o.detail(format!("Also: {other}")));
         Err(told.detail(demo))
     }
 }

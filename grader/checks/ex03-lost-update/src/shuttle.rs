@@ -22,10 +22,7 @@ fn exact(
         let count = run(threads, per_thread);
         narrate(format!("{function} returned; the count is {count}"));
         let size = sized(threads, per_thread);
-        assert!(
-            count == want,
-            "{function}({size}) counted {count} of {want}"
-        );
+        assert!(count == want, "{function}({size}) counted {count} of {want}");
     });
     verdict(result, "the count was exact", explain)
 }
@@ -62,37 +59,29 @@ pub fn lock() -> Verdict {
 }
 
 pub fn channel() -> Verdict {
-    exact(
-        "count_with_channel",
-        target::count_with_channel,
-        |failure| match failure.deadlock {
-            true => deadlock(
-                failure,
-                "The owner waited in `recv` for a message no one would send. A receive loop ends \
+    exact("count_with_channel", target::count_with_channel, |failure| match failure.deadlock {
+        true => deadlock(
+            failure,
+            "The owner waited in `recv` for a message no one would send. A receive loop ends \
              only when every Sender is gone, the owner's own included: drop the sender this \
              function keeps (`drop(tx)`) before receiving.",
-            ),
-            false => format!(
-                "{} under the schedule below. Each worker sends one message per increment, and \
+        ),
+        false => format!(
+            "{} under the schedule below. Each worker sends one message per increment, and \
              the owner adds up every message until `recv` fails (every sender gone), not a \
              fixed number of times or until the channel looks empty.",
-                failure.message
-            ),
-        },
-    )
+            failure.message
+        ),
+    })
 }
 
 pub fn results() -> Verdict {
-    exact(
-        "count_with_results",
-        target::count_with_results,
-        |failure| match failure.deadlock {
-            true => deadlock(failure, "Result aggregation needs no waiting but `join`."),
-            false => format!(
-                "{} under the schedule below. Each thread counts in a variable of its own and \
+    exact("count_with_results", target::count_with_results, |failure| match failure.deadlock {
+        true => deadlock(failure, "Result aggregation needs no waiting but `join`."),
+        false => format!(
+            "{} under the schedule below. Each thread counts in a variable of its own and \
              returns it; the caller joins every thread and adds up what each returned.",
-                failure.message
-            ),
-        },
-    )
+            failure.message
+        ),
+    })
 }

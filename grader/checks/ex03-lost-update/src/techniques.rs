@@ -45,10 +45,7 @@ const RULES: [Rule; 4] = [
         technique:
             "a channel: workers send their increments, and one owner receives and counts them",
         requires: &[
-            (
-                "channel sync_channel",
-                "it creates no channel (`mpsc::channel()`)",
-            ),
+            ("channel sync_channel", "it creates no channel (`mpsc::channel()`)"),
             (".send .try_send", "nothing in it sends (`tx.send(1)`)"),
             (
                 ".recv .try_recv .recv_timeout .iter .try_iter",
@@ -66,10 +63,7 @@ const RULES: [Rule; 4] = [
                     and the caller joins the threads and adds up",
         requires: &[
             SPAWN,
-            (
-                ".join",
-                "it never joins a thread to collect what it returned (`handle.join()`)",
-            ),
+            (".join", "it never joins a thread to collect what it returned (`handle.join()`)"),
         ],
         forbids: &[LOCK, CHANNEL, ATOMIC],
     },

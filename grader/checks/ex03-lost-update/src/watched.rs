@@ -28,10 +28,7 @@ struct Watched {
 
 impl Watched {
     fn wrote(&self) {
-        self.writers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(thread::current().id());
+        self.writers.lock().unwrap_or_else(|e| e.into_inner()).insert(thread::current().id());
     }
 
     /// What the counter holds, read the way `load` reads (see there).
@@ -70,10 +67,7 @@ impl AtomicCounter for Watched {
     fn fetch_add(&self, value: u64, order: Ordering) -> u64 {
         self.wrote();
         let before = self.value.fetch_add(value, order);
-        narrate(format!(
-            "fetch_add({value})    {before} -> {} in one step",
-            before + value
-        ));
+        narrate(format!("fetch_add({value})    {before} -> {} in one step", before + value));
         before
     }
 }
@@ -96,19 +90,13 @@ fn each_size() -> Result<Explored, Failure> {
                 let caller = thread::current().id();
                 target::count_with_atomic(Arc::clone(&counter), threads, per_thread);
                 let count = counter.latest();
-                narrate(format!(
-                    "count_with_atomic returned; the counter holds {count}"
-                ));
+                narrate(format!("count_with_atomic returned; the counter holds {count}"));
                 assert!(
                     count == want,
                     "count_with_atomic({}) left the counter at {count} of {want}",
                     sized(threads, per_thread)
                 );
-                let writers = counter
-                    .writers
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone();
+                let writers = counter.writers.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 assert!(
                     !writers.contains(&caller),
                     "the calling thread itself updated the counter: start `threads` threads and let each add its share"

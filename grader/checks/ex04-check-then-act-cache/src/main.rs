@@ -51,36 +51,27 @@ fn asking(
     loading: Duration,
     too_many: fn(usize, u32) -> Outcome,
 ) -> Scenario<Asked, String> {
-    let setup = || Asked {
-        cache: Cache::new(),
-        loads: [AtomicUsize::new(0), AtomicUsize::new(0)],
-    };
+    let setup = || Asked { cache: Cache::new(), loads: [AtomicUsize::new(0), AtomicUsize::new(0)] };
     let what = format!("{} threads calling get_or_load", keys.len());
     let asking =
-        keys.iter()
-            .zip(b'A'..)
-            .fold(Scenario::new(what, setup), |scenario, (&key, letter)| {
-                scenario.thread(
-                    format!("thread {}", char::from(letter)),
-                    move |asked: &Asked, _| {
-                        narrate(format!("asks for key {key}"));
-                        let value = asked.cache.get_or_load(key, |k| {
-                            // Ordering: SeqCst, one total order of loads to count.
-                            let n =
-                                asked.loads[(*k - 7) as usize].fetch_add(1, Ordering::SeqCst) + 1;
-                            narrate(format!("runs the loader for key {k} (load number {n})"));
-                            assert!(
-                                n == 1 || kata_sync::MODEL.is_none(),
-                                "the loader ran {n} times for key {k}"
-                            );
-                            pause(loading);
-                            format!("value {k}")
-                        });
-                        narrate(format!("gets {value:?}"));
-                        value
-                    },
-                )
-            });
+        keys.iter().zip(b'A'..).fold(Scenario::new(what, setup), |scenario, (&key, letter)| {
+            scenario.thread(format!("thread {}", char::from(letter)), move |asked: &Asked, _| {
+                narrate(format!("asks for key {key}"));
+                let value = asked.cache.get_or_load(key, |k| {
+                    // Ordering: SeqCst, one total order of loads to count.
+                    let n = asked.loads[(*k - 7) as usize].fetch_add(1, Ordering::SeqCst) + 1;
+                    narrate(format!("runs the loader for key {k} (load number {n})"));
+                    assert!(
+                        n == 1 || kata_sync::MODEL.is_none(),
+                        "the loader ran {n} times for key {k}"
+                    );
+                    pause(loading);
+                    format!("value {k}")
+                });
+                narrate(format!("gets {value:?}"));
+                value
+            })
+        });
     asking.judge(move |asked, parts| {
         for (part, key) in parts.iter().zip(keys) {
             let value = &part.result;
@@ -120,9 +111,7 @@ mod plain {
             })?;
             let other = cache.get_or_load(2, |k| format!("value {k}"));
             ensure(other == "value 2", || {
-                fail(format!(
-                    "get_or_load(2) returned {other:?}: each key has its own value"
-                ))
+                fail(format!("get_or_load(2) returned {other:?}: each key has its own value"))
             })?;
             let kept = cache.get_or_load(1, |_| "loaded again".to_string());
             ensure(kept == "value 1", || {
@@ -186,13 +175,7 @@ mod model {
     /// loaders have started. With one lock held around every load, the
     /// second loader can never start: shuttle sees every thread blocked.
     pub fn distinct_keys_in_parallel() -> Verdict {
-        let setup = || {
-            (
-                Cache::<u32, String>::new(),
-                Mutex::new(0u32),
-                Condvar::new(),
-            )
-        };
+        let setup = || (Cache::<u32, String>::new(), Mutex::new(0u32), Condvar::new());
         let loading = |key: u32| {
             move |(cache, count, both): &(Cache<u32, String>, Mutex<u32>, Condvar), _: &_| {
                 narrate(format!("asks for key {key}"));

@@ -51,10 +51,7 @@ type Moved = Result<(), TransferError>;
 /// lock named in the story.
 fn bank(balances: &'static [i64]) -> impl Fn() -> Bank + Send + Sync + 'static {
     move || {
-        let accounts: Bank = (1..)
-            .zip(balances)
-            .map(|(id, &b)| Account::new(id, b))
-            .collect();
+        let accounts: Bank = (1..).zip(balances).map(|(id, &b)| Account::new(id, b)).collect();
         for account in &accounts {
             kata_harness::contention::name_locks(account, format!("account {}", account.id()));
         }
@@ -115,11 +112,8 @@ mod plain {
                 )
             })?;
             ensure((after_one, after_two) == (want_one, want_two), || {
-                let refused = if want.is_err() {
-                    " A refused transfer must change nothing."
-                } else {
-                    ""
-                };
+                let refused =
+                    if want.is_err() { " A refused transfer must change nothing." } else { "" };
                 format!(
                     "after {what}, account 1 holds {after_one} and account 2 holds {after_two}, \
                      but they should hold {want_one} and {want_two}.{refused}"
@@ -140,13 +134,7 @@ mod plain {
                 let affordable = transfer(&one, &one, 40);
                 let after_affordable = one.balance();
                 let too_much = transfer(&one, &one, 1000);
-                (
-                    affordable,
-                    after_affordable,
-                    too_much,
-                    one.balance(),
-                    transfer(&one, &one, -5),
-                )
+                (affordable, after_affordable, too_much, one.balance(), transfer(&one, &one, -5))
             })
             .map_err(|_| {
                 fail(format!(
@@ -163,10 +151,7 @@ mod plain {
                  {after_affordable}: it should return Ok(()) and leave 100 (nothing moves)"
             )
         })?;
-        let want = Err(TransferError::InsufficientFunds {
-            needed: 1000,
-            available: 100,
-        });
+        let want = Err(TransferError::InsufficientFunds { needed: 1000, available: 100 });
         ensure(too_much == want && after_too_much == 100, || {
             format!(
                 "a self-transfer of 1000 on an account holding 100 returned {too_much:?} and left \
@@ -180,9 +165,7 @@ mod plain {
                  the accounts, {want:?}. Refuse it before anything else, the self-transfer too."
             )
         })?;
-        Ok(pass(
-            "a self-transfer returns, moves nothing, and refuses an overdraw",
-        ))
+        Ok(pass("a self-transfer returns, moves nothing, and refuses an overdraw"))
     }
 
     const THREADS: usize = 4;
@@ -198,11 +181,7 @@ mod plain {
                 // Each thread goes back and forth, and at every step half the
                 // threads move money the other way. Amounts of 1..=200 on 150
                 // each: balances wander, and many transfers are refused.
-                let (from, to) = if (i + t).is_multiple_of(2) {
-                    (0, 1)
-                } else {
-                    (1, 0)
-                };
+                let (from, to) = if (i + t).is_multiple_of(2) { (0, 1) } else { (1, 0) };
                 let amount = ((i / 2 * 7 + t * 13) % 200 + 1) as i64;
                 let moved = transfer(&bank[from], &bank[to], amount).is_ok();
                 counts = (counts.0 + 1, counts.1 + usize::from(moved));
@@ -244,10 +223,8 @@ mod plain {
                  whichever way the money goes.",
             )
             .stress(1, step_limit())?;
-        let (tried, moved) = rounds[0]
-            .parts
-            .iter()
-            .fold((0, 0), |(a, b), p| (a + p.result.0, b + p.result.1));
+        let (tried, moved) =
+            rounds[0].parts.iter().fold((0, 0), |(a, b), p| (a + p.result.0, b + p.result.1));
         Ok(pass(format!(
             "all {tried} transfers tried ended ({moved} went through, the others were refused for lack of \
              funds); money conserved, no balance below zero"

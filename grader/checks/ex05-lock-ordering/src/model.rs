@@ -152,20 +152,14 @@ pub fn never_negative() -> Verdict {
                  money was created or lost. Move it while holding both accounts' locks."
             )
         })?;
-        let refused = Err(TransferError::InsufficientFunds {
-            needed: 60,
-            available: 40,
-        });
+        let refused = Err(TransferError::InsufficientFunds { needed: 60, available: 40 });
         let results = [&parts[0].result, &parts[1].result];
-        ensure(
-            matches!(results, [Ok(()), r] | [r, Ok(())] if *r == refused),
-            || {
-                format!(
+        ensure(matches!(results, [Ok(()), r] | [r, Ok(())] if *r == refused), || {
+            format!(
                 "two transfers of 60 from account 1 (holding 100) returned {results:?}: the first \
                  to lock account 1 should go through, and the other be refused with {refused:?}"
             )
-            },
-        )
+        })
     });
     scenario.check(
         "one transfer refused, no balance below zero",
@@ -232,15 +226,12 @@ pub fn one_step() -> Verdict {
         .judge(|bank, parts| {
             let balances = balances(bank);
             let results = [&parts[0].result, &parts[1].result];
-            ensure(
-                balances == [20, 80] && results == [&Ok(()), &Ok(())],
-                || {
-                    format!(
+            ensure(balances == [20, 80] && results == [&Ok(()), &Ok(())], || {
+                format!(
                     "transfer(1 -> 2, 30) and transfer(1 -> 2, 50) from 100 returned {results:?} \
                      and left {balances:?}: both should go through and leave [20, 80]"
                 )
-                },
-            )
+            })
         });
     scenario.check(
         "both balances added up to 100 at every look",

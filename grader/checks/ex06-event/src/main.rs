@@ -134,11 +134,10 @@ fn not_linearizable(history: &[Op<Call, Ret>]) -> Option<Vec<String>> {
             end: op.end,
         })
         .collect();
-    let mut lines = vec![
-        "No order of these calls, each taking effect at one moment between its call and its \
+    let mut lines =
+        vec!["No order of these calls, each taking effect at one moment between its call and its \
          return, gives every call the result it got from an event that starts cleared:"
-            .to_string(),
-    ];
+            .to_string()];
     lines.extend(table(&shown).into_iter().map(|row| format!("  {row}")));
     Some(lines)
 }

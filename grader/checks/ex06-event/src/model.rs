@@ -59,13 +59,9 @@ fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
             *set_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         })
     };
-    setter_thread
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    setter_thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
     for handle in handles {
-        handle
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
     }
     assert!(sleeps() == 0, "POLLS: a waiter slept in a loop");
 }
@@ -108,19 +104,15 @@ pub fn no_lost_wake_up() -> Verdict {
             event.set();
         })
     });
-    verdict(
-        result,
-        "every waiter was released by the set, and after it",
-        |failure| {
-            waiters_failed(
-                failure,
-                "a waiter slept through set(): the model checker found every other thread done \
+    verdict(result, "every waiter was released by the set, and after it", |failure| {
+        waiters_failed(
+            failure,
+            "a waiter slept through set(): the model checker found every other thread done \
                  and it still waiting. Either set() woke only one waiter (`notify_one` where \
                  every waiter waits for the same news: use `notify_all`), or the wake-up was \
                  lost (the flag changed or was checked outside the mutex the waiters sleep on).",
-            )
-        },
-    )
+        )
+    })
 }
 
 pub fn set_then_clear() -> Verdict {
@@ -139,19 +131,15 @@ pub fn set_then_clear() -> Verdict {
             event.clear();
         })
     });
-    verdict(
-        result,
-        "every waiter was released by the set, though a clear followed",
-        |failure| {
-            waiters_failed(
-                failure,
-                "set() followed at once by clear() left a waiter asleep: it woke, found the flag \
+    verdict(result, "every waiter was released by the set, though a clear followed", |failure| {
+        waiters_failed(
+            failure,
+            "set() followed at once by clear() left a waiter asleep: it woke, found the flag \
                  down again, and went back to waiting, though a set() happened while it waited. \
                  Keep a count of the sets beside the flag: a waiter notes it when it starts and \
                  stops waiting when the flag is up or the count has moved.",
-            )
-        },
-    )
+        )
+    })
 }
 
 pub fn linearizable() -> Verdict {
@@ -179,15 +167,11 @@ pub fn linearizable() -> Verdict {
         // releases whoever still waits, timed out or not.
         let mut threads: Vec<_> = threads.into_iter().map(Some).collect();
         if let Some(handle) = threads[1].take() {
-            handle
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         }
         perform(&recorder, 3, &event, Call::Set);
         for handle in threads.into_iter().flatten() {
-            handle
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         }
         if let Some(lines) = not_linearizable(&recorder.history()) {
             panic!("{}", lines.join("\n"));
@@ -213,51 +197,40 @@ pub fn timeout_on_time() -> Verdict {
         let began = Instant::now();
         let released = event.wait_timeout(TIMEOUT);
         let took = began.elapsed();
-        assert!(
-            !released,
-            "SAID-TRUE: wait_timeout on an event nobody set returned true"
-        );
-        assert!(
-            took >= TIMEOUT,
-            "EARLY: returned false after {} ms",
-            took.as_millis()
-        );
+        assert!(!released, "SAID-TRUE: wait_timeout on an event nobody set returned true");
+        assert!(took >= TIMEOUT, "EARLY: returned false after {} ms", took.as_millis());
         assert!(
             took <= TIMEOUT + Duration::from_millis(5),
             "LATE: returned after {} ms",
             took.as_millis()
         );
     });
-    verdict(
-        result,
-        "wait_timeout(100 ms) returned false at 100 ms",
-        |failure| {
-            let m = &failure.message;
-            let took = m.rsplit("after ").next().unwrap_or_default();
-            if m.contains("SAID-TRUE") {
-                "wait_timeout(100 ms) on an event nobody set returned true: a wake-up is not a set. \
+    verdict(result, "wait_timeout(100 ms) returned false at 100 ms", |failure| {
+        let m = &failure.message;
+        let took = m.rsplit("after ").next().unwrap_or_default();
+        if m.contains("SAID-TRUE") {
+            "wait_timeout(100 ms) on an event nobody set returned true: a wake-up is not a set. \
              Say true only when the flag is up or a set() came while you waited."
                 .to_string()
-            } else if m.contains("EARLY") {
-                format!(
-                    "wait_timeout(100 ms) returned false {took} on the model's clock, before its \
+        } else if m.contains("EARLY") {
+            format!(
+                "wait_timeout(100 ms) returned false {took} on the model's clock, before its \
                  timeout: a spurious wake-up ended the wait. Loop until the deadline has passed."
-                )
-            } else if m.contains("LATE") {
-                format!(
+            )
+        } else if m.contains("LATE") {
+            format!(
                 "wait_timeout(100 ms) returned {took} on the model's clock: after a wake-up it \
                  waited the whole timeout again. Fix the deadline once, before the loop \
                  (`kata_sync::time::Instant::now() + timeout`), and wait only for what is left."
             )
-            } else if failure.deadlock {
-                "wait_timeout(100 ms) on an event nobody set never returned under the model \
+        } else if failure.deadlock {
+            "wait_timeout(100 ms) on an event nobody set never returned under the model \
                  checker, which times out only what it models: a `Condvar`'s wait_timeout. \
                  Build the wait on the facade's `Condvar`, as the stub asks (a channel's \
                  recv_timeout, for one, never times out under the model)."
-                    .to_string()
-            } else {
-                m.clone()
-            }
-        },
-    )
+                .to_string()
+        } else {
+            m.clone()
+        }
+    })
 }

@@ -14,10 +14,7 @@ pub fn set_clear_is_set() -> Verdict {
         let mut expect = |what: &str, got: bool, want: bool| {
             said.push(format!("{what} (is_set: {got})"));
             ensure(got == want, || {
-                fail(format!(
-                    "after {}, is_set() returned {got}, not {want}",
-                    said.join(", ")
-                ))
+                fail(format!("after {}, is_set() returned {got}, not {want}", said.join(", ")))
             })
         };
         expect("new()", event.is_set(), false)?;
@@ -75,9 +72,7 @@ pub fn timeout_honoured() -> Verdict {
             human_duration(took)
         )))
     })?;
-    ensure(!zero, || {
-        fail("wait_timeout(0) on a cleared event returned true")
-    })?;
+    ensure(!zero, || fail("wait_timeout(0) on a cleared event returned true"))?;
     ensure(set_took.0 && set_took.1 < Duration::from_secs(1), || {
         fail(format!(
             "wait_timeout(30 s) on an event that was already set returned {} after {}: it \
@@ -107,9 +102,7 @@ pub fn timeout_honoured() -> Verdict {
             human_duration(after)
         )))
     })?;
-    Ok(figure(pass(
-        "false after the timeout, true at once when set or when released by a set",
-    )))
+    Ok(figure(pass("false after the timeout, true at once when set or when released by a set")))
 }
 
 pub fn waiting_sleeps() -> Verdict {
@@ -127,25 +120,19 @@ pub fn waiting_sleeps() -> Verdict {
 
 pub fn linearizable() -> Verdict {
     const ROUNDS: u64 = 60;
-    within(
-        step_limit(),
-        "60 rounds of 3 threads calling the event",
-        || {
-            for round in 0..ROUNDS {
-                let history = one_round(round);
-                if let Some(lines) = not_linearizable(&history) {
-                    return Err(fail(format!(
-                        "round {} of {ROUNDS}: the calls' results contradict each other",
-                        round + 1
-                    ))
-                    .details(lines));
-                }
+    within(step_limit(), "60 rounds of 3 threads calling the event", || {
+        for round in 0..ROUNDS {
+            let history = one_round(round);
+            if let Some(lines) = not_linearizable(&history) {
+                return Err(fail(format!(
+                    "round {} of {ROUNDS}: the calls' results contradict each other",
+                    round + 1
+                ))
+                .details(lines));
             }
-            Ok(pass(format!(
-                "{ROUNDS} rounds of 3 threads × 6 calls: every history linearizable"
-            )))
-        },
-    )?
+        }
+        Ok(pass(format!("{ROUNDS} rounds of 3 threads × 6 calls: every history linearizable")))
+    })?
 }
 
 /// Three threads, released together, each making 6 calls that a simple

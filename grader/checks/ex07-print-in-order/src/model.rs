@@ -45,10 +45,7 @@ fn in_turn(turns: &Turns, who: &'static str, wanted: &[&'static str]) {
 fn judge_log(log: &[&'static str], wanted: &[&'static str]) {
     if sleeps() > 0 {
         let ran = log.join(", ");
-        panic!(
-            "SLEEPS: {} call(s), and these closures had run: [{ran}]",
-            sleeps()
-        );
+        panic!("SLEEPS: {} call(s), and these closures had run: [{ran}]", sleeps());
     }
     if let Some(what) = first_break(log, wanted) {
         panic!("OUT-OF-ORDER: {what}");
@@ -56,9 +53,7 @@ fn judge_log(log: &[&'static str], wanted: &[&'static str]) {
 }
 
 fn join(handle: kata_sync::thread::JoinHandle<()>) {
-    handle
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
 }
 
 /// What a failure teaches; `asleep` is the lesson of a deadlock.
@@ -147,9 +142,7 @@ pub fn alternate() -> Verdict {
                 }
             })
         };
-        [side(bar_first), side(!bar_first)]
-            .into_iter()
-            .for_each(join);
+        [side(bar_first), side(!bar_first)].into_iter().for_each(join);
         judge_log(&turns.log(), &alternating("foo", "bar", n));
     });
     verdict(result, "foo, bar, foo, bar, ... strictly", explained)

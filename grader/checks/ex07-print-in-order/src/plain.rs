@@ -38,17 +38,12 @@ pub fn in_order_any_arrival() -> Verdict {
             let how = if log.len() > 3 || IN_ORDER.iter().any(|w| count(&log, w) == 0) {
                 format!("with the threads arriving {}: {what}. Each closure must run exactly once, on the thread that passed it.", names(arrival))
             } else {
-                went_early(&format!(
-                    "with the threads arriving {}: {what}",
-                    names(arrival)
-                ))
+                went_early(&format!("with the threads arriving {}: {what}", names(arrival)))
             };
             return Err(fail(how).figure("closures run", log.join(", "), "first, second, third"));
         }
     }
-    Ok(pass(
-        "in all 6 orders of arrival, 40 ms apart: first, second, third, once each",
-    ))
+    Ok(pass("in all 6 orders of arrival, 40 ms apart: first, second, third, once each"))
 }
 
 pub fn alternate_strictly() -> Verdict {
@@ -90,9 +85,7 @@ pub fn alternate_strictly() -> Verdict {
             ));
         }
     }
-    Ok(pass(
-        "n = 1, 2, 5, 50, either thread started first: foo, bar, foo, bar, ... n of each",
-    ))
+    Ok(pass("n = 1, 2, 5, 50, either thread started first: foo, bar, foo, bar, ... n of each"))
 }
 
 pub fn waits_asleep() -> Verdict {

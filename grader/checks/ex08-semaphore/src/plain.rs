@@ -73,11 +73,7 @@ pub fn peak_is_k() -> Verdict {
          semaphore.",
     )?;
     let left = sem.available();
-    let leak = || {
-        fail(format!(
-            "once every permit was dropped, available() said {left}"
-        ))
-    };
+    let leak = || fail(format!("once every permit was dropped, available() said {left}"));
     ensure(left == K, leak).map(|()| peak)
 }
 
@@ -167,19 +163,11 @@ pub fn linearizable() -> Verdict {
                     "drop(permit)" => held = None,
                     _ => return sem.available().to_string(),
                 }
-                if call == "drop(permit)" {
-                    "returns"
-                } else {
-                    some(&held)
-                }
-                .into()
+                if call == "drop(permit)" { "returns" } else { some(&held) }.into()
             });
         }
     };
-    let (what, model) = (
-        "3 threads × 7 calls on 2 permits",
-        "a semaphore of 2 permits",
-    );
+    let (what, model) = ("3 threads × 7 calls on 2 permits", "a semaphore of 2 permits");
     let make = || Semaphore::new(2);
     within(step_limit(), what, move || {
         judge_rounds(what, (60, 3), &Free(2), model, make, script, advice)

@@ -206,13 +206,11 @@ fn workers_joined() -> Verdict {
             format!("== {ran}, the workers that ran jobs"),
         )
     })?;
-    Ok(
-        pass("every worker thread had ended when drop returned").figure(
-            "worker threads ended when drop returned",
-            ended,
-            format!("== {ran}, the workers that ran jobs"),
-        ),
-    )
+    Ok(pass("every worker thread had ended when drop returned").figure(
+        "worker threads ended when drop returned",
+        ended,
+        format!("== {ran}, the workers that ran jobs"),
+    ))
 }
 
 fn survives_panicking_jobs() -> Verdict {
@@ -369,9 +367,7 @@ fn execute_returns_at_once() -> Verdict {
             human_duration(step_limit() / 2)
         ))
     })?;
-    Ok(pass(
-        "20 jobs queued while both workers were busy, and every execute returned at once",
-    ))
+    Ok(pass("20 jobs queued while both workers were busy, and every execute returned at once"))
 }
 
 /// One job holds its worker until the check lets it go; meanwhile the other
@@ -412,9 +408,7 @@ fn no_job_waits_for_a_busy_worker() -> Verdict {
         ))
         .figure("jobs run while one worker was busy", ran, "== 12")
     })?;
-    Ok(pass(
-        "with one worker busy, the other 3 ran all 12 jobs queued after it",
-    ))
+    Ok(pass("with one worker busy, the other 3 ran all 12 jobs queued after it"))
 }
 
 /// A pool with nothing to do: its workers should be blocked in `recv`, so

@@ -46,18 +46,13 @@ fn results_in_order() -> Verdict {
     // shuffled.
     let n = 12u64;
     let paths: Vec<String> = (0..n).map(|i| format!("/page/{i}")).collect();
-    let script = Script::new().routes(
-        (0..n)
-            .zip(&paths)
-            .map(|(i, p)| (p, Route::ok().latency(ms((n - i) * 15 + 30)))),
-    );
+    let script = Script::new()
+        .routes((0..n).zip(&paths).map(|(i, p)| (p, Route::ok().latency(ms((n - i) * 15 + 30)))));
     let server = FakeServer::for_check(script)?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
-    let got = within(
-        ms(8000),
-        "download_all of 12 URLs on 4 workers",
-        move || download_all(&urls, 4, GENEROUS),
-    )?;
+    let got = within(ms(8000), "download_all of 12 URLs on 4 workers", move || {
+        download_all(&urls, 4, GENEROUS)
+    })?;
     one_result_each("URL", paths.len(), got.len())?;
     for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
         let want = body_for(path);
@@ -84,14 +79,9 @@ fn results_in_order() -> Verdict {
         }
     }
     // No URLs: no results, and no worker left waiting for work.
-    let empty = within(ms(2000), "download_all of no URLs", || {
-        download_all(&[], 4, GENEROUS)
-    })?;
+    let empty = within(ms(2000), "download_all of no URLs", || download_all(&[], 4, GENEROUS))?;
     ensure(empty.is_empty(), || {
-        fail(format!(
-            "download_all of no URLs returned {} results: expected none",
-            empty.len()
-        ))
+        fail(format!("download_all of no URLs returned {} results: expected none", empty.len()))
     })?;
     // More workers than URLs: every URL still gets its result (a share of
     // `len / workers` URLs per worker is none at all).
@@ -133,11 +123,9 @@ fn errors_per_url() -> Verdict {
     }
     let server = FakeServer::for_check(script)?;
     let urls: Vec<String> = plan.iter().map(|(p, _)| server.url(p)).collect();
-    let got = within(
-        ms(8000),
-        "download_all of 10 URLs on 3 workers",
-        move || catch_unwind(AssertUnwindSafe(|| download_all(&urls, 3, GENEROUS))),
-    )?;
+    let got = within(ms(8000), "download_all of 10 URLs on 3 workers", move || {
+        catch_unwind(AssertUnwindSafe(|| download_all(&urls, 3, GENEROUS)))
+    })?;
     let got = match got {
         Ok(got) => got,
         // The untouched stub: let the harness say "still a stub".
@@ -212,18 +200,10 @@ fn per_request_timeout() -> Verdict {
     let timeout = ms(300);
     let limit = ms(2500);
     let paths: Vec<String> = (0..8)
-        .map(|i| {
-            if i == slow_at {
-                "/slow".to_string()
-            } else {
-                format!("/quick/{i}")
-            }
-        })
+        .map(|i| if i == slow_at { "/slow".to_string() } else { format!("/quick/{i}") })
         .collect();
     let server = FakeServer::for_check(
-        Script::new()
-            .latency(ms(50))
-            .route("/slow", Route::ok().latency(slow)),
+        Script::new().latency(ms(50)).route("/slow", Route::ok().latency(slow)),
     )?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
     let got = within(limit, "download_all", move || {
@@ -278,11 +258,7 @@ fn per_request_timeout() -> Verdict {
         "the 5 s URL gave Err(Timeout), the 7 others their bodies, and the call returned in {}",
         human_duration(elapsed)
     ))
-    .figure(
-        "call took",
-        human_duration(elapsed),
-        format!("< {}", human_duration(limit)),
-    ))
+    .figure("call took", human_duration(elapsed), format!("< {}", human_duration(limit))))
 }
 
 /// The shape of the last two checks: N URLs on W workers.
@@ -300,9 +276,7 @@ const FAST: Duration = Duration::from_millis(25);
 const SLOW: Duration = Duration::from_millis(300);
 
 fn mixed() -> Vec<Duration> {
-    (0..N)
-        .map(|i| if SLOW_AT.contains(&i) { SLOW } else { FAST })
-        .collect()
+    (0..N).map(|i| if SLOW_AT.contains(&i) { SLOW } else { FAST }).collect()
 }
 
 /// Runs `download_all` on N URLs of `latencies` on W workers against a
@@ -314,23 +288,16 @@ fn run_shape(
     latencies: &[Duration],
 ) -> Result<(FakeServer, Duration, Option<usize>), Outcome> {
     let paths: Vec<String> = (0..N).map(|i| format!("/{label}/{i}")).collect();
-    let script = Script::new().routes(
-        paths
-            .iter()
-            .zip(latencies)
-            .map(|(p, &l)| (p, Route::ok().latency(l))),
-    );
+    let script = Script::new()
+        .routes(paths.iter().zip(latencies).map(|(p, &l)| (p, Route::ok().latency(l))));
     let server = FakeServer::for_check(script)?;
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
-    let (got, elapsed, threads) = within(
-        ms(8000),
-        "download_all of 20 URLs on 5 workers",
-        move || {
+    let (got, elapsed, threads) =
+        within(ms(8000), "download_all of 20 URLs on 5 workers", move || {
             let began = Instant::now();
             let (got, threads) = ThreadPeak::during(ms(2), || download_all(&urls, W, GENEROUS));
             (got, began.elapsed(), threads)
-        },
-    )?;
+        })?;
     one_result_each("URL", N, got.len())?;
     for (i, (result, path)) in got.iter().zip(&paths).enumerate() {
         ensure(*result == Ok(body_for(path)), || {
@@ -349,8 +316,7 @@ fn bound_held() -> Verdict {
     let peak = stats.peak_in_flight;
     let timeline = timeline(&server.events());
     let figure = |o: Outcome| {
-        o.figure("peak in flight (server-side)", peak, format!("== {W}"))
-            .details(timeline.clone())
+        o.figure("peak in flight (server-side)", peak, format!("== {W}")).details(timeline.clone())
     };
     ensure(peak <= W, || {
         figure(fail(format!(

@@ -103,13 +103,7 @@ fn generated(len: usize, seed: u64, byte: impl Fn(usize) -> u8) -> Vec<u8> {
 /// spaces, punctuation, newlines, different for each `seed`.
 fn text(len: usize, seed: u64) -> Vec<u8> {
     const COMMON: &[u8] = b"eeeeeeeeeeeetttttttttaaaaaaaaooooooooiiiiiiinnnnnnnssssssrrrrrrhhhhhlllldddcccuummfgypwbvk  \n,.";
-    generated(len, seed, |r| {
-        if r.is_multiple_of(16) {
-            b' '
-        } else {
-            COMMON[r % COMMON.len()]
-        }
-    })
+    generated(len, seed, |r| if r.is_multiple_of(16) { b' ' } else { COMMON[r % COMMON.len()] })
 }
 
 /// The check's own count: one plain loop.
@@ -197,10 +191,7 @@ fn exact_counts() -> Verdict {
         ("empty input", Vec::new()),
         ("one byte", vec![b'k']),
         ("every byte value twice", every_value),
-        (
-            "3 MB of one byte, then one other, then 1 MB of a third",
-            runs,
-        ),
+        ("3 MB of one byte, then one other, then 1 MB of a third", runs),
         ("4 MB of text", text(4 << 20, 7)),
         ("1 MB + 7 bytes of text", text((1 << 20) + 7, 8)),
         ("1 MB of random bytes", generated(1 << 20, 9, |r| r as u8)),
@@ -209,9 +200,7 @@ fn exact_counts() -> Verdict {
     for (what, data) in cases {
         let pool = Arc::clone(&pool);
         let what = format!("byte_histogram of {what}");
-        within(LIMIT, &what.clone(), move || {
-            histogram_of(&pool, &what, &data)
-        })??;
+        within(LIMIT, &what.clone(), move || histogram_of(&pool, &what, &data))??;
     }
     Ok(pass("every count exact, from empty input to 4 MB of text"))
 }
@@ -233,11 +222,7 @@ fn no_lock_in_the_hot_loop() -> Verdict {
         histogram_of(&pool, "byte_histogram of 16 MB of text", &data)?;
         // A very slow function (a new histogram per byte, say) gets fewer
         // rounds, so the check ends well within its time limit.
-        let plan = cpu::Plan {
-            least: 5,
-            most: 11,
-            budget: Duration::from_secs(4),
-        };
+        let plan = cpu::Plan { least: 5, most: 11, budget: Duration::from_secs(4) };
         let rounds = Ratio::measure(
             Clock::steadiest(),
             plan,
@@ -293,10 +278,7 @@ mod tests {
         assert_eq!(fold_reduce(&data), counted(&data).to_vec());
         assert_eq!(counted(&data).iter().sum::<u64>(), 100_000);
         let random = generated(100_000, 2, |r| r as u8);
-        assert!(
-            counted(&random).iter().all(|&c| c > 0),
-            "every byte value occurs"
-        );
+        assert!(counted(&random).iter().all(|&c| c > 0), "every byte value occurs");
     }
 
     #[test]

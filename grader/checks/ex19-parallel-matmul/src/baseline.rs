@@ -13,9 +13,8 @@ use rayon::prelude::*;
 pub fn test_matrix(rows: usize, cols: usize, seed: u64) -> Matrix {
     Matrix::from_fn(rows, cols, |i, j| {
         // SplitMix64 of the position: no pattern a wrong index could match.
-        let mut x = seed
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .wrapping_add((i as u64) << 32 | j as u64);
+        let mut x =
+            seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add((i as u64) << 32 | j as u64);
         x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         x ^= x >> 31;
@@ -51,15 +50,13 @@ pub fn parallel_ikj(a: &Matrix, b: &Matrix) -> Vec<f64> {
     if p == 0 || m == 0 {
         return c;
     }
-    c.par_chunks_mut(p)
-        .zip(a.as_slice().par_chunks(m))
-        .for_each(|(c_row, a_row)| {
-            for (&a_ik, b_row) in a_row.iter().zip(b.as_slice().chunks_exact(p)) {
-                for (c, &b_kj) in c_row.iter_mut().zip(b_row) {
-                    *c += a_ik * b_kj;
-                }
+    c.par_chunks_mut(p).zip(a.as_slice().par_chunks(m)).for_each(|(c_row, a_row)| {
+        for (&a_ik, b_row) in a_row.iter().zip(b.as_slice().chunks_exact(p)) {
+            for (c, &b_kj) in c_row.iter_mut().zip(b_row) {
+                *c += a_ik * b_kj;
             }
-        });
+        }
+    });
     c
 }
 
@@ -130,9 +127,7 @@ pub fn mismatch(what: &str, got: &Matrix, want: &[f64], (n, m, p): Shape) -> Opt
     }
     // `!=` on purpose, not a tolerance: the sums are exact. (A NaN is wrong
     // too, since NaN != NaN.)
-    let wrong: Vec<usize> = (0..want.len())
-        .filter(|&k| got.as_slice()[k] != want[k])
-        .collect();
+    let wrong: Vec<usize> = (0..want.len()).filter(|&k| got.as_slice()[k] != want[k]).collect();
     let &first = wrong.first()?;
     let (i, j, count) = (first / p, first % p, wrong.len());
     let hint = if count == 1 && i + 1 == n && j + 1 == p {
@@ -177,10 +172,7 @@ mod tests {
         let empty = parallel_ikj(&test_matrix(3, 0, 1), &test_matrix(0, 2, 2));
         assert_eq!(empty, [0.0; 6]);
         let shape = (70, 33, 65);
-        assert_eq!(
-            mismatch("x", &Matrix::from_vec(70, 65, want.clone()), &want, shape),
-            None
-        );
+        assert_eq!(mismatch("x", &Matrix::from_vec(70, 65, want.clone()), &want, shape), None);
         let mut wrong = want.clone();
         wrong[2 * 65 + 6] += 1.0;
         let message = mismatch("x", &Matrix::from_vec(70, 65, wrong), &want, shape).unwrap();

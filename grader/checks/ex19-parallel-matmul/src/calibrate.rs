@@ -22,13 +22,11 @@ use std::process::ExitCode;
 fn parallel_ijk(a: &Matrix, b: &Matrix) -> Vec<f64> {
     let (m, p) = (a.cols(), b.cols());
     let mut c = vec![0.0; a.rows() * p];
-    c.par_chunks_mut(p)
-        .zip(a.as_slice().par_chunks(m))
-        .for_each(|(c_row, a_row)| {
-            for (j, c) in c_row.iter_mut().enumerate() {
-                *c = (0..m).map(|k| a_row[k] * b.as_slice()[k * p + j]).sum();
-            }
-        });
+    c.par_chunks_mut(p).zip(a.as_slice().par_chunks(m)).for_each(|(c_row, a_row)| {
+        for (j, c) in c_row.iter_mut().enumerate() {
+            *c = (0..m).map(|k| a_row[k] * b.as_slice()[k * p + j]).sum();
+        }
+    });
     c
 }
 
@@ -37,13 +35,11 @@ fn transposed(a: &Matrix, b: &Matrix) -> Vec<f64> {
     let (m, p) = (a.cols(), b.cols());
     let bt = Matrix::from_fn(p, m, |j, k| b.get(k, j));
     let mut c = vec![0.0; a.rows() * p];
-    c.par_chunks_mut(p)
-        .zip(a.as_slice().par_chunks(m))
-        .for_each(|(c_row, a_row)| {
-            for (j, c) in c_row.iter_mut().enumerate() {
-                *c = a_row.iter().zip(bt.row(j)).map(|(x, y)| x * y).sum();
-            }
-        });
+    c.par_chunks_mut(p).zip(a.as_slice().par_chunks(m)).for_each(|(c_row, a_row)| {
+        for (j, c) in c_row.iter_mut().enumerate() {
+            *c = a_row.iter().zip(bt.row(j)).map(|(x, y)| x * y).sum();
+        }
+    });
     c
 }
 

@@ -135,27 +135,17 @@ fn exact_results() -> Verdict {
             return Err(fail(wrong));
         }
     }
-    Ok(pass(format!(
-        "{} products exact, from 1×1 and 0×n up to 257×263 by 263×269",
-        SHAPES.len()
-    )))
+    Ok(pass(format!("{} products exact, from 1×1 and 0×n up to 257×263 by 263×269", SHAPES.len())))
 }
 
 fn shape_mismatch() -> Verdict {
     // The second case has no rows: returning zeros for an empty product
     // before checking the shapes gets it wrong.
     for (left, right) in [((2, 3), (4, 2)), ((0, 3), (2, 5))] {
-        let what = format!(
-            "matmul of a {}×{} by a {}×{} matrix",
-            left.0, left.1, right.0, right.1
-        );
-        let (a, b) = (
-            test_matrix(left.0, left.1, 1),
-            test_matrix(right.0, right.1, 2),
-        );
-        let got = within(LIMIT, &what, move || {
-            panic::catch_unwind(AssertUnwindSafe(|| matmul(&a, &b)))
-        })?;
+        let what = format!("matmul of a {}×{} by a {}×{} matrix", left.0, left.1, right.0, right.1);
+        let (a, b) = (test_matrix(left.0, left.1, 1), test_matrix(right.0, right.1, 2));
+        let got =
+            within(LIMIT, &what, move || panic::catch_unwind(AssertUnwindSafe(|| matmul(&a, &b))))?;
         let want = ShapeError { left, right };
         match got {
             Err(payload) if is_todo(payload.as_ref()) => {
@@ -188,9 +178,7 @@ fn shape_mismatch() -> Verdict {
             Ok(Err(_)) => {}
         }
     }
-    Ok(pass(
-        "2×3 by 4×2 and 0×3 by 2×5 both return Err(ShapeError) with their shapes",
-    ))
+    Ok(pass("2×3 by 4×2 and 0×3 by 2×5 both return Err(ShapeError) with their shapes"))
 }
 
 /// Two n×n test matrices from `seed`, and their product by the plain loop.
@@ -203,11 +191,9 @@ fn square(n: usize, seed: u64) -> (Matrix, Matrix, Vec<f64>) {
 /// The product must be right before its timing or CPU means anything.
 fn check_product(pool: &MeteredPool, a: &Matrix, b: &Matrix, want: &[f64]) -> Verdict {
     let n = a.rows();
-    let got = pool.install(|| matmul(a, b)).map_err(|e| {
-        fail(format!(
-            "matmul of two {n}×{n} matrices returned Err({e:?})"
-        ))
-    })?;
+    let got = pool
+        .install(|| matmul(a, b))
+        .map_err(|e| fail(format!("matmul of two {n}×{n} matrices returned Err({e:?})")))?;
     ensure(mismatch("", &got, want, (n, n, n)).is_none(), || {
         fail(format!(
             "matmul of two {n}×{n} matrices gave a wrong result (see exact-results): measuring \
@@ -255,11 +241,7 @@ pub fn efficiency(product: Product) -> Verdict {
     let one = MeteredPool::new(1)?;
     let n = EFFICIENCY_N;
     let (a, b, _) = square(n, 21);
-    let plan = Plan {
-        least: 5,
-        most: 11,
-        budget: Duration::from_secs(10),
-    };
+    let plan = Plan { least: 5, most: 11, budget: Duration::from_secs(10) };
     let rounds = Ratio::measure(
         Clock::steadiest(),
         plan,
@@ -299,9 +281,7 @@ pub fn efficiency(product: Product) -> Verdict {
             n * 8
         )
     })?;
-    Ok(j.pass(format!(
-        "on one thread, {ratio:.2}× the time of the plain i-k-j loop"
-    )))
+    Ok(j.pass(format!("on one thread, {ratio:.2}× the time of the plain i-k-j loop")))
 }
 
 fn speed_up() -> Verdict {
@@ -317,9 +297,7 @@ fn speed_up() -> Verdict {
         });
         // Slow code gets fewer, shorter rounds, to stay within the time
         // limit (too few to fail it: the other checks say what is wrong).
-        let slow = points
-            .last()
-            .is_some_and(|p| p.one + p.many > Duration::from_millis(300));
+        let slow = points.last().is_some_and(|p| p.one + p.many > Duration::from_millis(300));
         let (count, tries) = if slow { (3, (1, 1)) } else { (10, (2, 3)) };
         let work = || drop(black_box(matmul(&a, &b).ok()));
         let rounds = cpu::rounds(&one, &many, count, tries, &work);

@@ -72,12 +72,7 @@ fn fan_out(ids: Vec<u32>, script: Script, what: &str) -> Result<Fanned, Outcome>
         (results, fake.stats())
     })?;
     let (results, stats) = run.value;
-    Ok(Fanned {
-        results,
-        stats,
-        elapsed: run.elapsed,
-        wall: run.wall,
-    })
+    Ok(Fanned { results, stats, elapsed: run.elapsed, wall: run.wall })
 }
 
 /// Result `i` must be the body of `/item/{ids[i]}`.
@@ -106,21 +101,16 @@ fn order_kept() -> Verdict {
     // Later ids answer sooner (310 ms down to 40 ms): results kept in the
     // order the calls finish come back reversed.
     let ids: Vec<u32> = (0..10).collect();
-    let script = Script::new().routes(ids.iter().map(|&id| {
-        (
-            path_of(id),
-            Route::ok().latency(ms(u64::from(10 - id) * 30 + 10)),
-        )
-    }));
+    let script = Script::new().routes(
+        ids.iter().map(|&id| (path_of(id), Route::ok().latency(ms(u64::from(10 - id) * 30 + 10)))),
+    );
     let run = fan_out(ids.clone(), script, "fetch_all of 10 ids")?;
     results_match(&ids, &run.results)?;
     for &id in &ids {
         let times = run.stats.per_path.get(&path_of(id)).copied().unwrap_or(0);
         ensure(times == 1, || {
-            fail(format!(
-                "fetch({id}) was called {times} times: call it exactly once per id"
-            ))
-            .figure(format!("calls of fetch({id})"), times, "== 1")
+            fail(format!("fetch({id}) was called {times} times: call it exactly once per id"))
+                .figure(format!("calls of fetch({id})"), times, "== 1")
         })?;
     }
     Ok(pass(
@@ -131,10 +121,8 @@ fn order_kept() -> Verdict {
 fn slowest_not_sum() -> Verdict {
     let ids: Vec<u32> = vec![3, 7, 1, 8, 2, 6, 4, 5];
     let latency = |id: u32| ms(u64::from(id) * 100);
-    let script = Script::new().routes(
-        ids.iter()
-            .map(|&id| (path_of(id), Route::ok().latency(latency(id)))),
-    );
+    let script =
+        Script::new().routes(ids.iter().map(|&id| (path_of(id), Route::ok().latency(latency(id)))));
     let run = fan_out(ids.clone(), script, "fetch_all of 8 ids")?;
     results_match(&ids, &run.results)?;
     let slowest = ids.iter().map(|&id| latency(id)).max().unwrap_or_default();
@@ -157,10 +145,7 @@ fn slowest_not_sum() -> Verdict {
         .figure("calls in flight at once", peak, format!("== {}", ids.len()))
         .detail(format!(
             "latencies: {}; slowest {}, sum {}",
-            ids.iter()
-                .map(|&id| human_duration(latency(id)))
-                .collect::<Vec<_>>()
-                .join(", "),
+            ids.iter().map(|&id| human_duration(latency(id))).collect::<Vec<_>>().join(", "),
             human_duration(slowest),
             human_duration(sum)
         ))
@@ -203,11 +188,7 @@ fn thousand_calls() -> Verdict {
     let n: u32 = 1000;
     let ids: Vec<u32> = (0..n).collect();
     let latency = ms(1000);
-    let run = fan_out(
-        ids.clone(),
-        Script::new().latency(latency),
-        "fetch_all of 1,000 ids",
-    )?;
+    let run = fan_out(ids.clone(), Script::new().latency(latency), "fetch_all of 1,000 ids")?;
     let stats = &run.stats;
     results_match(&ids, &run.results)?;
     let bound = latency.mul_f64(1.05);
@@ -217,36 +198,29 @@ fn thousand_calls() -> Verdict {
             human_duration(run.elapsed),
             format!("≤ {:.2} s (1 s + 5%)", bound.as_secs_f64()),
         )
-        .figure(
-            "calls in flight at once",
-            stats.peak_in_flight,
-            format!("== {n}"),
-        )
+        .figure("calls in flight at once", stats.peak_in_flight, format!("== {n}"))
         .detail(format!(
             "real time for the whole run: {} (the paused clock skips the waiting)",
             human_duration(run.wall)
         ))
     };
-    ensure(
-        run.elapsed <= bound && stats.peak_in_flight == ids.len(),
-        || {
-            let peak = stats.peak_in_flight;
-            let capped = if peak > 1 && peak < ids.len() {
-                format!(
+    ensure(run.elapsed <= bound && stats.peak_in_flight == ids.len(), || {
+        let peak = stats.peak_in_flight;
+        let capped = if peak > 1 && peak < ids.len() {
+            format!(
                     ". At most {peak} at once is a cap of your own (chunks of {peak} joined one after \
                      another, `buffer_unordered({peak})`, a semaphore?): fetch_all has none, so the \
                      service sees every call at once"
                 )
-            } else {
-                String::new()
-            };
-            report(fail(format!(
+        } else {
+            String::new()
+        };
+        report(fail(format!(
                 "1,000 calls of 1 s took {} of virtual time with at most {peak} in flight at once: every call \
                  must be in flight at the same time, whatever their number{capped}",
                 human_duration(run.elapsed),
             )))
-        },
-    )?;
+    })?;
     Ok(report(pass(format!(
         "1,000 calls of 1 s took {} of virtual time, all in flight at once on one thread",
         human_duration(run.elapsed)
@@ -256,10 +230,7 @@ fn thousand_calls() -> Verdict {
 fn empty_input() -> Verdict {
     let run = fan_out(Vec::new(), Script::new(), "fetch_all of no ids")?;
     ensure(run.results.is_empty(), || {
-        fail(format!(
-            "fetch_all of no ids returned {} results: expected none",
-            run.results.len()
-        ))
+        fail(format!("fetch_all of no ids returned {} results: expected none", run.results.len()))
     })?;
     ensure(run.stats.requests == 0, || {
         fail(format!(

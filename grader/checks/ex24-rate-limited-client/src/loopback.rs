@@ -74,19 +74,11 @@ pub fn loopback_get_all(
 ) -> Result<LoopbackRun, Outcome> {
     let run = run_loopback(LOOPBACK_LIMIT, what, move || async move {
         let departures = Departures::new();
-        let transport = Leaving {
-            inner: HttpTransport::new(),
-            departures: departures.clone(),
-        };
+        let transport = Leaving { inner: HttpTransport::new(), departures: departures.clone() };
         let client = Client::new(transport, limits);
         let (watch, stalls) = (Stopwatch::start(), Stalls::watch());
         let results = client.get_all(&urls).await;
-        LoopbackRun {
-            results,
-            elapsed: watch.elapsed(),
-            departures,
-            stall: stalls.longest(),
-        }
+        LoopbackRun { results, elapsed: watch.elapsed(), departures, stall: stalls.longest() }
     })?;
     Ok(run.value)
 }
@@ -106,16 +98,9 @@ fn shape() -> Result<Shape, Outcome> {
         .hosts(HOSTS)
         .rate_limit(limits.rate + 1, limits.window - SLACK);
     let server = FakeServer::for_check(script)?;
-    let urls: Vec<String> = (0..N)
-        .map(|i| server.url_on(host(i), &format!("/r/{i}")))
-        .collect();
+    let urls: Vec<String> = (0..N).map(|i| server.url_on(host(i), &format!("/r/{i}"))).collect();
     let run = loopback_get_all("get_all of 24 URLs over HTTP", limits, urls.clone())?;
-    Ok(Shape {
-        run,
-        stats: server.stats(),
-        calls: server.events(),
-        urls,
-    })
+    Ok(Shape { run, stats: server.stats(), calls: server.events(), urls })
 }
 
 /// Real HTTP. What is judged, and on whose side:
@@ -158,12 +143,7 @@ pub fn loopback() -> Verdict {
         shape = self::shape()?;
         runs += 1;
     }
-    let Shape {
-        run,
-        stats,
-        calls,
-        urls,
-    } = &shape;
+    let Shape { run, stats, calls, urls } = &shape;
     let jobs: Vec<Job<usize>> = (0..N).map(|i| Job::new(host(i), LATENCY)).collect();
     let ideal = ideal_time(&jobs, ideal_limits(limits));
     let bound = ideal.mul_f64(1.3) + ms(150);

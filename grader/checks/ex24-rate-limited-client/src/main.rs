@@ -78,13 +78,7 @@ fn limits(
     window: Duration,
     max_retries: u32,
 ) -> Limits {
-    Limits {
-        concurrency,
-        per_host,
-        rate,
-        window,
-        max_retries,
-    }
+    Limits { concurrency, per_host, rate, window, max_retries }
 }
 
 fn ideal_limits(limits: Limits) -> IdealLimits {
@@ -97,9 +91,7 @@ fn ideal_limits(limits: Limits) -> IdealLimits {
 
 /// `http://{host}/{what}/{i}` for `i` in `0..n`.
 fn urls(host: &str, what: &str, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| format!("http://{host}/{what}/{i}"))
-        .collect()
+    (0..n).map(|i| format!("http://{host}/{what}/{i}")).collect()
 }
 
 /// The transport of the paused phase: every GET is a call of the fake
@@ -111,11 +103,7 @@ impl Transport for OnFake {
         let call = self.0.get(url);
         async move {
             let reply = call.await;
-            Ok(Response {
-                status: reply.status,
-                headers: reply.headers,
-                body: reply.body,
-            })
+            Ok(Response { status: reply.status, headers: reply.headers, body: reply.body })
         }
     }
 }
@@ -143,32 +131,18 @@ fn paused(
     urls: Vec<String>,
     arrivals: Option<Arrivals>,
 ) -> Result<Paused, Outcome> {
-    let ideal = ideal_time(
-        &jobs_of(&script, &urls, arrivals.as_ref()),
-        ideal_limits(limits),
-    );
+    let ideal = ideal_time(&jobs_of(&script, &urls, arrivals.as_ref()), ideal_limits(limits));
     let run = run_paused(PAUSED_LIMIT, what, move || async move {
         let fake = FakeService::new(script);
         let client = Client::new(OnFake(fake.clone()), limits);
         let (results, waits) = match arrivals {
             None => (client.get_all(&urls).await, Vec::new()),
-            Some(arrivals) => arrivals
-                .drive(|i| client.get(&urls[i]))
-                .await
-                .into_iter()
-                .unzip(),
+            Some(arrivals) => arrivals.drive(|i| client.get(&urls[i])).await.into_iter().unzip(),
         };
         (results, waits, fake.stats(), fake.calls())
     })?;
     let (results, waits, stats, calls) = run.value;
-    Ok(Paused {
-        results,
-        waits,
-        stats,
-        calls,
-        elapsed: run.elapsed,
-        ideal,
-    })
+    Ok(Paused { results, waits, stats, calls, elapsed: run.elapsed, ideal })
 }
 
 /// Every result must be the body of its URL.
@@ -210,12 +184,7 @@ fn judge(
     say: impl Fn(&Broken, &Kept) -> Option<String>,
     passed: String,
 ) -> Verdict {
-    let mut kept = Kept::new(
-        ideal_limits(limits),
-        &run.stats,
-        &starts(&run.calls),
-        "fake's side",
-    );
+    let mut kept = Kept::new(ideal_limits(limits), &run.stats, &starts(&run.calls), "fake's side");
     if timed {
         kept = kept.timed(run.elapsed, run.ideal, bound(run.ideal));
     }

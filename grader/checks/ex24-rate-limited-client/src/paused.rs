@@ -17,18 +17,10 @@ pub fn results_in_order() -> Verdict {
     let paths: Vec<String> = (0..12).map(|i| format!("/page/{i}")).collect();
     let latency = |i: usize| ms((12 - i as u64) * 20 + 20);
     let routes = (0..12).map(|i| (&paths[i], Route::status(status_of(i)).latency(latency(i))));
-    let urls: Vec<String> = paths
-        .iter()
-        .map(|p| format!("http://api.test{p}"))
-        .collect();
+    let urls: Vec<String> = paths.iter().map(|p| format!("http://api.test{p}")).collect();
     let limits = limits(4, 4, NO_RATE, ms(1000), 3);
-    let run = paused(
-        "get_all of 12 URLs",
-        Script::new().routes(routes),
-        limits,
-        urls.clone(),
-        None,
-    )?;
+    let run =
+        paused("get_all of 12 URLs", Script::new().routes(routes), limits, urls.clone(), None)?;
     ensure(run.results.len() == urls.len(), || {
         fail(format!(
             "expected {} results (one per URL), got {}: a failed URL must give its own Err",
@@ -68,23 +60,14 @@ pub fn results_in_order() -> Verdict {
             "urls[{i}] ({path}) should give {want}, but its result is {got}: {hint}"
         )));
     }
-    let empty = paused(
-        "get_all of no URLs",
-        Script::new(),
-        limits,
-        Vec::new(),
-        None,
-    )?;
-    ensure(
-        empty.results.is_empty() && empty.stats.requests == 0,
-        || {
-            fail(format!(
-                "get_all of no URLs gave {} results after {} requests: expected none of either",
-                empty.results.len(),
-                empty.stats.requests
-            ))
-        },
-    )?;
+    let empty = paused("get_all of no URLs", Script::new(), limits, Vec::new(), None)?;
+    ensure(empty.results.is_empty() && empty.stats.requests == 0, || {
+        fail(format!(
+            "get_all of no URLs gave {} results after {} requests: expected none of either",
+            empty.results.len(),
+            empty.stats.requests
+        ))
+    })?;
     Ok(pass(
         "10 bodies and Err(Status(404)), Err(Status(500)) in their places, each URL requested once; no URLs gave no results",
     ))
@@ -95,13 +78,9 @@ pub fn concurrency_cap() -> Verdict {
     // slot busy is done when the slow one is (1 s); batches of 4, fixed
     // shares, or an ordered window of 4 wait behind it (1.7 s).
     let (cap, urls) = (4, urls("api.test", "item", 30));
-    let script = Script::new()
-        .latency(ms(100))
-        .route("/item/0", Route::ok().latency(ms(1000)));
-    let latencies: Vec<Duration> = urls
-        .iter()
-        .map(|u| script.route_for(split_url(u).1).latency)
-        .collect();
+    let script = Script::new().latency(ms(100)).route("/item/0", Route::ok().latency(ms(1000)));
+    let latencies: Vec<Duration> =
+        urls.iter().map(|u| script.route_for(split_url(u).1).latency).collect();
     let run = paused(
         "get_all of 30 URLs",
         script,
@@ -131,14 +110,7 @@ pub fn concurrency_cap() -> Verdict {
     let chart = in_flight("in flight (fake's side)", &spans(&run.calls), Some(cap));
     let passed =
         format!("at most {cap} in flight, {took} for 30 requests, one of 1 s (ideal {need})");
-    judge(
-        &run,
-        limits(cap, cap, NO_RATE, ms(1000), 3),
-        true,
-        chart,
-        say,
-        passed,
-    )
+    judge(&run, limits(cap, cap, NO_RATE, ms(1000), 3), true, chart, say, passed)
 }
 
 pub fn rate_limit() -> Verdict {
@@ -152,32 +124,17 @@ pub fn rate_limit() -> Verdict {
     // timers due at 1 s fire at 1.2 s. A start booked ahead is then earlier
     // than the request really left, and the next ones crowd its window.
     let held_up = Arrivals::at_once(30).held_up(ms(800), ms(400));
-    rate_phase(
-        "30 gets at once, the runtime held up from 800 ms to 1.2 s",
-        Some(held_up),
-    )
+    rate_phase("30 gets at once, the runtime held up from 800 ms to 1.2 s", Some(held_up))
 }
 
 /// 30 requests of 50 ms at 5 per 1 s, all at once (`get_all`) or as
 /// `arrivals` says (once all at once has passed).
 fn rate_phase(what: &str, arrivals: Option<Arrivals>) -> Verdict {
-    let (rate, urls, limits) = (
-        5,
-        urls("api.test", "item", 30),
-        limits(10, 10, 5, ms(1000), 3),
-    );
-    let run = paused(
-        what,
-        Script::new().latency(ms(50)),
-        limits,
-        urls.clone(),
-        arrivals.clone(),
-    )?;
+    let (rate, urls, limits) = (5, urls("api.test", "item", 30), limits(10, 10, 5, ms(1000), 3));
+    let run = paused(what, Script::new().latency(ms(50)), limits, urls.clone(), arrivals.clone())?;
     all_bodies(&urls, &run.results)?;
-    let mut details = vec![format!(
-        "starts in each second: {}",
-        per_window(&starts(&run.calls), ms(1000))
-    )];
+    let mut details =
+        vec![format!("starts in each second: {}", per_window(&starts(&run.calls), ms(1000)))];
     details.extend(arrivals.iter().map(Arrivals::describe));
     let (took, need) = (human_duration(run.elapsed), human_duration(run.ideal));
     let say = |broken: &Broken, kept: &Kept| {
@@ -230,9 +187,8 @@ fn rate_phase(what: &str, arrivals: Option<Arrivals>) -> Verdict {
 
 pub fn per_host_caps() -> Verdict {
     let hosts = ["alpha.test:7001", "alpha.test:7002", "beta.test"];
-    let urls: Vec<String> = (0..24)
-        .map(|i| format!("http://{}/item/{i}", hosts[[0, 0, 1, 2][i % 4]]))
-        .collect();
+    let urls: Vec<String> =
+        (0..24).map(|i| format!("http://{}/item/{i}", hosts[[0, 0, 1, 2][i % 4]])).collect();
     // 3 hosts × 2 = 6: the overall cap never binds, so each host is on its
     // own and the ideal is the busiest host's: 12 requests, 2 at a time.
     let (cap, limits) = (2, limits(6, 2, NO_RATE, ms(1000), 3));
@@ -245,17 +201,11 @@ pub fn per_host_caps() -> Verdict {
     )?;
     all_bodies(&urls, &run.results)?;
     let peaks = &run.stats.peak_per_host;
-    let listed: Vec<String> = hosts
-        .iter()
-        .map(|h| format!("{h}: {}", peaks.get(*h).copied().unwrap_or(0)))
-        .collect();
+    let listed: Vec<String> =
+        hosts.iter().map(|h| format!("{h}: {}", peaks.get(*h).copied().unwrap_or(0))).collect();
     let listed = listed.join(", ");
     let mut details = vec![format!("peak in flight per host: {listed}")];
-    details.extend(in_flight(
-        "in flight, all hosts (fake's side)",
-        &spans(&run.calls),
-        None,
-    ));
+    details.extend(in_flight("in flight, all hosts (fake's side)", &spans(&run.calls), None));
     let (took, need) = (human_duration(run.elapsed), human_duration(run.ideal));
     let say = |broken: &Broken, _: &Kept| {
         match broken {
@@ -280,15 +230,10 @@ pub fn per_host_caps() -> Verdict {
 
 pub fn limits_shared() -> Verdict {
     let (cap, rate) = (3, 4);
-    let (limits, script) = (
-        limits(cap, cap, rate, ms(1000), 3),
-        Script::new().latency(ms(100)),
-    );
+    let (limits, script) = (limits(cap, cap, rate, ms(1000), 3), Script::new().latency(ms(100)));
     let (a, b) = (urls("api.test", "a", 12), urls("api.test", "b", 12));
-    let ideal = ideal_time(
-        &jobs_of(&script, &[a.clone(), b.clone()].concat(), None),
-        ideal_limits(limits),
-    );
+    let ideal =
+        ideal_time(&jobs_of(&script, &[a.clone(), b.clone()].concat(), None), ideal_limits(limits));
     let (run_a, run_b) = (a.clone(), b.clone());
     let run = run_paused(PAUSED_LIMIT, "two get_all at once", move || async move {
         let fake = FakeService::new(script);
@@ -303,11 +248,7 @@ pub fn limits_shared() -> Verdict {
     // The most one call alone had in flight and started within 1 s: a
     // client that breaks a limit with one call is not told about sharing.
     let alone = |what: &str| {
-        let own: Vec<Call> = calls
-            .iter()
-            .filter(|c| c.path.starts_with(what))
-            .cloned()
-            .collect();
+        let own: Vec<Call> = calls.iter().filter(|c| c.path.starts_with(what)).cloned().collect();
         (most_at_once(&spans(&own)), most_within(&own, ms(1000)))
     };
     let (alone_a, alone_b) = (alone("/a/"), alone("/b/"));
@@ -340,14 +281,7 @@ pub fn limits_shared() -> Verdict {
         })
     };
     let (results, waits, elapsed) = (Vec::new(), Vec::new(), run.elapsed);
-    let run = Paused {
-        results,
-        waits,
-        stats,
-        calls,
-        elapsed,
-        ideal,
-    };
+    let run = Paused { results, waits, stats, calls, elapsed, ideal };
     let passed = format!("both calls shared the limits: {took} for 24 requests (ideal {need})");
     judge(&run, limits, true, Vec::new(), say, passed)
 }
@@ -357,10 +291,8 @@ pub fn notes_experiment() -> Verdict {
     for limit in [1, 5, 10] {
         // The check calls `get` itself, 50 at once, the way the notes'
         // `asyncio.gather` does: the Client's limits must hold.
-        let (urls, limits) = (
-            urls("api.test", "call", 50),
-            limits(limit, limit, NO_RATE, ms(1000), 3),
-        );
+        let (urls, limits) =
+            (urls("api.test", "call", 50), limits(limit, limit, NO_RATE, ms(1000), 3));
         let at_once = Some(Arrivals::at_once(50));
         let run = paused(
             "50 calls of get at once",
@@ -390,13 +322,7 @@ pub fn notes_experiment() -> Verdict {
     table.push("the total is ceil(50 / limit) × 500 ms: doubling the limit halves it, until the server (or a rate) says no".into());
     let totals: Vec<String> = rows
         .iter()
-        .map(|(l, r)| {
-            format!(
-                "{} at most {} in flight",
-                human_duration(r.elapsed),
-                l.concurrency
-            )
-        })
+        .map(|(l, r)| format!("{} at most {} in flight", human_duration(r.elapsed), l.concurrency))
         .collect();
     let passed = format!("50 calls of 500 ms: {}", totals.join(", "));
     let verdicts: Vec<Verdict> = rows
@@ -422,8 +348,5 @@ pub fn notes_experiment() -> Verdict {
         .collect();
     // The first row that failed, or else the notes' row (5 in flight).
     let at = verdicts.iter().position(Result::is_err).unwrap_or(1);
-    verdicts
-        .into_iter()
-        .nth(at)
-        .unwrap_or_else(|| Err(fail("the check ran no row")))
+    verdicts.into_iter().nth(at).unwrap_or_else(|| Err(fail("the check ran no row")))
 }

@@ -15,10 +15,7 @@ pub fn retry_after() -> Verdict {
     let script = Script::new()
         .route("/busy", Route::ok().latency(ms(50)).busy(2, told("/busy")))
         .route("/never", Route::ok().busy(usize::MAX, told("/never")));
-    let urls = vec![
-        "http://api.test/busy".to_string(),
-        "http://api.test/never".to_string(),
-    ];
+    let urls = vec!["http://api.test/busy".to_string(), "http://api.test/never".to_string()];
     let run = paused(
         "get_all of 2 URLs answered 429",
         script,
@@ -34,11 +31,7 @@ pub fn retry_after() -> Verdict {
         for pair in attempts(path).windows(2) {
             let gap = pair[1].start.saturating_sub(pair[0].end);
             let figure = |o: Outcome, required: String| {
-                o.figure(
-                    format!("wait before retrying {path}"),
-                    human_duration(gap),
-                    required,
-                )
+                o.figure(format!("wait before retrying {path}"), human_duration(gap), required)
             };
             ensure(gap >= told(path), || {
                 let o = fail(format!(
@@ -70,17 +63,14 @@ pub fn retry_after() -> Verdict {
         )
     })?;
     let busy_tries = attempts("/busy").len();
-    ensure(
-        busy == Some(&Ok(body_for("/busy"))) && busy_tries == 3,
-        || {
-            fail(format!(
+    ensure(busy == Some(&Ok(body_for("/busy"))) && busy_tries == 3, || {
+        fail(format!(
             "/busy answers 429 twice, then 200: it should take 3 requests and give Ok({:?}), but it took \
              {busy_tries} and gave {}",
             body_for("/busy"),
             busy.map_or("nothing".into(), say::result)
         ))
-        },
-    )?;
+    })?;
     let never_tries = attempts("/never").len();
     let want = 1 + max_retries as usize;
     ensure(never_tries == want, || {
@@ -90,9 +80,7 @@ pub fn retry_after() -> Verdict {
         ))
         .figure("requests for /never (fake's side)", never_tries, format!("== {want}"))
     })?;
-    let gave_up = Err(ClientError::RateLimited {
-        attempts: 1 + max_retries,
-    });
+    let gave_up = Err(ClientError::RateLimited { attempts: 1 + max_retries });
     ensure(never == Some(&gave_up), || {
         fail(format!(
             "/never gave {} after {never_tries} requests: give Err(RateLimited {{ attempts: {want} }})",
@@ -121,24 +109,13 @@ pub fn retries_within_limits() -> Verdict {
     // skips either shows. Every even URL answers 429 "wait 300 ms" twice,
     // so that retries come in runs that meet the rate too.
     let (cap, rate) = (2, 6);
-    let (urls, limits) = (
-        urls("api.test", "retry", 16),
-        limits(cap, cap, rate, ms(1000), 3),
-    );
-    let busy = (0..16).step_by(2).map(|i| {
-        (
-            format!("/retry/{i}"),
-            Route::ok().latency(ms(500)).busy(2, ms(300)),
-        )
-    });
+    let (urls, limits) = (urls("api.test", "retry", 16), limits(cap, cap, rate, ms(1000), 3));
+    let busy = (0..16)
+        .step_by(2)
+        .map(|i| (format!("/retry/{i}"), Route::ok().latency(ms(500)).busy(2, ms(300))));
     let script = Script::new().latency(ms(500)).routes(busy);
-    let run = paused(
-        "get_all of 16 URLs, 8 answered 429 twice",
-        script,
-        limits,
-        urls.clone(),
-        None,
-    )?;
+    let run =
+        paused("get_all of 16 URLs, 8 answered 429 twice", script, limits, urls.clone(), None)?;
     all_bodies(&urls, &run.results)?;
     let details = vec![format!(
         "attempts started in each second: {}",
@@ -146,12 +123,8 @@ pub fn retries_within_limits() -> Verdict {
     )];
     // Blame the retries only if the first attempts alone keep the limits.
     let mut seen = std::collections::HashSet::new();
-    let firsts: Vec<Call> = run
-        .calls
-        .iter()
-        .filter(|c| seen.insert(c.path.clone()))
-        .cloned()
-        .collect();
+    let firsts: Vec<Call> =
+        run.calls.iter().filter(|c| seen.insert(c.path.clone())).cloned().collect();
     let firsts_kept =
         most_at_once(&spans(&firsts)) <= cap && most_within(&firsts, ms(1000)) <= rate;
     let say = |broken: &Broken, kept: &Kept| {
@@ -176,20 +149,13 @@ pub fn retries_within_limits() -> Verdict {
 pub fn loopback_retry_after() -> Verdict {
     let n = 6;
     let (server_max, server_window) = (3, ms(200));
-    let server = FakeServer::for_check(
-        Script::new()
-            .latency(ms(20))
-            .rate_limit(server_max, server_window),
-    )?;
+    let server =
+        FakeServer::for_check(Script::new().latency(ms(20)).rate_limit(server_max, server_window))?;
     // The client believes it may go much faster than the server allows;
     // its cap binds, so that a retry that skips it shows server-side too.
     let limits = limits(2, 2, 100, ms(1000), 8);
     let urls: Vec<String> = (0..n).map(|i| server.url(&format!("/retry/{i}"))).collect();
-    let run = loopback_get_all(
-        "get_all of 6 URLs against a strict server",
-        limits,
-        urls.clone(),
-    )?;
+    let run = loopback_get_all("get_all of 6 URLs against a strict server", limits, urls.clone())?;
     let (stats, events) = (server.stats(), server.events());
     // Every retry must start no sooner after its 429 than the server said.
     for (k, event) in events.iter().enumerate() {
@@ -236,11 +202,7 @@ pub fn loopback_retry_after() -> Verdict {
         stats.rate_limited,
         human_duration(run.elapsed)
     ))
-    .figure(
-        "429 answers (server-side)",
-        stats.rate_limited,
-        "any, each honoured",
-    )
+    .figure("429 answers (server-side)", stats.rate_limited, "any, each honoured")
     .figure(
         "peak in flight (server-side)",
         stats.peak_in_flight,

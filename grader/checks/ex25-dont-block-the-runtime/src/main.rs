@@ -62,9 +62,7 @@ fn main() -> ExitCode {
 
 /// The body of request `i`: 64 bytes, different for every `i`.
 fn body_of(i: usize) -> Vec<u8> {
-    (0..64u8)
-        .map(|b| b.wrapping_mul(31).wrapping_add(i as u8).wrapping_mul(7))
-        .collect()
+    (0..64u8).map(|b| b.wrapping_mul(31).wrapping_add(i as u8).wrapping_mul(7)).collect()
 }
 
 /// The `work` handed to `handle`: `crunch` with `rounds`, each call noted
@@ -75,12 +73,7 @@ fn work_of(rounds: u64, calls: &Arc<Calls>) -> Work {
 }
 
 fn requests(n: usize, body: impl Fn(usize) -> Vec<u8>) -> Vec<Request> {
-    (0..n)
-        .map(|i| Request {
-            id: 100 + i as u32 * 7,
-            body: body(i),
-        })
-        .collect()
+    (0..n).map(|i| Request { id: 100 + i as u32 * 7, body: body(i) }).collect()
 }
 
 /// `handle` of every request on a watched `current_thread` runtime, all in
@@ -91,30 +84,22 @@ fn serve(
     apart: Duration,
 ) -> Result<Watched<Vec<Response>>, Outcome> {
     let n = requests.len();
-    run_watched(
-        LIMIT,
-        &format!("handling {n} requests at once"),
-        move || async move {
-            join_all(requests.into_iter().enumerate().map(|(i, request)| {
-                let work = Arc::clone(&work);
-                async move {
-                    tokio::time::sleep(apart * i as u32).await;
-                    handle(request, work).await
-                }
-            }))
-            .await
-        },
-    )
+    run_watched(LIMIT, &format!("handling {n} requests at once"), move || async move {
+        join_all(requests.into_iter().enumerate().map(|(i, request)| {
+            let work = Arc::clone(&work);
+            async move {
+                tokio::time::sleep(apart * i as u32).await;
+                handle(request, work).await
+            }
+        }))
+        .await
+    })
 }
 
 /// Every response must carry its request's id and the digest of its body.
 fn answers_match(sent: &[Request], got: &[Response], want: &[u64]) -> Result<(), Outcome> {
     ensure(got.len() == sent.len(), || {
-        fail(format!(
-            "{} requests gave {} responses",
-            sent.len(),
-            got.len()
-        ))
+        fail(format!("{} requests gave {} responses", sent.len(), got.len()))
     })?;
     for (i, ((request, response), &digest)) in sent.iter().zip(got).zip(want).enumerate() {
         ensure(response.id == request.id, || {
@@ -174,20 +159,12 @@ fn runtime_thread_cpu() -> Verdict {
     let sent = requests(REQUESTS, body_of);
     // The same-run baseline: the same calls, one after another, on a plain
     // thread of this process.
-    let baseline = cpu_of(|| {
-        sent.iter()
-            .map(|r| crunch(&r.body, rounds))
-            .collect::<Vec<u64>>()
-    })
-    .map(|(_, cpu)| cpu);
+    let baseline = cpu_of(|| sent.iter().map(|r| crunch(&r.body, rounds)).collect::<Vec<u64>>())
+        .map(|(_, cpu)| cpu);
     let (run, job) = heavy(rounds)?;
-    let wall = format!(
-        "the {REQUESTS} requests took {} from first to last",
-        human_duration(run.elapsed)
-    );
-    both(judge_cpu(&run.runtime_cpu, &baseline, &job), |o| {
-        o.detail(wall)
-    })
+    let wall =
+        format!("the {REQUESTS} requests took {} from first to last", human_duration(run.elapsed));
+    both(judge_cpu(&run.runtime_cpu, &baseline, &job), |o| o.detail(wall))
 }
 
 fn heartbeat() -> Verdict {

@@ -68,31 +68,18 @@ fn records_in_order() -> Verdict {
         script.route(&path_of(i), Behavior::ok().latency(latency))
     });
     let light = calibrate(ms(1));
-    let mut scenario = setup(
-        "run_pipeline of 10 records",
-        count,
-        script,
-        limits(4, 3, 2),
-        light,
-    );
+    let mut scenario = setup("run_pipeline of 10 records", count, script, limits(4, 3, 2), light);
     scenario.rounds = vec![light * 8, light];
     let ran = run(scenario)?;
     let mut j = Judgement::new();
-    j.details(
-        ran.timeline()
-            .lines("10 records: the three stages over time"),
-    );
+    j.details(ran.timeline().lines("10 records: the three stages over time"));
     all_written_in_order(&ran, count).map_err(|o| j.onto(o))?;
     let elapsed = human_duration(ran.watched.elapsed);
-    Ok(j.pass(format!(
-        "10 records written once each, in index order, in {elapsed}"
-    )))
+    Ok(j.pass(format!("10 records written once each, in index order, in {elapsed}")))
 }
 
 fn fetch_error() -> Verdict {
-    let script = Script::new()
-        .latency(ms(5))
-        .route(&path_of(5), Behavior::status(500));
+    let script = Script::new().latency(ms(5)).route(&path_of(5), Behavior::status(500));
     let what = "run_pipeline of 10 records, record 5 answering 500";
     let mut scenario = setup(what, 10, script, limits(3, 2, 2), calibrate(ms(1) / 5));
     scenario.limit = Duration::from_secs(5);
@@ -123,24 +110,12 @@ fn fetch_bound() -> Verdict {
     let f = limits.fetch_concurrency;
     let script = Script::new().latency(latency);
     let rounds = calibrate(ms(1) / 5);
-    let ran = run_in_order(setup(
-        "run_pipeline of 20 records",
-        count,
-        script,
-        limits,
-        rounds,
-    ))?;
+    let ran = run_in_order(setup("run_pipeline of 20 records", count, script, limits, rounds))?;
     let peak = ran.stats.peak_in_flight;
     let spans: Vec<(Duration, Duration)> = ran.events.iter().map(|e| (e.start, e.end)).collect();
     let mut j = Judgement::new();
     let title = "requests in flight, counted by the server";
-    j.peak(
-        "peak requests in flight (server's side)",
-        peak,
-        f,
-        title,
-        &spans,
-    );
+    j.peak("peak requests in flight (server's side)", peak, f, title, &spans);
     j.ensure(peak <= f, || {
         format!(
             "the server saw {peak} requests in flight at once, but fetch_concurrency is {f}: a future \
@@ -170,13 +145,7 @@ fn cpu_pool_bound() -> Verdict {
     // the start, so a CPU stage without a bound has more than p calls at
     // once on every run, and a bounded one reaches p.
     let script = Script::new();
-    let ran = run_in_order(setup(
-        what,
-        count,
-        script,
-        limits(2 * p, p, 2),
-        calibrate(ms(25)),
-    ))?;
+    let ran = run_in_order(setup(what, count, script, limits(2 * p, p, 2), calibrate(ms(25))))?;
     let peak = ran.pipeline.cpu.peak();
     let spans = ran.timeline().spans("process").to_vec();
     let mut j = Judgement::new();
@@ -232,46 +201,32 @@ fn bounded_memory() -> Verdict {
     let (stall_at, stall) = (100, ms(100));
     let script = Script::new().latency(ms(1));
     let rounds = calibrate(ms(1) / 10);
-    let mut scenario = setup(
-        "run_pipeline of 1,000 records",
-        count,
-        script,
-        limits,
-        rounds,
-    );
+    let mut scenario = setup("run_pipeline of 1,000 records", count, script, limits, rounds);
     scenario.stall = Some((stall_at, stall));
     let ran = run(scenario)?;
     let timeline = ran.timeline();
     let started = ran.watched.started;
     let since = |t: Instant| t.saturating_duration_since(started);
-    let lives: Vec<(Duration, Duration)> = ran
-        .pipeline
-        .live
-        .lives()
-        .iter()
-        .map(|&(b, d)| (since(b), since(d)))
-        .collect();
+    let lives: Vec<(Duration, Duration)> =
+        ran.pipeline.live.lives().iter().map(|&(b, d)| (since(b), since(d))).collect();
     let mut j = Judgement::new();
-    j.details(timeline.lines("1,000 records: the three stages over time"))
-        .details(picture::in_flight(
+    j.details(timeline.lines("1,000 records: the three stages over time")).details(
+        picture::in_flight(
             "records in memory, counted by the records themselves",
             &lives,
             Some(bound),
-        ));
+        ),
+    );
     all_written_in_order(&ran, count).map_err(|o| j.onto(o))?;
     let peak = ran.pipeline.live.peak();
     let first_write = timeline.first_start("write").unwrap_or_default();
     let last_fetch = timeline.last_end("fetch").unwrap_or_default();
     let sequential = first_write >= last_fetch;
-    j.figure("records in memory at once", peak, format!("≤ {bound}"))
-        .figure(
-            "first write started",
-            human_duration(first_write),
-            format!(
-                "before the last fetch ended, at {}",
-                human_duration(last_fetch)
-            ),
-        );
+    j.figure("records in memory at once", peak, format!("≤ {bound}")).figure(
+        "first write started",
+        human_duration(first_write),
+        format!("before the last fetch ended, at {}", human_duration(last_fetch)),
+    );
     let one_after_another = format!(
         "the stages ran one after another: the first record was written at {}, after the last fetch \
          had ended at {}. Connect them with bounded channels and run all three at once \
@@ -320,13 +275,7 @@ fn near_ideal_time() -> Verdict {
     };
     let attempt = || -> Result<Ran, Outcome> {
         let script = Script::new().latency(latency);
-        run_in_order(setup(
-            "run_pipeline of 10 records",
-            count,
-            script,
-            limits,
-            rounds,
-        ))
+        run_in_order(setup("run_pipeline of 10 records", count, script, limits, rounds))
     };
     let mut ran = attempt()?;
     // The CPU work alone on the pool's threads matters only when it is the
@@ -367,11 +316,7 @@ fn near_ideal_time() -> Verdict {
     j.figure(
         "run time",
         human_duration(elapsed),
-        format!(
-            "≤ 1.5 × {} + 100 ms = {}",
-            human_duration(ideal),
-            human_duration(bound)
-        ),
+        format!("≤ 1.5 × {} + 100 ms = {}", human_duration(ideal), human_duration(bound)),
     )
     .detail(format!(
         "ideal fetch time: ceil({count} / {}) × {} = {}; {cpu_line}",
@@ -379,10 +324,7 @@ fn near_ideal_time() -> Verdict {
         human_duration(latency),
         human_duration(fetch_ideal),
     ))
-    .details(
-        ran.timeline()
-            .lines("10 records of 100 ms: the three stages over time"),
-    );
+    .details(ran.timeline().lines("10 records of 100 ms: the three stages over time"));
     j.ensure(elapsed <= bound, || {
         format!(
             "{count} records took {}, but fetching them {} at a time takes {} and the CPU work alone \

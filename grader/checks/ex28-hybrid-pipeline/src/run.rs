@@ -15,11 +15,7 @@ use std::time::{Duration, Instant};
 pub const LIMIT: Duration = Duration::from_secs(10);
 
 pub fn limits(fetch_concurrency: usize, cpu_workers: usize, buffer: usize) -> Limits {
-    Limits {
-        fetch_concurrency,
-        cpu_workers,
-        buffer,
-    }
+    Limits { fetch_concurrency, cpu_workers, buffer }
 }
 
 /// One run of `run_pipeline` against a fresh server: what it is, how many
@@ -44,15 +40,7 @@ pub fn setup(
     rounds: u64,
 ) -> Setup {
     let (rounds, stall, limit) = (vec![rounds], None, LIMIT);
-    Setup {
-        what,
-        count,
-        script,
-        limits,
-        rounds,
-        stall,
-        limit,
-    }
+    Setup { what, count, script, limits, rounds, stall, limit }
 }
 
 /// What a run gave and what was counted.
@@ -69,21 +57,9 @@ impl Ran {
     pub fn timeline(&self) -> Timeline {
         let since = |at: Instant| self.watched.since_start(at);
         let on_server = |d: Duration| since(self.server_epoch + d);
-        let fetch = self
-            .events
-            .iter()
-            .map(|e| (on_server(e.start), on_server(e.end)));
-        let process = self
-            .pipeline
-            .jobs
-            .all()
-            .into_iter()
-            .map(|j| (since(j.start), since(j.end)));
-        let write = self
-            .pipeline
-            .written()
-            .into_iter()
-            .map(|x| (since(x.start), since(x.end)));
+        let fetch = self.events.iter().map(|e| (on_server(e.start), on_server(e.end)));
+        let process = self.pipeline.jobs.all().into_iter().map(|j| (since(j.start), since(j.end)));
+        let write = self.pipeline.written().into_iter().map(|x| (since(x.start), since(x.end)));
         Timeline {
             stages: vec![
                 ("fetch", fetch.collect()),
@@ -107,13 +83,7 @@ pub fn run(setup: Setup) -> Result<Ran, Outcome> {
         run_pipeline(&source, count, stages, limits).await
     })?;
     let (stats, events) = (server.stats(), server.events());
-    let ran = Ran {
-        watched,
-        stats,
-        events,
-        pipeline,
-        server_epoch,
-    };
+    let ran = Ran { watched, stats, events, pipeline, server_epoch };
     Ok(ran)
 }
 
@@ -168,11 +138,7 @@ pub fn all_written_in_order(ran: &Ran, count: usize) -> Result<(), Outcome> {
         )));
     }
     if let Some((at, w)) = written.iter().enumerate().find(|(at, w)| w.index != *at) {
-        let first: Vec<String> = written
-            .iter()
-            .take(12)
-            .map(|w| w.index.to_string())
-            .collect();
+        let first: Vec<String> = written.iter().take(12).map(|w| w.index.to_string()).collect();
         return Err(fail(format!(
             "write {at} was record {}, but storage must get the records in index order (0, 1, 2, ...); \
              yours came as {}, ...: not in the order they finish. Keep the order through every stage \

@@ -101,11 +101,7 @@ impl Pipeline {
     }
 
     pub fn rounds_of(&self, index: usize) -> u64 {
-        self.rounds
-            .get(index)
-            .or(self.rounds.last())
-            .copied()
-            .unwrap_or(1)
+        self.rounds.get(index).or(self.rounds.last()).copied().unwrap_or(1)
     }
 
     /// What storage received, in the order the writes ended (one at a
@@ -131,11 +127,7 @@ impl Stages for Pipeline {
             black_box(crunch(body.as_bytes(), self.rounds_of(index)));
             let body_ok = body == body_of(index);
             // One life per record, from `parse` to the drop of its output.
-            Output {
-                index,
-                body_ok,
-                _life: life,
-            }
+            Output { index, body_ok, _life: life }
         })
     }
 

@@ -28,11 +28,7 @@ pub fn run(workbook: &Workbook, serve: bool, open: bool) -> anyhow::Result<ExitC
             .args(if open { &["--open"][..] } else { &[][..] })
             .status()
             .context("could not start `mdbook serve`")?;
-        return Ok(if status.success() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(2)
-        });
+        return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::from(2) });
     }
     let status = Command::new("mdbook")
         .arg("build")
@@ -45,10 +41,7 @@ pub fn run(workbook: &Workbook, serve: bool, open: bool) -> anyhow::Result<ExitC
     let index = book.join("book").join("index.html");
     println!("The book is built: {}", index.display());
     if open && !open_in_browser(&index) {
-        println!(
-            "Open that file in your browser, or run {} to serve it.",
-            command("book --serve")
-        );
+        println!("Open that file in your browser, or run {} to serve it.", command("book --serve"));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -84,9 +77,7 @@ pub fn preprocess(workbook: &Workbook, args: &[String]) -> anyhow::Result<ExitCo
         return Ok(ExitCode::SUCCESS);
     }
     let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .context("could not read the book from mdbook")?;
+    std::io::stdin().read_to_string(&mut input).context("could not read the book from mdbook")?;
     let mut pair: Value =
         serde_json::from_str(&input).context("mdbook sent something that is not JSON")?;
     let Some(book) = pair.get_mut(1) else {
@@ -103,14 +94,9 @@ fn add_exercise_sections(workbook: &Workbook, value: &mut Value) {
         Value::Object(map) => {
             let path = map.get("path").and_then(Value::as_str).map(str::to_owned);
             if let (Some(path), Some(Value::String(content))) = (path, map.get_mut("content")) {
-                let slug = path
-                    .strip_prefix("exercises/")
-                    .and_then(|p| p.strip_suffix(".md"));
-                if let Some(exercise) = workbook
-                    .manifest
-                    .exercises
-                    .iter()
-                    .find(|e| Some(e.slug.as_str()) == slug)
+                let slug = path.strip_prefix("exercises/").and_then(|p| p.strip_suffix(".md"));
+                if let Some(exercise) =
+                    workbook.manifest.exercises.iter().find(|e| Some(e.slug.as_str()) == slug)
                 {
                     content.push_str(&exercise_section(exercise));
                 }
@@ -119,9 +105,9 @@ fn add_exercise_sections(workbook: &Workbook, value: &mut Value) {
                 add_exercise_sections(workbook, child);
             }
         }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| add_exercise_sections(workbook, item)),
+        Value::Array(items) => {
+            items.iter_mut().for_each(|item| add_exercise_sections(workbook, item))
+        }
         _ => {}
     }
 }
@@ -133,11 +119,8 @@ fn exercise_section(exercise: &kata_core::manifest::Exercise) -> String {
          If you are stuck, open the hints one at a time.\n",
         exercise.slug
     );
-    for (level, (hint, what)) in exercise
-        .hints
-        .iter()
-        .zip(["a nudge", "a direction", "nearly the answer"])
-        .enumerate()
+    for (level, (hint, what)) in
+        exercise.hints.iter().zip(["a nudge", "a direction", "nearly the answer"]).enumerate()
     {
         text.push_str(&format!(
             "\n<details>\n<summary>Hint {} of 3: {what}</summary>\n\n{hint}\n\n</details>\n",

@@ -18,11 +18,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let target = if args.solution {
-        Target::Reference
-    } else {
-        Target::Learner
-    };
+    let target = if args.solution { Target::Reference } else { Target::Learner };
     let exercises: Vec<&Exercise> = match &args.exercise {
         Some(given) => vec![workbook.manifest.find(given)?],
         None => workbook.manifest.exercises.iter().collect(),
@@ -72,10 +68,7 @@ pub fn run(workbook: &Workbook, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         print_json(workbook, &reports, all_passed)?;
     } else if args.format == Format::Junit {
         // The class report's JUnit writer: one format for both.
-        let reports: Vec<_> = reports
-            .iter()
-            .map(|r| (r.slug.clone(), Some(r.clone())))
-            .collect();
+        let reports: Vec<_> = reports.iter().map(|r| (r.slug.clone(), Some(r.clone()))).collect();
         print!("{}", kata_core::class_html::junit("kata", &reports));
     } else if exercises.len() > 1 {
         println!("\n{}", "═".repeat(60).dimmed());
@@ -187,12 +180,7 @@ pub(crate) struct How {
 impl How {
     /// The learner's code, on screen: what `kata watch` checks.
     pub fn learner() -> How {
-        How {
-            target: Target::Learner,
-            human: true,
-            replay: None,
-            position: None,
-        }
+        How { target: Target::Learner, human: true, replay: None, position: None }
     }
 }
 
@@ -208,10 +196,8 @@ pub(crate) fn check_one(
         replay: how.replay,
         ..Options::whole(target)
     };
-    let progress = std::sync::Arc::new(std::sync::Mutex::new(BuildProgress::new(
-        exercise.id(),
-        how.position,
-    )));
+    let progress =
+        std::sync::Arc::new(std::sync::Mutex::new(BuildProgress::new(exercise.id(), how.position)));
     let shown = std::sync::Arc::clone(&progress);
     let report = grade::grade(workbook, exercise, options, move |event| {
         shown.lock().unwrap_or_else(|e| e.into_inner()).show(event)
@@ -267,9 +253,7 @@ pub(crate) fn check_one(
             ),
             Target::Reference => println!(
                 "{} {elapsed}",
-                "The reference solution fails: that is a bug in kata."
-                    .red()
-                    .bold()
+                "The reference solution fails: that is a bug in kata.".red().bold()
             ),
         }
     }
@@ -316,20 +300,12 @@ impl BuildProgress {
         };
         bar.set_prefix(prefix.clone());
         bar.set_message("building");
-        BuildProgress {
-            prefix,
-            dependencies: 0,
-            bar,
-            terminal,
-        }
+        BuildProgress { prefix, dependencies: 0, bar, terminal }
     }
 
     fn show(&mut self, event: Event) {
         match event {
-            Event::Build(BuildEvent::Compiled {
-                package,
-                dependency: true,
-            }) => {
+            Event::Build(BuildEvent::Compiled { package, dependency: true }) => {
                 self.dependencies += 1;
                 if self.terminal {
                     self.bar.set_message(format!(

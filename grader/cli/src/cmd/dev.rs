@@ -86,16 +86,10 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
     let strict = std::env::var_os("KATA_STRICT").is_some();
     let human = args.format == DevFormat::Human;
     let report = if args.structure {
-        dev::Report {
-            layout: dev::layout::problems(workbook, strict),
-            ..dev::Report::default()
-        }
+        dev::Report { layout: dev::layout::problems(workbook, strict), ..dev::Report::default() }
     } else {
         let base = target_dir(workbook).join("kata-dev");
-        let target = args
-            .target_dir
-            .clone()
-            .unwrap_or_else(|| base.join("target"));
+        let target = args.target_dir.clone().unwrap_or_else(|| base.join("target"));
         // One copy per workbook: clones of it checked at once, with one
         // target dir, each grade their own files.
         let mut root = kata_core::pin::StableHash::default();
@@ -118,11 +112,7 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
             strict,
             Arc::new(move |event| shown.lock().unwrap_or_else(|e| e.into_inner()).show(event)),
         );
-        table
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .bar
-            .finish_and_clear();
+        table.lock().unwrap_or_else(|e| e.into_inner()).bar.finish_and_clear();
         report?
     };
     let problems = report.problems();
@@ -131,11 +121,7 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         print_json(&report, &problems)?;
     }
-    Ok(if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn summary(report: &dev::Report, problems: &[String], structure: bool) {
@@ -154,18 +140,10 @@ fn summary(report: &dev::Report, problems: &[String], structure: bool) {
         println!("\n{} {what}: no problems.", "kata dev check:".bold());
         return;
     }
-    println!(
-        "\n{} {what}: {} problem(s):\n",
-        "kata dev check:".bold(),
-        problems.len()
-    );
+    println!("\n{} {what}: {} problem(s):\n", "kata dev check:".bold(), problems.len());
     for problem in problems {
         let mut lines = problem.lines();
-        println!(
-            "{} {}",
-            "✗".red().bold(),
-            plain(lines.next().unwrap_or_default())
-        );
+        println!("{} {}", "✗".red().bold(), plain(lines.next().unwrap_or_default()));
         for line in lines {
             println!("  {}", plain(line));
         }
@@ -259,23 +237,14 @@ struct Table {
 
 impl Table {
     fn new(human: bool) -> Table {
-        let bar = if human {
-            render::spinner()
-        } else {
-            ProgressBar::hidden()
-        };
-        Table {
-            human,
-            bar,
-            exercise: None,
-        }
+        let bar = if human { render::spinner() } else { ProgressBar::hidden() };
+        Table { human, bar, exercise: None }
     }
 
     fn show(&mut self, event: DevEvent) {
         match event {
             DevEvent::Fixture { fixture, at, of } => {
-                self.bar
-                    .set_prefix(format!("[{at}/{of}] {}: ", fixture.file.display()));
+                self.bar.set_prefix(format!("[{at}/{of}] {}: ", fixture.file.display()));
                 self.bar.set_message("building");
             }
             DevEvent::Grading(Event::Starting { name }) => {
@@ -296,11 +265,8 @@ impl Table {
         let heading =
             (self.exercise.as_deref() != Some(&slug)).then(|| format!("\n{}", slug.bold()));
         self.exercise = Some(slug);
-        let mark = if graded.problems.is_empty() {
-            "✓".green().bold()
-        } else {
-            "✗".red().bold()
-        };
+        let mark =
+            if graded.problems.is_empty() { "✓".green().bold() } else { "✗".red().bold() };
         let file = match graded.fixture.kind {
             Kind::Solution | Kind::Stub => String::new(),
             _ => graded

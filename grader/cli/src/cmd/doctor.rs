@@ -8,10 +8,7 @@ use std::process::{Command, ExitCode};
 /// What rustc says its version is, if it runs.
 pub fn rustc_version() -> Option<String> {
     let output = Command::new("rustc").arg("--version").output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
 fn version_of(program: &str, args: &[&str]) -> Option<String> {
@@ -31,13 +28,8 @@ fn load_average() -> Option<f64> {
     if let Ok(text) = std::fs::read_to_string("/proc/loadavg") {
         return text.split_whitespace().next()?.parse().ok();
     }
-    let output = Command::new("sysctl")
-        .args(["-n", "vm.loadavg"])
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&output.stdout)
-        .split_whitespace()
-        .find_map(|w| w.parse().ok())
+    let output = Command::new("sysctl").args(["-n", "vm.loadavg"]).output().ok()?;
+    String::from_utf8_lossy(&output.stdout).split_whitespace().find_map(|w| w.parse().ok())
 }
 
 pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
@@ -57,11 +49,7 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
     println!("{}", "kata doctor".bold());
     match version_of("cargo", &["--version"]) {
         Some(v) => line(Some(true), "cargo", v),
-        None => line(
-            Some(false),
-            "cargo",
-            "not found: install Rust from https://rustup.rs".into(),
-        ),
+        None => line(Some(false), "cargo", "not found: install Rust from https://rustup.rs".into()),
     }
     match rustc_version() {
         Some(v) if v.starts_with("rustc 1.95.") => line(Some(true), "rustc", v),
@@ -112,11 +100,7 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
     let writable = std::fs::create_dir_all(&scratch).is_ok()
         && std::fs::write(scratch.join("doctor"), "ok").is_ok();
     if writable {
-        line(
-            Some(true),
-            "workbook",
-            format!("{} (writable)", workbook.root().display()),
-        );
+        line(Some(true), "workbook", format!("{} (writable)", workbook.root().display()));
     } else {
         line(
             Some(false),

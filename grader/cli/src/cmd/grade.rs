@@ -73,19 +73,12 @@ pub fn run(workbook: &Workbook, args: &GradeArgs) -> anyhow::Result<ExitCode> {
         submissions,
         Arc::new(move |event| shown.lock().unwrap_or_else(|e| e.into_inner()).show(event)),
     )?;
-    display
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .bar
-        .finish_and_clear();
+    display.lock().unwrap_or_else(|e| e.into_inner()).bar.finish_and_clear();
     write_reports(&args.out, &report)?;
     let junit = args.out.join("junit");
     std::fs::create_dir_all(&junit)?;
     for graded in &grades {
-        let file = junit.join(format!(
-            "{}.xml",
-            submission::file_name(&graded.row.student)
-        ));
+        let file = junit.join(format!("{}.xml", submission::file_name(&graded.row.student)));
         let xml = kata_core::class_html::junit(&graded.row.student, &graded.reports);
         std::fs::write(&file, xml)
             .map_err(|e| anyhow::anyhow!("could not write {}: {e}", file.display()))?;
@@ -190,27 +183,13 @@ impl Display {
         } else {
             ProgressBar::hidden()
         };
-        Display {
-            bar,
-            terminal,
-            open: BTreeMap::new(),
-            students,
-            done: 0,
-        }
+        Display { bar, terminal, open: BTreeMap::new(), students, done: 0 }
     }
 
     fn show(&mut self, event: ClassEvent) {
         match event {
-            ClassEvent::Exercise {
-                job,
-                student,
-                exercise,
-            } => {
-                if self
-                    .open
-                    .insert(job, format!("{student}: {exercise}"))
-                    .is_some()
-                {
+            ClassEvent::Exercise { job, student, exercise } => {
+                if self.open.insert(job, format!("{student}: {exercise}")).is_some() {
                     self.bar.inc(1);
                 }
                 self.refresh(None);

@@ -22,11 +22,7 @@ pub fn run(workbook: &Workbook, exercise: &str, level: Option<u8>) -> anyhow::Re
     println!("{}", render::heading(exercise).bold());
     let shown = usize::from(level);
     for (number, hint) in exercise.hints.iter().enumerate().take(shown) {
-        println!(
-            "\nHint {} of 3, {}:\n  {hint}",
-            number + 1,
-            LEVELS[number].italic()
-        );
+        println!("\nHint {} of 3, {}:\n  {hint}", number + 1, LEVELS[number].italic());
     }
     if shown < 3 {
         println!(

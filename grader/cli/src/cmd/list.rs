@@ -7,13 +7,8 @@ use std::process::ExitCode;
 pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
     let progress = super::progress(workbook)?;
     let next = workbook.next_exercise(&|e| progress.has_passed(&e.slug));
-    let width = workbook
-        .manifest
-        .exercises
-        .iter()
-        .map(|e| e.title.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width =
+        workbook.manifest.exercises.iter().map(|e| e.title.chars().count()).max().unwrap_or(0);
     let mut done = 0;
     for exercise in &workbook.manifest.exercises {
         let status = if progress.has_passed(&exercise.slug) {
@@ -30,11 +25,7 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
             "not started".dimmed().to_string()
         };
         let pointer = if Some(exercise) == next { "→" } else { " " };
-        println!(
-            "{pointer} {}  {:width$}  {status}",
-            exercise.id().bold(),
-            exercise.title
-        );
+        println!("{pointer} {}  {:width$}  {status}", exercise.id().bold(), exercise.title);
     }
     println!("\n{done} of {} passed.", workbook.manifest.exercises.len());
     Ok(ExitCode::SUCCESS)

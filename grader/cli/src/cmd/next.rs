@@ -21,14 +21,8 @@ pub fn run(workbook: &Workbook) -> anyhow::Result<ExitCode> {
     println!("  {}", exercise.topic);
     println!();
     let root = workbook.root();
-    println!(
-        "  edit    {}",
-        render::path_link(root, &workbook.exercise_file(exercise))
-    );
-    println!(
-        "  read    {}",
-        render::path_link(root, &workbook.chapter_file(exercise))
-    );
+    println!("  edit    {}", render::path_link(root, &workbook.exercise_file(exercise)));
+    println!("  read    {}", render::path_link(root, &workbook.chapter_file(exercise)));
     println!("  check   {}", command(&format!("check {id}")));
     println!("  stuck?  {}", command(&format!("hint {id}")));
     // While the learner reads, its checks get built.

@@ -60,11 +60,7 @@ pub fn run(workbook: &Workbook, exercise: &str) -> anyhow::Result<ExitCode> {
     let result = kata_core::grade::prepare(workbook, exercise);
     let _ = std::fs::remove_file(lock);
     result?;
-    println!(
-        "prebuilt {} in {:.1} s",
-        exercise.id(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("prebuilt {} in {:.1} s", exercise.id(), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -77,11 +73,7 @@ fn take(lock: &std::path::Path) -> bool {
         return false;
     }
     let _ = std::fs::remove_file(lock);
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(lock)
-        .is_ok()
+    std::fs::OpenOptions::new().write(true).create_new(true).open(lock).is_ok()
 }
 
 /// Its own process group (Ctrl-C in the learner's terminal is not for it)

@@ -25,10 +25,7 @@ pub fn run(workbook: &Workbook, action: Option<ProgressAction>) -> anyhow::Resul
 fn summary(workbook: &Workbook) -> anyhow::Result<()> {
     let progress = super::progress(workbook)?;
     let exercises = &workbook.manifest.exercises;
-    let entries: Vec<&Entry> = exercises
-        .iter()
-        .filter_map(|e| progress.entry(&e.slug))
-        .collect();
+    let entries: Vec<&Entry> = exercises.iter().filter_map(|e| progress.entry(&e.slug)).collect();
     let passed = entries.iter().filter(|e| e.passed).count();
     let attempts: u64 = entries.iter().map(|e| u64::from(e.attempts)).sum();
     let hints: u32 = entries.iter().map(|e| u32::from(e.hints_seen)).sum();
@@ -42,10 +39,7 @@ fn summary(workbook: &Workbook) -> anyhow::Result<()> {
     );
     let others = aside(workbook, &progress);
     if !others.is_empty() {
-        println!(
-            "Also kept, for exercises this workbook does not have: {}.",
-            others.join(", ")
-        );
+        println!("Also kept, for exercises this workbook does not have: {}.", others.join(", "));
     }
     println!(
         "Each exercise: {}. To move it to another machine: {}, then {} there.",
@@ -72,10 +66,7 @@ fn export(workbook: &Workbook, out: Option<&Path>) -> anyhow::Result<()> {
         plural(document.exercises.len() as u64, "exercise", "exercises"),
         out.display()
     );
-    println!(
-        "In the other workbook: {}",
-        command(&format!("progress import {}", out.display()))
-    );
+    println!("In the other workbook: {}", command(&format!("progress import {}", out.display())));
     Ok(())
 }
 
@@ -85,26 +76,13 @@ fn import(workbook: &Workbook, file: &Path) -> anyhow::Result<()> {
     let document = Export::read(file)?;
     let imported = Progress::import(workbook, &document)?;
     let progress = super::progress(workbook)?;
-    println!(
-        "Imported {} (exported by kata {}).",
-        file.display(),
-        document.kata
-    );
+    println!("Imported {} (exported by kata {}).", file.display(), document.kata);
     for name in &imported.taken {
-        let Some(exercise) = workbook
-            .manifest
-            .exercises
-            .iter()
-            .find(|e| e.name() == name)
-        else {
+        let Some(exercise) = workbook.manifest.exercises.iter().find(|e| e.name() == name) else {
             continue;
         };
         let now = progress.entry(name).cloned().unwrap_or_default();
-        println!(
-            "  took {}: {}",
-            render::heading(exercise).bold(),
-            describe(&now)
-        );
+        println!("  took {}: {}", render::heading(exercise).bold(), describe(&now));
     }
     println!(
         "{} {} taken; {} had nothing newer than this workbook's progress.",
@@ -132,10 +110,7 @@ fn describe(entry: &Entry) -> String {
     }];
     if entry.attempts > 0 {
         let attempts = u64::from(entry.attempts);
-        parts.push(format!(
-            "{attempts} {}",
-            plural(attempts, "attempt", "attempts")
-        ));
+        parts.push(format!("{attempts} {}", plural(attempts, "attempt", "attempts")));
     }
     if entry.hints_seen > 0 {
         parts.push(format!("hints up to {}", entry.hints_seen));
@@ -147,13 +122,7 @@ fn describe(entry: &Entry) -> String {
 fn aside<'a>(workbook: &Workbook, progress: &'a Progress) -> Vec<&'a str> {
     progress
         .entries()
-        .filter(|(name, _)| {
-            !workbook
-                .manifest
-                .exercises
-                .iter()
-                .any(|e| e.name() == *name)
-        })
+        .filter(|(name, _)| !workbook.manifest.exercises.iter().any(|e| e.name() == *name))
         .map(|(name, _)| name)
         .collect()
 }

@@ -105,22 +105,12 @@ fn reset(workbook: &Workbook, exercise: &Exercise) -> anyhow::Result<Reset> {
     if let Some(current) = current {
         let backups = workbook.root().join(".kata-backups");
         std::fs::create_dir_all(&backups).with_context(|| {
-            format!(
-                "could not create {} for the backup; nothing was reset",
-                backups.display()
-            )
+            format!("could not create {} for the backup; nothing was reset", backups.display())
         })?;
-        let kept = write_new(
-            &backups,
-            &format!("{}-{}", exercise.slug, timestamp()),
-            &current,
-        )
-        .with_context(|| {
-            format!(
-                "could not write a backup in {}; nothing was reset",
-                backups.display()
-            )
-        })?;
+        let kept = write_new(&backups, &format!("{}-{}", exercise.slug, timestamp()), &current)
+            .with_context(|| {
+                format!("could not write a backup in {}; nothing was reset", backups.display())
+            })?;
         backup = Some(kept);
     }
     std::fs::write(&file, original)
@@ -138,17 +128,9 @@ fn write_new(
 ) -> std::io::Result<std::path::PathBuf> {
     use std::io::Write;
     for n in 1.. {
-        let name = if n == 1 {
-            format!("{stem}.rs")
-        } else {
-            format!("{stem}-{n}.rs")
-        };
+        let name = if n == 1 { format!("{stem}.rs") } else { format!("{stem}-{n}.rs") };
         let path = dir.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
                 file.write_all(bytes)?;
                 return Ok(path);
@@ -162,9 +144,7 @@ fn write_new(
 
 /// `20261122-134501`, in UTC, from the system clock alone.
 fn timestamp() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (year, month, day, hour, minute, second) = kata_core::class_report::civil(secs);
     format!("{year:04}{month:02}{day:02}-{hour:02}{minute:02}{second:02}")
 }

@@ -40,10 +40,7 @@ pub fn run(workbook: &Workbook, start: Option<&str>, poll: bool) -> anyhow::Resu
         None => match workbook.next_exercise(&|e| progress.has_passed(&e.slug)) {
             Some(e) => e.clone(),
             None => {
-                println!(
-                    "{} every exercise has passed; nothing to watch.",
-                    "Done!".green().bold()
-                );
+                println!("{} every exercise has passed; nothing to watch.", "Done!".green().bold());
                 return Ok(ExitCode::SUCCESS);
             }
         },
@@ -51,11 +48,7 @@ pub fn run(workbook: &Workbook, start: Option<&str>, poll: bool) -> anyhow::Resu
     let (tx, rx) = mpsc::channel();
     spawn_keys(tx.clone())?;
     let mut file = workbook.exercise_file(&exercise);
-    let mut watcher = if poll {
-        None
-    } else {
-        Some(system_events(&file, tx.clone())?)
-    };
+    let mut watcher = if poll { None } else { Some(system_events(&file, tx.clone())?) };
     let mut last_seen = stamp(&file);
     let mut announced_at: Option<Instant> = None;
 
@@ -204,14 +197,9 @@ fn system_events(
     })
     .context("could not start watching files; try `kata watch --poll`")?;
     let folder = file.parent().unwrap_or(file);
-    watcher
-        .watch(folder, notify::RecursiveMode::NonRecursive)
-        .with_context(|| {
-            format!(
-                "could not watch {}; try `kata watch --poll`",
-                folder.display()
-            )
-        })?;
+    watcher.watch(folder, notify::RecursiveMode::NonRecursive).with_context(|| {
+        format!("could not watch {}; try `kata watch --poll`", folder.display())
+    })?;
     Ok(watcher)
 }
 

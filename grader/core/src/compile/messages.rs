@@ -42,10 +42,7 @@ struct CompilerMessage {
 
 impl Messages {
     pub fn for_package(package: &str) -> Messages {
-        Messages {
-            package: package.to_string(),
-            ..Messages::default()
-        }
+        Messages { package: package.to_string(), ..Messages::default() }
     }
 
     pub fn read(&mut self, line: &str, workspace_root: &Path) -> Option<BuildEvent> {
@@ -73,10 +70,8 @@ impl Messages {
                 if message.fresh {
                     return None;
                 }
-                let dependency = message
-                    .manifest_path
-                    .as_deref()
-                    .is_none_or(|p| !p.starts_with(workspace_root));
+                let dependency =
+                    message.manifest_path.as_deref().is_none_or(|p| !p.starts_with(workspace_root));
                 Some(BuildEvent::Compiled {
                     package: package_name(&message.package_id),
                     dependency,
@@ -147,28 +142,15 @@ mod tests {
             r#"{"reason":"compiler-artifact","package_id":"path+file:///w/c#c@0.1.0","manifest_path":"/w/c/Cargo.toml","fresh":false,"executable":"/w/target/grade/c"}"#,
             "not json at all",
         ];
-        let events: Vec<_> = lines
-            .iter()
-            .filter_map(|l| messages.read(l, root))
-            .collect();
+        let events: Vec<_> = lines.iter().filter_map(|l| messages.read(l, root)).collect();
         assert_eq!(
             events,
             [
-                BuildEvent::Compiled {
-                    package: "tokio".into(),
-                    dependency: true
-                },
-                BuildEvent::Compiled {
-                    package: "c".into(),
-                    dependency: false
-                },
+                BuildEvent::Compiled { package: "tokio".into(), dependency: true },
+                BuildEvent::Compiled { package: "c".into(), dependency: false },
             ]
         );
-        let rendered: Vec<_> = messages
-            .diagnostics
-            .iter()
-            .map(|d| d.rendered.as_str())
-            .collect();
+        let rendered: Vec<_> = messages.diagnostics.iter().map(|d| d.rendered.as_str()).collect();
         assert_eq!(rendered, ["first", "second"]);
         assert_eq!(messages.binary, Some(PathBuf::from("/w/target/grade/c")));
     }

@@ -90,10 +90,7 @@ pub struct Diagnostic {
 pub enum Built {
     /// The checks binary, ready to run, and rustc's dep-info of the crate
     /// under check (where cargo named it).
-    Binary {
-        binary: PathBuf,
-        dep_info: Option<PathBuf>,
-    },
+    Binary { binary: PathBuf, dep_info: Option<PathBuf> },
     /// [`Unit::Code`] built: rustc's dep-info of the crate under check.
     Code { dep_info: Option<PathBuf> },
     /// The code did not compile: rustc's errors, the first error first.
@@ -123,9 +120,7 @@ fn cargo() -> Command {
     child::die_with_parent(&mut command);
     #[cfg(target_os = "linux")]
     if let Ok(kata) = std::env::current_exe() {
-        command
-            .env("RUSTC_WRAPPER", kata)
-            .env(WRAPPER_VARIABLE, "1");
+        command.env("RUSTC_WRAPPER", kata).env(WRAPPER_VARIABLE, "1");
     }
     command
 }
@@ -203,10 +198,7 @@ pub(crate) fn cargo_for(workbook: &Workbook, model: Option<Model>) -> Command {
     if let Some(model) = model {
         command
             .env("RUSTFLAGS", format!("--cfg kata_{}", model.name()))
-            .env(
-                "CARGO_TARGET_DIR",
-                target_dir(workbook).join("kata-model").join(model.name()),
-            );
+            .env("CARGO_TARGET_DIR", target_dir(workbook).join("kata-model").join(model.name()));
     }
     command
 }
@@ -243,9 +235,11 @@ pub fn build(
         .arg(workbook.root().join("Cargo.toml"))
         .args(["--profile", PROFILE]);
     match unit {
-        Unit::Checks => command
-            .args(["--package", &exercise.checks_package()])
-            .args(["--no-default-features", "--features", target.feature()]),
+        Unit::Checks => command.args(["--package", &exercise.checks_package()]).args([
+            "--no-default-features",
+            "--features",
+            target.feature(),
+        ]),
         Unit::Code => command.args(["--package", &target.package(exercise)]),
     };
     command.arg(if color {
@@ -298,16 +292,9 @@ pub fn build(
         return Ok(Built::TimedOut(deadline.limit().min(BUILD_LIMIT)));
     }
     match (finished.exit, messages.binary, unit) {
-        (Exit::Code(0), _, Unit::Code) => {
-            return Ok(Built::Code {
-                dep_info: messages.dep_info,
-            })
-        }
+        (Exit::Code(0), _, Unit::Code) => return Ok(Built::Code { dep_info: messages.dep_info }),
         (Exit::Code(0), Some(binary), Unit::Checks) => {
-            return Ok(Built::Binary {
-                binary,
-                dep_info: messages.dep_info,
-            })
+            return Ok(Built::Binary { binary, dep_info: messages.dep_info })
         }
         _ => {}
     }
@@ -324,10 +311,7 @@ pub fn build(
             if rendered.len() < stderr.len() {
                 rendered.push_str("\n[... cut: rustc's message was too long to show whole]");
             }
-            return Ok(Built::CompileError(vec![Diagnostic {
-                level: "error".into(),
-                rendered,
-            }]));
+            return Ok(Built::CompileError(vec![Diagnostic { level: "error".into(), rendered }]));
         }
         return Ok(Built::CargoFailed(stderr));
     }

@@ -67,17 +67,13 @@ pub fn fixtures(workbook: &Workbook, exercise: &Exercise) -> Vec<Fixture> {
         Fixture {
             slug: exercise.slug.clone(),
             kind: Kind::Solution,
-            file: workbook
-                .relative(&workbook.solution_file(exercise))
-                .to_path_buf(),
+            file: workbook.relative(&workbook.solution_file(exercise)).to_path_buf(),
             expect: Ok(Expectation::pass()),
         },
         Fixture {
             slug: exercise.slug.clone(),
             kind: Kind::Stub,
-            file: workbook
-                .relative(&workbook.original_stub(exercise))
-                .to_path_buf(),
+            file: workbook.relative(&workbook.original_stub(exercise)).to_path_buf(),
             expect: Ok(Expectation::stub()),
         },
     ];
@@ -128,10 +124,7 @@ impl Bench {
     /// whatever is edited meanwhile.
     pub fn new(source: &Workbook, dir: &Path, target: PathBuf) -> Result<Bench, Error> {
         crate::scratch::sync(source.root(), dir)?;
-        Ok(Bench {
-            source: source.clone(),
-            copy: Workbook::open(dir)?.with_target_dir(target),
-        })
+        Ok(Bench { source: source.clone(), copy: Workbook::open(dir)?.with_target_dir(target) })
     }
 
     /// Grades `fixture` of `exercise` and judges it. The copy must come
@@ -161,10 +154,7 @@ impl Bench {
             self.put(exercise, &self.source.root().join(&fixture.file))?;
             Target::Learner
         };
-        let options = Options {
-            only: expectation.only(),
-            ..Options::whole(target)
-        };
+        let options = Options { only: expectation.only(), ..Options::whole(target) };
         let before = crate::scratch::snapshot(self.copy.root())?;
         let report = grade::grade(&self.copy, exercise, options, on_event)
             .unwrap_or_else(|error| ExerciseReport::grader_error(&exercise.slug, target, &error));
@@ -226,8 +216,7 @@ pub fn leftovers(target: &Path) -> Vec<String> {
         .filter_map(|e| {
             let path = e.ok()?.path();
             let exe = std::fs::read_link(path.join("exe")).ok()?;
-            exe.starts_with(target)
-                .then(|| format!("{} ({})", path.display(), exe.display()))
+            exe.starts_with(target).then(|| format!("{} ({})", path.display(), exe.display()))
         })
         .collect()
 }

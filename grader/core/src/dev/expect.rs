@@ -39,18 +39,12 @@ pub struct Expectation {
 impl Expectation {
     /// What a reference solution or a known-right file must get.
     pub fn pass() -> Expectation {
-        Expectation {
-            pass: true,
-            ..Expectation::default()
-        }
+        Expectation { pass: true, ..Expectation::default() }
     }
 
     /// What an untouched stub must get: it compiles, and fails.
     pub fn stub() -> Expectation {
-        Expectation {
-            fails_somehow: true,
-            ..Expectation::default()
-        }
+        Expectation { fails_somehow: true, ..Expectation::default() }
     }
 
     /// Reads the header of a known-wrong (`opening` = `//! Known wrong`) or
@@ -77,9 +71,7 @@ impl Expectation {
                 let (check, wanted) = rest.split_once(": ").ok_or_else(|| {
                     format!("`{line}` names no message: write `//! expect-fail: <check>: <text>`")
                 })?;
-                expectation
-                    .fails
-                    .push((check.trim().to_string(), wanted.to_string()));
+                expectation.fails.push((check.trim().to_string(), wanted.to_string()));
             } else {
                 return Err(format!(
                     "`{line}` is no expectation kata knows: expect-fail, expect-refused, \
@@ -89,7 +81,7 @@ impl Expectation {
         }
         if expectation == Expectation::default() {
             return Err(
-                "expects nothing: say what must happen with an `//! expect-...` line".into(),
+                "expects nothing: say what must happen with an `//! expect-...` line".into()
             );
         }
         Ok(expectation)
@@ -161,16 +153,13 @@ impl Expectation {
             ));
         }
         if self.build_timeout && !matches!(report.result, Graded::BuildTimedOut { .. }) {
-            problems.push(format!(
-                "the build should time out, but: {}",
-                describe(report)
-            ));
+            problems.push(format!("the build should time out, but: {}", describe(report)));
         }
         for wanted in &self.compile_error {
             let first = match &report.result {
-                Graded::CompileError { diagnostics } => diagnostics
-                    .first()
-                    .map(|d| crate::lint::strip_ansi(&d.rendered)),
+                Graded::CompileError { diagnostics } => {
+                    diagnostics.first().map(|d| crate::lint::strip_ansi(&d.rendered))
+                }
                 _ => None,
             };
             if !first.as_deref().is_some_and(|f| f.contains(wanted)) {
@@ -194,10 +183,9 @@ impl Expectation {
                     status_name(c.outcome.status),
                     c.outcome.message
                 )),
-                None => problems.push(format!(
-                    "no check named `{check}` ran: {}",
-                    describe(report)
-                )),
+                None => {
+                    problems.push(format!("no check named `{check}` ran: {}", describe(report)))
+                }
             }
         }
         problems
@@ -227,10 +215,7 @@ pub fn describe(report: &ExerciseReport) -> String {
                 .first()
                 .map(|d| crate::lint::strip_ansi(&d.rendered))
                 .unwrap_or_default();
-            format!(
-                "does not compile: {}",
-                first.lines().next().unwrap_or_default()
-            )
+            format!("does not compile: {}", first.lines().next().unwrap_or_default())
         }
         Graded::BuildTimedOut { limit } => {
             format!("the build timed out after {} s", limit.as_secs())
@@ -318,10 +303,7 @@ mod tests {
     #[test]
     fn a_bad_header_says_what_is_wrong() {
         let error = |text: &str| Expectation::read(text, "//! Known wrong").unwrap_err();
-        assert_eq!(
-            error("//! Wrong: x\n"),
-            "does not open with `//! Known wrong`"
-        );
+        assert_eq!(error("//! Wrong: x\n"), "does not open with `//! Known wrong`");
         assert!(error("//! Known wrong: x\n").starts_with("expects nothing"));
         assert!(error("//! Known wrong: x\n//! expect-fial: a: b\n")
             .contains("no expectation kata knows"));
@@ -334,10 +316,7 @@ mod tests {
     fn judges_the_named_checks_only() {
         let expectation = Expectation::read(WRONG, "//! Known wrong").unwrap();
         let right = checked(&[
-            (
-                "order-kept",
-                Err("results must come back in the order of the items"),
-            ),
+            ("order-kept", Err("results must come back in the order of the items")),
             (
                 "runs-in-parallel",
                 Err("only 1 at once: did you join each thread right after spawning it?"),
@@ -391,14 +370,7 @@ mod tests {
         assert!(wants_error.judge(&compile).is_empty());
         // A stub that does not compile fails for the wrong reason.
         assert_eq!(Expectation::stub().judge(&compile).len(), 1);
-        assert!(Expectation::stub()
-            .judge(&checked(&[("a", Err("still a stub"))]))
-            .is_empty());
-        assert_eq!(
-            Expectation::pass()
-                .judge(&checked(&[("a", Err("no"))]))
-                .len(),
-            1
-        );
+        assert!(Expectation::stub().judge(&checked(&[("a", Err("still a stub"))])).is_empty());
+        assert_eq!(Expectation::pass().judge(&checked(&[("a", Err("no"))])).len(), 1);
     }
 }

@@ -19,20 +19,11 @@ pub fn problems(workbook: &Workbook, strict: bool) -> Vec<String> {
     for exercise in &workbook.manifest.exercises {
         exercise_problems(workbook, exercise, strict, &summary, &mut problems);
     }
-    let slugs: BTreeSet<&str> = workbook
-        .manifest
-        .exercises
-        .iter()
-        .map(|e| e.slug.as_str())
-        .collect();
-    for folder in [
-        "exercises",
-        "solutions",
-        "grader/checks",
-        "tests/wrong",
-        "tests/right",
-        "tests/hostile",
-    ] {
+    let slugs: BTreeSet<&str> =
+        workbook.manifest.exercises.iter().map(|e| e.slug.as_str()).collect();
+    for folder in
+        ["exercises", "solutions", "grader/checks", "tests/wrong", "tests/right", "tests/hostile"]
+    {
         for name in entries(&root.join(folder)) {
             if name != "README.md" && !slugs.contains(name.as_str()) {
                 problems.push(format!(
@@ -43,10 +34,7 @@ pub fn problems(workbook: &Workbook, strict: bool) -> Vec<String> {
         }
     }
     for folder in ["tests/wrong", "tests/right", "tests/hostile"] {
-        for slug in entries(&root.join(folder))
-            .iter()
-            .filter(|s| slugs.contains(s.as_str()))
-        {
+        for slug in entries(&root.join(folder)).iter().filter(|s| slugs.contains(s.as_str())) {
             for name in entries(&root.join(folder).join(slug)) {
                 if !name.ends_with(".rs") {
                     problems.push(format!(
@@ -82,11 +70,7 @@ pub fn problems(workbook: &Workbook, strict: bool) -> Vec<String> {
         .map(|e| e.slug.as_str())
         .filter(|s| listed.contains(s))
         .collect();
-    let in_summary: Vec<&str> = listed
-        .iter()
-        .copied()
-        .filter(|s| slugs.contains(s))
-        .collect();
+    let in_summary: Vec<&str> = listed.iter().copied().filter(|s| slugs.contains(s)).collect();
     if in_manifest != in_summary {
         problems.push(format!(
             "book/src/SUMMARY.md lists the chapters in another order than kata.toml ({}); put them in the \
@@ -117,10 +101,7 @@ fn exercise_problems(
     let mut missing = false;
     for (what, path) in &parts {
         if !path.is_file() {
-            say(format!(
-                "has no {what} at {}",
-                workbook.relative(path).display()
-            ));
+            say(format!("has no {what} at {}", workbook.relative(path).display()));
             missing = true;
         }
     }
@@ -141,10 +122,8 @@ fn exercise_problems(
                 e.message()
             )),
             Ok(table) => {
-                let name = table
-                    .get("package")
-                    .and_then(|p| p.get("name"))
-                    .and_then(|n| n.as_str());
+                let name =
+                    table.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str());
                 if name != Some(package.as_str()) {
                     say(format!(
                         "{} names its package {name:?}; it must be \"{package}\"",
@@ -194,10 +173,7 @@ fn exercise_problems(
     if strict && read(&workbook.exercise_file(exercise)) != stub {
         say("src/lib.rs differs from the original .stub.rs beside it: the project ships stubs untouched".into());
     }
-    for path in [
-        workbook.solution_file(exercise),
-        workbook.checks_file(exercise),
-    ] {
+    for path in [workbook.solution_file(exercise), workbook.checks_file(exercise)] {
         let text = read(&path);
         if text.contains("todo!(") || text.contains("unimplemented!(") {
             say(format!(
@@ -206,9 +182,7 @@ fn exercise_problems(
             ));
         }
     }
-    let allowances = crate::source_policy::Allowances {
-        modules: exercise.allow.clone(),
-    };
+    let allowances = crate::source_policy::Allowances { modules: exercise.allow.clone() };
     let solution_src = root.join("solutions").join(slug).join("src");
     for file in rust_files(&solution_src) {
         for finding in crate::source_policy::scan(&read(&file), &allowances) {
@@ -225,10 +199,7 @@ fn exercise_problems(
         say("the chapter does not name its exercise file".into());
     }
     if !chapter.contains(&format!("cargo kata check {}", exercise.id())) {
-        say(format!(
-            "the chapter does not say `cargo kata check {}`",
-            exercise.id()
-        ));
+        say(format!("the chapter does not say `cargo kata check {}`", exercise.id()));
     }
     if !summary.contains(&format!("(exercises/{slug}.md)")) {
         say("book/src/SUMMARY.md does not list its chapter".into());

@@ -83,25 +83,14 @@ pub fn check(
     on_event: Arc<dyn Fn(DevEvent) + Send + Sync>,
 ) -> Result<Report, Error> {
     let started = Instant::now();
-    let mut report = Report {
-        layout: layout::problems(workbook, strict),
-        ..Report::default()
-    };
+    let mut report = Report { layout: layout::problems(workbook, strict), ..Report::default() };
     let all: Vec<(&Exercise, Fixture)> = exercises
         .iter()
-        .flat_map(|e| {
-            bench::fixtures(workbook, e)
-                .into_iter()
-                .map(move |f| (*e, f))
-        })
+        .flat_map(|e| bench::fixtures(workbook, e).into_iter().map(move |f| (*e, f)))
         .collect();
     let of = all.len();
     for (at, (exercise, fixture)) in all.into_iter().enumerate() {
-        on_event(DevEvent::Fixture {
-            fixture: fixture.clone(),
-            at: at + 1,
-            of,
-        });
+        on_event(DevEvent::Fixture { fixture: fixture.clone(), at: at + 1, of });
         let forward = Arc::clone(&on_event);
         let graded = bench.grade(exercise, &fixture, move |e| forward(DevEvent::Grading(e)))?;
         on_event(DevEvent::Graded(Box::new(graded.clone())));

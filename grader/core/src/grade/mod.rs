@@ -107,10 +107,8 @@ pub fn grade(
         .into_iter()
         .filter(|(model, list)| options.wants_model(*model, list.as_deref()))
         .collect();
-    let lint = exercise
-        .lint
-        .as_ref()
-        .filter(|name| options.wants_lint(name, !model_lists.is_empty()));
+    let lint =
+        exercise.lint.as_ref().filter(|name| options.wants_lint(name, !model_lists.is_empty()));
     // No check of the plain build to run (a replay, or only model checks
     // named): the code alone is built, for its compile errors and its
     // dep-info, and no checks binary is linked.
@@ -166,12 +164,7 @@ pub fn grade(
             Some(checks) => checks,
             None => run.list(&binary)?,
         };
-        run.checks(
-            &binary,
-            selected(&options, None, checks),
-            &emit,
-            &mut reports,
-        )?;
+        run.checks(&binary, selected(&options, None, checks), &emit, &mut reports)?;
     }
 
     for built in models {
@@ -237,17 +230,12 @@ pub fn grade(
 
 /// The checks of `model`'s build (`None`: the plain one) that `options` runs.
 fn selected(options: &Options, model: Option<Model>, checks: Vec<CheckInfo>) -> Vec<CheckInfo> {
-    checks
-        .into_iter()
-        .filter(|check| options.runs(model, &check.name))
-        .collect()
+    checks.into_iter().filter(|check| options.runs(model, &check.name)).collect()
 }
 
 /// A scoped thread's result; its panic goes on in the caller.
 fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// Builds what the first `kata check` of `exercise` will need, running
@@ -299,14 +287,9 @@ fn build_unit(
     emit: &(impl Fn(Event) + Clone + Send + 'static),
 ) -> Result<Built, Error> {
     let emit = emit.clone();
-    compile::build(
-        workbook,
-        exercise,
-        options.target,
-        what,
-        options.color,
-        move |e| emit(Event::Build(e)),
-    )
+    compile::build(workbook, exercise, options.target, what, options.color, move |e| {
+        emit(Event::Build(e))
+    })
 }
 
 /// The lint step as a check: clippy with the exercise's configuration.

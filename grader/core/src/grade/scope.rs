@@ -39,12 +39,7 @@ pub enum Only {
 impl Options {
     /// Every check of the learner's code (or the reference's).
     pub fn whole(target: Target) -> Options {
-        Options {
-            target,
-            color: false,
-            replay: None,
-            only: Only::All,
-        }
+        Options { target, color: false, replay: None, only: Only::All }
     }
 
     /// Whether this run leaves checks out: then its report is no verdict on
@@ -110,13 +105,7 @@ mod tests {
     }
 
     fn list(names: &[&str]) -> Vec<CheckInfo> {
-        names
-            .iter()
-            .map(|n| CheckInfo {
-                name: n.to_string(),
-                about: String::new(),
-            })
-            .collect()
+        names.iter().map(|n| CheckInfo { name: n.to_string(), about: String::new() }).collect()
     }
 
     #[test]
@@ -150,10 +139,7 @@ mod tests {
 
     #[test]
     fn a_replay_runs_its_model_build_alone() {
-        let replay = Options {
-            replay: Some(Schedule::Pct(4)),
-            ..Options::whole(Target::Learner)
-        };
+        let replay = Options { replay: Some(Schedule::Pct(4)), ..Options::whole(Target::Learner) };
         assert!(replay.partial());
         assert!(!replay.runs(None, "order-kept"));
         assert!(replay.runs(Some(Model::Shuttle), "model-loads-once"));

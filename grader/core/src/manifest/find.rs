@@ -9,11 +9,7 @@ impl Manifest {
     /// slug without its id: `thread-pool-downloader`).
     pub fn find(&self, given: &str) -> Result<&Exercise, Error> {
         let wanted = given.trim().to_ascii_lowercase();
-        let number = wanted
-            .strip_prefix("ex")
-            .unwrap_or(&wanted)
-            .parse::<u32>()
-            .ok();
+        let number = wanted.strip_prefix("ex").unwrap_or(&wanted).parse::<u32>().ok();
         let found = self
             .exercises
             .iter()
@@ -29,15 +25,10 @@ impl Manifest {
     /// if any is close enough to be a likely typo.
     fn nearest(&self, given: &str) -> Option<&Exercise> {
         // `ex1-spwan`: a number that names an exercise is the best clue.
-        let digits: String = given
-            .trim_start_matches("ex")
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if let Some(by_number) = digits
-            .parse::<u32>()
-            .ok()
-            .and_then(|n| self.exercises.iter().find(|e| e.number == n))
+        let digits: String =
+            given.trim_start_matches("ex").chars().take_while(char::is_ascii_digit).collect();
+        if let Some(by_number) =
+            digits.parse::<u32>().ok().and_then(|n| self.exercises.iter().find(|e| e.number == n))
         {
             return Some(by_number);
         }
@@ -62,9 +53,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }

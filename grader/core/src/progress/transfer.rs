@@ -63,11 +63,7 @@ impl Progress {
     /// manifest's exercises in its order, then names it does not have.
     pub fn export(&self, manifest: &Manifest, kata_version: &str) -> Export {
         let known: Vec<&str> = manifest.exercises.iter().map(|e| e.name()).collect();
-        let others = self
-            .entries
-            .keys()
-            .map(String::as_str)
-            .filter(|name| !known.contains(name));
+        let others = self.entries.keys().map(String::as_str).filter(|name| !known.contains(name));
         let exercises = known
             .iter()
             .copied()
@@ -85,9 +81,7 @@ impl Progress {
             .collect();
         Export {
             kata: kata_version.to_string(),
-            exported_at: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+            exported_at: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
             exercises,
         }
     }
@@ -95,12 +89,7 @@ impl Progress {
     /// Merges `document` into the progress of `workbook`, under the
     /// progress file's lock, in one atomic write.
     pub fn import(workbook: &Workbook, document: &Export) -> Result<Imported, Error> {
-        let known: Vec<&str> = workbook
-            .manifest
-            .exercises
-            .iter()
-            .map(|e| e.name())
-            .collect();
+        let known: Vec<&str> = workbook.manifest.exercises.iter().map(|e| e.name()).collect();
         update(workbook, |progress| {
             // Each name once, in the document's order, changed or not.
             let mut names: Vec<(String, bool)> = Vec::new();
@@ -137,10 +126,7 @@ impl Export {
     /// Reads and checks the document at `path`; every error names the file
     /// and where in it the problem is.
     pub fn read(path: &Path) -> Result<Export, Error> {
-        let bad = |reason: String| Error::Import {
-            path: path.to_path_buf(),
-            reason,
-        };
+        let bad = |reason: String| Error::Import { path: path.to_path_buf(), reason };
         let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
         Export::parse(&text).map_err(bad)
     }
@@ -211,10 +197,7 @@ mod tests {
         assert!(error(&DOCUMENT.replace("\"thread-pool\"", "\"../x y\""))
             .starts_with("exercises[1]: \"../x y\" is not an exercise name"));
         let missing = error(&DOCUMENT.replace("\"exported_at\": 1795000000,", ""));
-        assert!(
-            missing.contains("exported_at") && missing.contains("line 8"),
-            "{missing}"
-        );
+        assert!(missing.contains("exported_at") && missing.contains("line 8"), "{missing}");
         let truncated = error(&DOCUMENT[..60]);
         assert!(truncated.contains("line 4"), "{truncated}");
         let other = error("\"hello\"");

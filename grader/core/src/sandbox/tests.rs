@@ -27,12 +27,7 @@ fn confined(args: &[&str], dir: &TempDir, mode: &str, p: &Protections) -> Comman
     let env = [("KATA_ALLOWED", "yes it is"), ("KATA_SANDBOX_CHILD", mode)];
     let env = env.map(|(key, value)| (key.to_string(), value.to_string()));
     let (scratch, program, memory_limit) = (dir.0.as_path(), Path::new(args[0]), 1 << 30);
-    let how = Confinement {
-        scratch,
-        program,
-        env: &env,
-        memory_limit,
-    };
+    let how = Confinement { scratch, program, env: &env, memory_limit };
     confine(&mut command, &how, p).map(|_| command).unwrap()
 }
 
@@ -150,9 +145,7 @@ fn descriptors_kata_inherited_are_not_the_checks() {
     // Safety: dup of a descriptor this test owns; the copy is closed below.
     let fd = unsafe { libc::dup(std::os::fd::AsRawFd::as_raw_fd(&log)) };
     let script = format!("echo leaked >&{fd} || echo closed");
-    let out = confined(&["/bin/sh", "-c", &script], &dir, "fds", &p)
-        .output()
-        .unwrap();
+    let out = confined(&["/bin/sh", "-c", &script], &dir, "fds", &p).output().unwrap();
     // Safety: the duplicate made above, closed once.
     unsafe { libc::close(fd) };
     let written = std::fs::read_to_string(outside.0.join("teacher.log")).unwrap();
@@ -168,17 +161,7 @@ fn memory_is_capped_and_no_core_is_dumped() {
     }
     let dir = TempDir::new();
     // The shell reports its own address-space limit in KiB (`confined` asks for 1 GiB).
-    let out = confined(
-        &["/bin/sh", "-c", "ulimit -v; ulimit -c"],
-        &dir,
-        "limits",
-        &p,
-    )
-    .output()
-    .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "1048576\n0\n",
-        "{out:?}"
-    );
+    let out =
+        confined(&["/bin/sh", "-c", "ulimit -v; ulimit -c"], &dir, "limits", &p).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1048576\n0\n", "{out:?}");
 }

@@ -29,21 +29,12 @@ fn a_lost_update_is_found_by_the_judgement() {
     let failure = racy()
         .judge(|count, _| {
             let count = count.load(Ordering::SeqCst);
-            (count == 4)
-                .then_some(())
-                .ok_or_else(|| crate::fail(format!("counted {count} of 4")))
+            (count == 4).then_some(()).ok_or_else(|| crate::fail(format!("counted {count} of 4")))
         })
         .explore(|f| f.message.clone())
         .unwrap_err();
-    assert!(
-        failure.message.starts_with("counted"),
-        "{}",
-        failure.message
-    );
-    assert!(failure
-        .trace
-        .iter()
-        .any(|l| l.starts_with("thread A: reads")));
+    assert!(failure.message.starts_with("counted"), "{}", failure.message);
+    assert!(failure.trace.iter().any(|l| l.starts_with("thread A: reads")));
 }
 
 #[test]

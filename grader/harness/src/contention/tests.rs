@@ -32,9 +32,8 @@ fn every_part_is_measured_and_every_round_starts_afresh() {
 
 #[test]
 fn a_judgement_or_an_observer_that_fails_is_the_failure() {
-    let judged = counter()
-        .judge(|_, _| Err(fail("the judge says no")))
-        .stress(1, Duration::from_secs(20));
+    let judged =
+        counter().judge(|_, _| Err(fail("the judge says no"))).stress(1, Duration::from_secs(20));
     assert_eq!(judged.err().unwrap().message, "the judge says no");
     // The part cannot end before the observer looked: it is sure to look
     // while the part runs.

@@ -58,12 +58,7 @@ impl Point {
 /// The smallest size from which the pool won at every larger size too;
 /// `None` when it did not win at the largest size.
 pub fn crossover(points: &[Point]) -> Option<usize> {
-    points
-        .iter()
-        .rev()
-        .take_while(|p| p.speedup() >= WIN)
-        .last()
-        .map(|p| p.n)
+    points.iter().rev().take_while(|p| p.speedup() >= WIN).last().map(|p| p.n)
 }
 
 /// The points as a table with a bar per size: left of the axis when the
@@ -83,10 +78,9 @@ pub fn lines(points: &[Point], threads: usize) -> Vec<String> {
         let cells = ((speedup.log2().abs() * CELLS_PER_DOUBLING).round() as usize).min(HALF);
         let (left, right) = match point.verdict() {
             "faster" => (" ".repeat(HALF), "█".repeat(cells)),
-            "slower" => (
-                format!("{}{}", " ".repeat(HALF - cells), "█".repeat(cells)),
-                String::new(),
-            ),
+            "slower" => {
+                (format!("{}{}", " ".repeat(HALF - cells), "█".repeat(cells)), String::new())
+            }
             _ => (format!("{:>HALF$}", "same"), String::new()),
         };
         out.push(format!(
@@ -136,19 +130,10 @@ pub fn svg(title: &str, points: &[Point], threads: usize) -> String {
         points.first().map_or(1, |p| p.n).max(1) as f64,
         points.last().map_or(2, |p| p.n).max(1) as f64,
     );
-    let all: Vec<f64> = points
-        .iter()
-        .flat_map(|p| [seconds(p.one), seconds(p.many)])
-        .collect();
+    let all: Vec<f64> = points.iter().flat_map(|p| [seconds(p.one), seconds(p.many)]).collect();
     // Whole decades around the data, so the grid lines are 1 µs, 10 µs, ...
     let t_lo = all.iter().copied().fold(1.0, f64::min).log10().floor();
-    let t_hi = all
-        .iter()
-        .copied()
-        .fold(1e-9, f64::max)
-        .log10()
-        .ceil()
-        .max(t_lo + 1.0);
+    let t_hi = all.iter().copied().fold(1e-9, f64::max).log10().ceil().max(t_lo + 1.0);
     let x = |n: f64| {
         left + plot_w * (n.log2() - n_min.log2()) / (n_max.log2() - n_min.log2()).max(1e-9)
     };
@@ -197,11 +182,8 @@ pub fn svg(title: &str, points: &[Point], threads: usize) -> String {
         let px = x(n as f64);
         // The label goes on the side with room, so that it is never cut
         // off at the chart's right edge.
-        let (lx, anchor) = if px > left + plot_w / 2.0 {
-            (px - 6.0, "end")
-        } else {
-            (px + 6.0, "start")
-        };
+        let (lx, anchor) =
+            if px > left + plot_w / 2.0 { (px - 6.0, "end") } else { (px + 6.0, "start") };
         let _ = writeln!(
             s,
             r##"<line x1="{px:.1}" x2="{px:.1}" y1="{top}" y2="{}" stroke="#2a7" stroke-dasharray="6 4" stroke-width="2"/><text x="{lx:.1}" y="{}" fill="#2a7" text-anchor="{anchor}">parallel wins from n = {n}</text>"##,
@@ -209,33 +191,21 @@ pub fn svg(title: &str, points: &[Point], threads: usize) -> String {
             height - bottom - 8.0
         );
     }
-    for (pick, color, label, dy) in [
-        (0, "#c33", "1 thread".to_string(), 0.0),
-        (1, "#36c", format!("{threads} threads"), 18.0),
-    ] {
+    for (pick, color, label, dy) in
+        [(0, "#c33", "1 thread".to_string(), 0.0), (1, "#36c", format!("{threads} threads"), 18.0)]
+    {
         let coords: Vec<(f64, f64)> = points
             .iter()
-            .map(|p| {
-                (
-                    x(p.n as f64),
-                    y(seconds(if pick == 0 { p.one } else { p.many })),
-                )
-            })
+            .map(|p| (x(p.n as f64), y(seconds(if pick == 0 { p.one } else { p.many }))))
             .collect();
-        let line: Vec<String> = coords
-            .iter()
-            .map(|(a, b)| format!("{a:.1},{b:.1}"))
-            .collect();
+        let line: Vec<String> = coords.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect();
         let _ = writeln!(
             s,
             r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#,
             line.join(" ")
         );
         for (cx, cy) in &coords {
-            let _ = writeln!(
-                s,
-                r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="3.5" fill="{color}"/>"#
-            );
+            let _ = writeln!(s, r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="3.5" fill="{color}"/>"#);
         }
         let _ = writeln!(
             s,
@@ -256,11 +226,7 @@ mod tests {
     use super::*;
 
     fn point(n: usize, one_us: u64, many_us: u64) -> Point {
-        Point {
-            n,
-            one: Duration::from_micros(one_us),
-            many: Duration::from_micros(many_us),
-        }
+        Point { n, one: Duration::from_micros(one_us), many: Duration::from_micros(many_us) }
     }
 
     #[test]
@@ -281,23 +247,11 @@ mod tests {
 
     #[test]
     fn the_table_agrees_with_its_own_answer() {
-        let points = [
-            point(16, 102, 100),
-            point(64, 20, 40),
-            point(512, 5000, 2600),
-        ];
+        let points = [point(16, 102, 100), point(64, 20, 40), point(512, 5000, 2600)];
         let lines = lines(&points, 4);
         assert_eq!(lines.len(), 5);
-        assert!(
-            lines[1].contains("1.02×") && lines[1].contains("same│"),
-            "{}",
-            lines[1]
-        );
-        assert!(
-            lines[2].contains("0.50×") && lines[2].ends_with("████│"),
-            "{}",
-            lines[2]
-        );
+        assert!(lines[1].contains("1.02×") && lines[1].contains("same│"), "{}", lines[1]);
+        assert!(lines[2].contains("0.50×") && lines[2].ends_with("████│"), "{}", lines[2]);
         assert!(lines[3].contains("│████"), "{}", lines[3]);
         assert!(
             lines[4].starts_with("Crossover: parallel wins (at least 1.1× faster) from n = 512")
@@ -325,9 +279,6 @@ mod tests {
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
         // A crossover at the right edge: the label ends at the line.
         let late = super::svg("matmul", &[point(16, 2, 20), point(512, 5000, 2600)], 4);
-        assert!(
-            late.contains(r#"text-anchor="end">parallel wins from n = 512"#),
-            "{late}"
-        );
+        assert!(late.contains(r#"text-anchor="end">parallel wins from n = 512"#), "{late}");
     }
 }

@@ -44,11 +44,7 @@ pub fn judge_medal(
     plain: impl FnMut(),
 ) -> Verdict {
     let (silver, gold) = spec.thresholds;
-    let plan = Plan {
-        least: 7,
-        most: 15,
-        budget: Duration::from_secs(12),
-    };
+    let plan = Plan { least: 7, most: 15, budget: Duration::from_secs(12) };
     let clock = Clock::steadiest();
     // Each round times the yardstick, then yours: the ratio is the share.
     let rounds = Ratio::measure(clock, plan, &[gold, silver], yardstick, &mut yours);
@@ -162,12 +158,7 @@ mod tests {
         };
         let v = judge_medal(&spec(), slow, || {}, || {}).unwrap();
         assert_eq!(v.medal, Some(Medal::Bronze));
-        assert!(
-            v.message
-                .starts_with("bronze: 0% of the library's throughput"),
-            "{}",
-            v.message
-        );
+        assert!(v.message.starts_with("bronze: 0% of the library's throughput"), "{}", v.message);
         assert_eq!(v.details.last().unwrap(), "Next, silver at 7%: Reorder.");
     }
 }

@@ -28,16 +28,10 @@ impl MeteredPool {
             .build()
             .map(|pool| {
                 let sched = pool.broadcast(|_| SchedClock::this_thread());
-                MeteredPool {
-                    pool,
-                    threads,
-                    sched,
-                }
+                MeteredPool { pool, threads, sched }
             })
             .map_err(|e| {
-                crate::fail(format!(
-                    "the check could not start a pool of {threads} threads: {e}"
-                ))
+                crate::fail(format!("the check could not start a pool of {threads} threads: {e}"))
             })
     }
 
@@ -62,9 +56,7 @@ impl MeteredPool {
         // returns the results in thread-index order.
         self.pool
             .broadcast(|_| {
-                ThreadTime::try_now()
-                    .map(|t| t.as_duration())
-                    .map_err(|e| e.to_string())
+                ThreadTime::try_now().map(|t| t.as_duration()).map_err(|e| e.to_string())
             })
             .into_iter()
             .collect()
@@ -87,18 +79,12 @@ impl MeteredPool {
         let after = self.clocks();
         let process = process_before.and_then(|t| t.try_elapsed().ok());
         let per_thread = match (before, after) {
-            (Ok(before), Ok(after)) => Ok(after
-                .iter()
-                .zip(&before)
-                .map(|(a, b)| a.saturating_sub(*b))
-                .collect()),
+            (Ok(before), Ok(after)) => {
+                Ok(after.iter().zip(&before).map(|(a, b)| a.saturating_sub(*b)).collect())
+            }
             (Err(e), _) | (_, Err(e)) => Err(e),
         };
-        let usage = Usage {
-            per_thread,
-            wall,
-            process,
-        };
+        let usage = Usage { per_thread, wall, process };
         (value, usage)
     }
 
@@ -130,11 +116,7 @@ impl MeteredPool {
             (calls, each)
         });
         // Every call read, or none: a partial list would judge some calls.
-        let each = if each.len() == calls {
-            each
-        } else {
-            Vec::new()
-        };
+        let each = if each.len() == calls { each } else { Vec::new() };
         Repeated { calls, usage, each }
     }
 
@@ -216,10 +198,7 @@ impl Usage {
             // moved: this system's clocks are stuck or too coarse to see it.
             return Err("the CPU clocks did not move while work ran on the pool".into());
         }
-        Ok(per_thread
-            .iter()
-            .map(|t| t.as_secs_f64() / total.as_secs_f64())
-            .collect())
+        Ok(per_thread.iter().map(|t| t.as_secs_f64() / total.as_secs_f64()).collect())
     }
 
     /// How many pool threads each did at least `min_share` of all the CPU
@@ -249,9 +228,7 @@ impl Usage {
         let Ok(per_thread) = &self.per_thread else {
             return vec!["CPU time per pool thread: not readable on this system".into()];
         };
-        let shares = self
-            .shares()
-            .unwrap_or_else(|_| vec![0.0; per_thread.len()]);
+        let shares = self.shares().unwrap_or_else(|_| vec![0.0; per_thread.len()]);
         let total = self.total().unwrap_or_default().as_secs_f64().max(1e-12);
         let line = |name: &str, time: Duration, share: f64| {
             format!(
@@ -327,10 +304,7 @@ mod tests {
         assert_eq!(u.shares(), Ok(vec![0.0; 4]));
         let stuck = usage(&[0, 0], 0);
         assert!(stuck.shares().is_err());
-        let broken = Usage {
-            per_thread: Err("no clock".into()),
-            ..usage(&[1], 0)
-        };
+        let broken = Usage { per_thread: Err("no clock".into()), ..usage(&[1], 0) };
         assert_eq!(broken.busy_threads(0.1), Err("no clock".into()));
         assert_eq!(broken.pool_total(), None);
         assert_eq!(broken.table().len(), 1);

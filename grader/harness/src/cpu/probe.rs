@@ -52,14 +52,8 @@ fn spin(steps: u64) -> u64 {
 /// [`capacity_once`] three times in turn, keeping the shortest time of each.
 pub fn capacity() -> Capacity {
     (0..3).map(|_| capacity_once()).fold(
-        Capacity {
-            one: Duration::MAX,
-            two: Duration::MAX,
-        },
-        |best, c| Capacity {
-            one: best.one.min(c.one),
-            two: best.two.min(c.two),
-        },
+        Capacity { one: Duration::MAX, two: Duration::MAX },
+        |best, c| Capacity { one: best.one.min(c.one), two: best.two.min(c.two) },
     )
 }
 
@@ -113,10 +107,7 @@ pub fn capacity_once_of(work: impl Fn() + Sync) -> Capacity {
         work();
         let _ = other.join();
     });
-    Capacity {
-        one,
-        two: start.elapsed(),
-    }
+    Capacity { one, two: start.elapsed() }
 }
 
 #[cfg(test)]
@@ -125,22 +116,13 @@ mod tests {
 
     #[test]
     fn capacity_arithmetic() {
-        let quiet = Capacity {
-            one: Duration::from_millis(10),
-            two: Duration::from_millis(10),
-        };
+        let quiet = Capacity { one: Duration::from_millis(10), two: Duration::from_millis(10) };
         assert!((quiet.speedup() - 2.0).abs() < 1e-9);
         assert!(quiet.enough());
-        let busy = Capacity {
-            one: Duration::from_millis(10),
-            two: Duration::from_millis(20),
-        };
+        let busy = Capacity { one: Duration::from_millis(10), two: Duration::from_millis(20) };
         assert!((busy.speedup() - 1.0).abs() < 1e-9);
         assert!(!busy.enough());
-        let none = Capacity {
-            one: Duration::from_millis(10),
-            two: Duration::ZERO,
-        };
+        let none = Capacity { one: Duration::from_millis(10), two: Duration::ZERO };
         assert_eq!(none.speedup(), 0.0);
     }
 

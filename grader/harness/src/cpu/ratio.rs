@@ -48,10 +48,7 @@ impl Ratio {
         mut yardstick: impl FnMut(),
     ) -> Ratio {
         let start = Instant::now();
-        let mut ratio = Ratio {
-            clock,
-            rounds: Vec::new(),
-        };
+        let mut ratio = Ratio { clock, rounds: Vec::new() };
         loop {
             let mine = clock.time(&mut yours);
             let theirs = clock.time(&mut yardstick);
@@ -155,10 +152,7 @@ mod tests {
         // One round's yardstick was hit by load: its ratio is 0.2.
         let r = ratio(&[(10, 10), (11, 10), (10, 50), (12, 10), (10, 9)]);
         assert!((r.median() - 1.1).abs() < 1e-9, "{}", r.median());
-        assert_eq!(
-            r.best(),
-            (Duration::from_millis(10), Duration::from_millis(9))
-        );
+        assert_eq!(r.best(), (Duration::from_millis(10), Duration::from_millis(9)));
         let (low, high) = r.middle_half();
         assert!(low <= r.median() && r.median() <= high);
         assert!(ratio(&[(1, 1), (3, 1)]).median() == 2.0);
@@ -175,11 +169,7 @@ mod tests {
 
     #[test]
     fn more_rounds_are_taken_only_near_a_line() {
-        let plan = Plan {
-            least: 3,
-            most: 9,
-            budget: Duration::from_secs(60),
-        };
+        let plan = Plan { least: 3, most: 9, budget: Duration::from_secs(60) };
         // The code sleeps 2 ms, the yardstick nothing: far above 1.0.
         let far = Ratio::measure(
             Clock::Wall,
@@ -195,14 +185,9 @@ mod tests {
         let nap = || std::thread::sleep(Duration::from_micros(10));
         let near = Ratio::measure(Clock::Wall, plan, &everywhere, nap, nap);
         assert_eq!(near.rounds.len(), 9);
-        let hurried = Plan {
-            budget: Duration::ZERO,
-            ..plan
-        };
+        let hurried = Plan { budget: Duration::ZERO, ..plan };
         let once = Ratio::measure(Clock::Wall, hurried, &everywhere, nap, nap);
         assert_eq!(once.rounds.len(), 1);
-        assert!(near
-            .describe(|x| format!("{x:.1}"))
-            .starts_with("the median of 9 rounds"));
+        assert!(near.describe(|x| format!("{x:.1}")).starts_with("the median of 9 rounds"));
     }
 }

@@ -78,11 +78,7 @@ pub fn sweep<W: Fn() + Sync>(
             let (reps_one, first_one) = batch(one, &work);
             let (reps_many, first_many) = batch(many, &work);
             let again = first_one + first_many <= Duration::from_millis(300);
-            let mut point = Point {
-                n,
-                one: first_one,
-                many: first_many,
-            };
+            let mut point = Point { n, one: first_one, many: first_many };
             for _ in 0..if again { 5 } else { 0 } {
                 point.one = point.one.min(time_per_run(one, reps_one, &work));
                 point.many = point.many.min(time_per_run(many, reps_many, &work));
@@ -121,9 +117,7 @@ pub fn rounds(
     work: &(dyn Fn() + Sync),
 ) -> Vec<Round> {
     let fastest = |pool: &MeteredPool, tries: usize| {
-        (0..tries.max(1))
-            .map(|_| time_per_run(pool, 1, work))
-            .fold(Duration::MAX, Duration::min)
+        (0..tries.max(1)).map(|_| time_per_run(pool, 1, work)).fold(Duration::MAX, Duration::min)
     };
     (0..count)
         .map(|_| {
@@ -133,11 +127,7 @@ pub fn rounds(
             // before they sleep, and would share the probe's cores.
             std::thread::sleep(Duration::from_millis(5));
             let after = capacity_once_vector();
-            Round {
-                machine: before.speedup().min(after.speedup()),
-                one: t_one,
-                many: t_many,
-            }
+            Round { machine: before.speedup().min(after.speedup()), one: t_one, many: t_many }
         })
         .collect()
 }
@@ -173,10 +163,7 @@ pub fn judge_speedup(
     let plausible = cores.min(threads) as f64 * 1.15;
     let counts = |r: &Round| r.machine >= CAPACITY_NEEDED && r.speedup() <= plausible;
     let quiet: Vec<&Round> = rounds.iter().filter(|r| counts(r)).collect();
-    let best = quiet
-        .iter()
-        .copied()
-        .max_by(|a, b| a.speedup().total_cmp(&b.speedup()));
+    let best = quiet.iter().copied().max_by(|a, b| a.speedup().total_cmp(&b.speedup()));
     let very_quiet = quiet.iter().filter(|r| r.machine >= FAIL_PROBE).count();
     let machine = rounds.iter().map(|r| r.machine).fold(0.0, f64::max);
     if let (Some(best), Some(point)) = (best, points.iter_mut().find(|p| p.n == n)) {
@@ -200,15 +187,10 @@ pub fn judge_speedup(
         spec.yours
     ))
     .details(chart::lines(&points, threads).into_iter().map(|l| format!("  {l}")));
-    j.detail(
-        match chart::write(spec.chart, &chart::svg(spec.title, &points, threads)) {
-            Ok(()) => format!("Chart: {}", spec.chart.display()),
-            Err(e) => format!(
-                "(the chart could not be written to {}: {e})",
-                spec.chart.display()
-            ),
-        },
-    );
+    j.detail(match chart::write(spec.chart, &chart::svg(spec.title, &points, threads)) {
+        Ok(()) => format!("Chart: {}", spec.chart.display()),
+        Err(e) => format!("(the chart could not be written to {}: {e})", spec.chart.display()),
+    });
     j.detail(format!(
         "Judged rounds at n = {n}, each a probe (vector arithmetic on 2 threads against 1), {} on 1 thread (the fastest of {}) and on {threads} (the fastest of {}), and a probe again; a round counts when both probes show ≥ {CAPACITY_NEEDED}×:",
         spec.yours, tries.0, tries.1
@@ -273,36 +255,17 @@ mod tests {
     use crate::Status;
 
     fn round(machine: f64, one: u64, many: u64) -> Round {
-        Round {
-            machine,
-            one: Duration::from_millis(one),
-            many: Duration::from_millis(many),
-        }
+        Round { machine, one: Duration::from_millis(one), many: Duration::from_millis(many) }
     }
 
     fn spec(dir: &Path) -> Speedup<'_> {
-        Speedup {
-            yours: "your f",
-            n: 64,
-            needed: 1.3,
-            advice: "Split it.",
-            title: "f",
-            chart: dir,
-        }
+        Speedup { yours: "your f", n: 64, needed: 1.3, advice: "Split it.", title: "f", chart: dir }
     }
 
     fn points() -> Vec<Point> {
         vec![
-            Point {
-                n: 16,
-                one: Duration::from_micros(5),
-                many: Duration::from_micros(9),
-            },
-            Point {
-                n: 64,
-                one: Duration::from_millis(10),
-                many: Duration::from_millis(30),
-            },
+            Point { n: 16, one: Duration::from_micros(5), many: Duration::from_micros(9) },
+            Point { n: 64, one: Duration::from_millis(10), many: Duration::from_millis(30) },
         ]
     }
 
@@ -327,22 +290,13 @@ mod tests {
         let v = judge_speedup(&spec(&path), 4, points(), &rounds, (2, 3)).unwrap();
         assert_eq!(v.status, Status::Passed);
         assert!(
-            v.message
-                .starts_with("1.67× faster on 4 threads than on 1 at n = 64"),
+            v.message.starts_with("1.67× faster on 4 threads than on 1 at n = 64"),
             "{}",
             v.message
         );
         // The row of n = 64 shows the round (1.67×), not the sweep (0.33×).
-        assert!(
-            v.details.iter().any(|d| d.contains("1.67×   ")),
-            "{:#?}",
-            v.details
-        );
-        assert!(
-            v.message.ends_with("parallel wins from n = 64"),
-            "{}",
-            v.message
-        );
+        assert!(v.details.iter().any(|d| d.contains("1.67×   ")), "{:#?}", v.details);
+        assert!(v.message.ends_with("parallel wins from n = 64"), "{}", v.message);
     }
 
     #[test]
@@ -353,11 +307,7 @@ mod tests {
         }
         let rounds = [round(1.9, 10, 10); 5];
         let v = judge_speedup(&spec(&path), 4, points(), &rounds, (2, 3)).unwrap_err();
-        assert!(
-            v.message.starts_with("at n = 64 your f was at best 1.00×"),
-            "{}",
-            v.message
-        );
+        assert!(v.message.starts_with("at n = 64 your f was at best 1.00×"), "{}", v.message);
         assert!(v.message.ends_with("Split it."));
     }
 }

@@ -70,11 +70,8 @@ impl Spread {
         if !run.each.is_empty() {
             // A call whose clocks did not move (a very quick one, on a
             // coarse clock) says nothing: it counts as no thread busy.
-            let each: Vec<usize> = run
-                .each
-                .iter()
-                .map(|u| u.busy_threads(min_share).unwrap_or(0))
-                .collect();
+            let each: Vec<usize> =
+                run.each.iter().map(|u| u.busy_threads(min_share).unwrap_or(0)).collect();
             busy = each.iter().copied().max().unwrap_or(0);
             best_calls = each.iter().filter(|&&b| b == busy).count();
         }
@@ -124,13 +121,7 @@ pub fn judge_spread(run: &Repeated, ran: &str, advice: &SpreadAdvice) -> Verdict
         Err(reason) => return Ok(unreadable(&reason)),
     };
     let usage = &run.usage;
-    let Spread {
-        threads,
-        busy,
-        pool,
-        outside,
-        ..
-    } = spread;
+    let Spread { threads, busy, pool, outside, .. } = spread;
     let share = format!("{:.0}%", spread.min_share() * 100.0);
     let outside_share = spread.outside_share();
     let mut judgement = Judgement::new();
@@ -222,11 +213,7 @@ mod tests {
 
     /// One run of many calls, known only as a sum.
     fn summed(ms: &[u64], outside: u64) -> Repeated {
-        Repeated {
-            calls: 10,
-            usage: usage(ms, outside),
-            each: Vec::new(),
-        }
+        Repeated { calls: 10, usage: usage(ms, outside), each: Vec::new() }
     }
 
     const ADVICE: SpreadAdvice = SpreadAdvice {
@@ -240,10 +227,7 @@ mod tests {
     fn a_pool_that_did_the_work_passes() {
         let v = judge_spread(&summed(&[25, 25, 20, 2], 1), "runs", &ADVICE).unwrap();
         assert_eq!(v.status, Status::Passed);
-        assert_eq!(
-            v.message,
-            "3 of 4 pool threads each did at least 10% of the work"
-        );
+        assert_eq!(v.message, "3 of 4 pool threads each did at least 10% of the work");
         assert_eq!(v.figures[0].measured, "3");
     }
 
@@ -252,11 +236,7 @@ mod tests {
         let v = judge_spread(&summed(&[10, 10, 10, 10], 360), "runs", &ADVICE).unwrap_err();
         assert!(v.message.starts_with("most of the CPU work (360 ms of 400 ms) ran on threads outside the pool that called f"), "{}", v.message);
         let v = judge_spread(&summed(&[60, 60, 60, 60], 160), "runs", &ADVICE).unwrap_err();
-        assert!(
-            v.message.starts_with("40% of the CPU work"),
-            "{}",
-            v.message
-        );
+        assert!(v.message.starts_with("40% of the CPU work"), "{}", v.message);
         assert_eq!(v.figures[1].measured, "40%");
         assert!(v.details.iter().any(|d| d.contains("not the pool")));
     }
@@ -301,11 +281,7 @@ mod tests {
                 usage(&ms, 0)
             })
             .collect();
-        let run = Repeated {
-            calls: 3,
-            usage: usage(&[30, 10, 10, 10], 0),
-            each,
-        };
+        let run = Repeated { calls: 3, usage: usage(&[30, 10, 10, 10], 0), each };
         let s = Spread::of(&run).unwrap();
         assert_eq!((s.busy, s.best_calls), (2, 3));
         let v = judge_spread(&run, "runs", &ADVICE).unwrap_err();

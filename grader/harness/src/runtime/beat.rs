@@ -14,21 +14,13 @@ pub(super) fn spans(
     let Some(at_end) = at_end.filter(|_| at_ticks.len() == ticks) else {
         return Vec::new();
     };
-    let marks: Vec<Duration> = std::iter::once(Duration::ZERO)
-        .chain(at_ticks.iter().copied())
-        .chain([at_end])
-        .collect();
-    marks
-        .windows(2)
-        .map(|pair| pair[1].saturating_sub(pair[0]))
-        .collect()
+    let marks: Vec<Duration> =
+        std::iter::once(Duration::ZERO).chain(at_ticks.iter().copied()).chain([at_end]).collect();
+    marks.windows(2).map(|pair| pair[1].saturating_sub(pair[0])).collect()
 }
 
 pub(super) fn longest(gaps: &[Gap], end: Duration) -> Gap {
-    gaps.iter()
-        .copied()
-        .max_by_key(Gap::len)
-        .unwrap_or(Gap::new(Duration::ZERO, end))
+    gaps.iter().copied().max_by_key(Gap::len).unwrap_or(Gap::new(Duration::ZERO, end))
 }
 
 /// The time between two heartbeat ticks (or the start and the first tick,
@@ -47,12 +39,7 @@ pub struct Gap {
 impl Gap {
     /// A gap from `from` to `to`, with nothing known of what the thread did.
     pub fn new(from: Duration, to: Duration) -> Gap {
-        Gap {
-            from,
-            to,
-            cpu: None,
-            queued: None,
-        }
+        Gap { from, to, cpu: None, queued: None }
     }
 
     pub fn len(&self) -> Duration {
@@ -64,11 +51,7 @@ impl Gap {
     /// waited for a core.
     pub fn blocked(&self) -> Option<Duration> {
         let queued = self.queued?;
-        Some(
-            self.len()
-                .saturating_sub(queued)
-                .saturating_sub(self.cpu.unwrap_or_default()),
-        )
+        Some(self.len().saturating_sub(queued).saturating_sub(self.cpu.unwrap_or_default()))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -115,21 +98,14 @@ pub enum Beat {
 /// `control` thread's ticks over a run of `end`.
 pub fn beat(gaps: &[Gap], control: &[Duration], end: Duration) -> Beat {
     let longest_gap = longest(gaps, end);
-    let mut long: Vec<Gap> = gaps
-        .iter()
-        .copied()
-        .filter(|g| g.len() >= GAP_LIMIT)
-        .collect();
+    let mut long: Vec<Gap> = gaps.iter().copied().filter(|g| g.len() >= GAP_LIMIT).collect();
     if long.is_empty() {
         return Beat::Steady(longest_gap);
     }
     long.sort_by_key(|g| std::cmp::Reverse(g.len()));
     // Computing: the thread ran for much of the gap, and not its heartbeat
     // (a tick costs microseconds). No stall of the machine adds CPU time.
-    if let Some(gap) = long
-        .iter()
-        .find(|g| g.cpu.is_some_and(|cpu| cpu >= GAP_LIMIT / 2))
-    {
+    if let Some(gap) = long.iter().find(|g| g.cpu.is_some_and(|cpu| cpu >= GAP_LIMIT / 2)) {
         return Beat::Computing(*gap);
     }
     // Waiting: a virtual machine that was not run at all stops every
@@ -159,11 +135,8 @@ pub fn beat(gaps: &[Gap], control: &[Duration], end: Duration) -> Beat {
 pub fn control_gap_within(control: &[Duration], gap: Gap) -> Duration {
     let mut last = gap.from;
     let mut longest = Duration::ZERO;
-    let mut inside: Vec<Duration> = control
-        .iter()
-        .copied()
-        .filter(|&t| t > gap.from && t < gap.to)
-        .collect();
+    let mut inside: Vec<Duration> =
+        control.iter().copied().filter(|&t| t > gap.from && t < gap.to).collect();
     inside.sort();
     for t in inside.into_iter().chain([gap.to]) {
         longest = longest.max(t - last);
@@ -249,17 +222,11 @@ pub(super) mod tests {
             beat(&g, &control, ms(300)),
             Beat::MachineStalled(g) if g.len() == ms(85)
         ));
-        assert_eq!(
-            control_gap_within(&control, Gap::new(ms(95), ms(180))),
-            ms(75)
-        );
+        assert_eq!(control_gap_within(&control, Gap::new(ms(95), ms(180))), ms(75));
         // ...or elsewhere, half as long as the heartbeat's.
         let mut control = every(5, 5, 200);
         control.extend(every(5, 250, 300));
-        assert!(matches!(
-            beat(&g, &control, ms(300)),
-            Beat::MachineStalled(_)
-        ));
+        assert!(matches!(beat(&g, &control, ms(300)), Beat::MachineStalled(_)));
     }
 
     /// The gaps of [`stalled_ticks`], the long one (85 ms) with 1 ms of CPU
@@ -268,11 +235,7 @@ pub(super) mod tests {
         with_cpu(&stalled_ticks(), ms(1))
             .into_iter()
             .map(|mut g| {
-                g.queued = Some(if g.len() >= GAP_LIMIT {
-                    ms(queued)
-                } else {
-                    ms(0)
-                });
+                g.queued = Some(if g.len() >= GAP_LIMIT { ms(queued) } else { ms(0) });
                 g
             })
             .collect()
@@ -285,10 +248,7 @@ pub(super) mod tests {
         // control ticked all along.
         let g = with_queue(80);
         assert_eq!(g[19].blocked(), Some(ms(4)));
-        assert!(matches!(
-            beat(&g, &steady_control, ms(300)),
-            Beat::MachineStalled(_)
-        ));
+        assert!(matches!(beat(&g, &steady_control, ms(300)), Beat::MachineStalled(_)));
         // 10 of the 85 ms waiting for a core: blocked for 74 ms, even if
         // the control stalled for 40 ms elsewhere in the run...
         let g = with_queue(10);
@@ -302,10 +262,7 @@ pub(super) mod tests {
         // whole (virtual) machine was not run.
         let mut control = every(5, 5, 100);
         control.extend(every(5, 170, 300));
-        assert!(matches!(
-            beat(&g, &control, ms(300)),
-            Beat::MachineStalled(_)
-        ));
+        assert!(matches!(beat(&g, &control, ms(300)), Beat::MachineStalled(_)));
     }
 
     #[test]

@@ -11,11 +11,8 @@ use crate::Verdict;
 /// stalled it. The picture of the ticks, and where the job's calls ran, are
 /// in the details either way; `job.advice` ends a failure with what to do.
 pub fn judge_heartbeat<T>(watched: &Watched<T>, job: &Offload) -> Verdict {
-    let control_longest = gaps(&watched.control, watched.elapsed)
-        .iter()
-        .map(Gap::len)
-        .max()
-        .unwrap_or_default();
+    let control_longest =
+        gaps(&watched.control, watched.elapsed).iter().map(Gap::len).max().unwrap_or_default();
     let gap = watched.longest_gap();
     let mut j = Judgement::new();
     j.figure(
@@ -119,10 +116,7 @@ mod tests {
     fn computing_run(on_runtime: usize) -> (Watched<()>, Offload<'static>) {
         let ticks = stalled_ticks();
         // 80 ms of CPU in the long gap (95 to 180 ms), none elsewhere.
-        let tick_cpu = ticks
-            .iter()
-            .map(|&t| if t < ms(100) { ms(0) } else { ms(80) })
-            .collect();
+        let tick_cpu = ticks.iter().map(|&t| if t < ms(100) { ms(0) } else { ms(80) }).collect();
         let watched = Watched {
             value: (),
             started: std::time::Instant::now(),
@@ -156,11 +150,7 @@ mod tests {
             "{}",
             failed.message
         );
-        assert!(
-            failed.message.ends_with("Offload it."),
-            "{}",
-            failed.message
-        );
+        assert!(failed.message.ends_with("Offload it."), "{}", failed.message);
         assert!(failed
             .details
             .iter()
@@ -168,17 +158,11 @@ mod tests {
         let (watched, elsewhere) = computing_run(0);
         let failed = judge_heartbeat(&watched, &elsewhere).unwrap_err();
         assert!(
-            failed
-                .message
-                .contains("it was busy waiting for their results"),
+            failed.message.contains("it was busy waiting for their results"),
             "{}",
             failed.message
         );
-        assert!(
-            !failed.message.contains("Offload it."),
-            "{}",
-            failed.message
-        );
+        assert!(!failed.message.contains("Offload it."), "{}", failed.message);
         assert_eq!(failed.figures[0].measured, "85 ms");
     }
 }

@@ -59,10 +59,7 @@ impl Calls {
 
     /// How many calls ran on `thread`.
     pub fn on(&self, thread: ThreadId) -> usize {
-        lock(&self.log)
-            .iter()
-            .filter(|c| c.thread == thread)
-            .count()
+        lock(&self.log).iter().filter(|c| c.thread == thread).count()
     }
 }
 
@@ -202,10 +199,8 @@ pub fn judge_offload<T>(
         Ok(cpu) => cpu,
     };
     let share = cpu.figures.first().map(|f| f.measured.clone());
-    let mut beat = Outcome {
-        figures: cpu.figures.into_iter().chain(beat.figures).collect(),
-        ..beat
-    };
+    let mut beat =
+        Outcome { figures: cpu.figures.into_iter().chain(beat.figures).collect(), ..beat };
     match (beat.status, share) {
         (Status::Failed, _) => Err(beat),
         (Status::Passed, Some(share)) => {
@@ -262,16 +257,12 @@ mod tests {
         assert_eq!(ok.figures[0].measured, "1.0%");
         let bad = judge_cpu(&Ok(ms(290)), &Ok(ms(300)), &job(4)).unwrap_err();
         assert!(
-            bad.message
-                .starts_with("the runtime's thread did the CPU work"),
+            bad.message.starts_with("the runtime's thread did the CPU work"),
             "{}",
             bad.message
         );
         assert!(bad.message.contains("97%") && bad.message.ends_with("Offload it."));
-        assert_eq!(
-            bad.details[1],
-            "4 of the 4 calls of `work` ran on the runtime's thread"
-        );
+        assert_eq!(bad.details[1], "4 of the 4 calls of `work` ran on the runtime's thread");
         let unreadable = judge_cpu(&Err("no clock".into()), &Ok(ms(300)), &job(0));
         assert_eq!(unreadable.unwrap().status, Status::Inconclusive);
         let tiny = judge_cpu(&Ok(ms(1)), &Ok(ms(2)), &job(0));
@@ -282,8 +273,7 @@ mod tests {
     fn cpu_burned_while_every_call_ran_elsewhere_is_busy_waiting() {
         let bad = judge_cpu(&Ok(ms(250)), &Ok(ms(300)), &job(0)).unwrap_err();
         assert!(
-            bad.message
-                .contains("none of the 4 calls of `work` ran on it: it was busy waiting"),
+            bad.message.contains("none of the 4 calls of `work` ran on it: it was busy waiting"),
             "{}",
             bad.message
         );
@@ -316,14 +306,8 @@ mod tests {
         );
         assert_eq!(passed.figures.len(), 2);
         let failed = judge_offload(&watched(290), &Ok(ms(300)), &job(4)).unwrap_err();
-        assert!(failed
-            .message
-            .starts_with("the runtime's thread did the CPU work"));
-        assert!(
-            failed.details.iter().any(|d| d.contains("heartbeat")),
-            "{:#?}",
-            failed.details
-        );
+        assert!(failed.message.starts_with("the runtime's thread did the CPU work"));
+        assert!(failed.details.iter().any(|d| d.contains("heartbeat")), "{:#?}", failed.details);
     }
 
     #[test]

@@ -65,17 +65,12 @@ impl<T> Watched<T> {
     pub fn gaps(&self) -> Vec<Gap> {
         let mut gaps = gaps(&self.ticks, self.elapsed);
         let end_cpu = self.runtime_cpu.as_ref().ok().copied();
-        for (gap, cpu) in gaps
-            .iter_mut()
-            .zip(spans(&self.tick_cpu, end_cpu, self.ticks.len()))
-        {
+        for (gap, cpu) in gaps.iter_mut().zip(spans(&self.tick_cpu, end_cpu, self.ticks.len())) {
             gap.cpu = Some(cpu);
         }
-        for (gap, queued) in gaps.iter_mut().zip(spans(
-            &self.tick_queued,
-            self.runtime_queued,
-            self.ticks.len(),
-        )) {
+        for (gap, queued) in
+            gaps.iter_mut().zip(spans(&self.tick_queued, self.runtime_queued, self.ticks.len()))
+        {
             gap.queued = Some(queued);
         }
         gaps
@@ -215,10 +210,7 @@ where
             elapsed,
             runtime_cpu,
             runtime_thread: thread::current().id(),
-            ticks: beats
-                .iter()
-                .map(|b| b.0.saturating_duration_since(started))
-                .collect(),
+            ticks: beats.iter().map(|b| b.0.saturating_duration_since(started)).collect(),
             tick_cpu: tick_cpu.unwrap_or_default(),
             runtime_queued,
             tick_queued: tick_queued.unwrap_or_default(),
@@ -308,9 +300,7 @@ mod tests {
             }
         };
         let offloaded = run_watched(ms(5000), "offloaded", move || async move {
-            tokio::task::spawn_blocking(move || spin(ms(120)))
-                .await
-                .unwrap();
+            tokio::task::spawn_blocking(move || spin(ms(120))).await.unwrap();
         })
         .unwrap();
         let inline = run_watched(ms(5000), "inline", move || async move {
@@ -324,38 +314,24 @@ mod tests {
         }
         assert!(inline.longest_gap().len() >= ms(100), "{:?}", inline.ticks);
         if inline.runtime_cpu.is_ok() {
-            assert!(
-                matches!(inline.beat(), Beat::Computing(_)),
-                "{:?}",
-                inline.beat()
-            );
+            assert!(matches!(inline.beat(), Beat::Computing(_)), "{:?}", inline.beat());
         }
-        assert!(!matches!(
-            offloaded.beat(),
-            Beat::Computing(_) | Beat::Waiting(_)
-        ));
+        assert!(!matches!(offloaded.beat(), Beat::Computing(_) | Beat::Waiting(_)));
         assert_ne!(inline.runtime_thread, thread::current().id());
     }
 
     #[test]
     fn block_in_place_is_explained() {
-        let outcome = run_watched(ms(5000), "blocking", || async {
-            tokio::task::block_in_place(|| 1 + 1)
-        })
-        .unwrap_err();
-        assert!(
-            outcome.message.contains("spawn_blocking"),
-            "{}",
-            outcome.message
-        );
+        let outcome =
+            run_watched(ms(5000), "blocking", || async { tokio::task::block_in_place(|| 1 + 1) })
+                .unwrap_err();
+        assert!(outcome.message.contains("spawn_blocking"), "{}", outcome.message);
     }
 
     #[test]
     fn a_run_that_never_ends_is_a_failure_that_says_where_it_is_stuck() {
-        let outcome = run_watched(ms(200), "the forever future", || {
-            std::future::pending::<()>()
-        })
-        .unwrap_err();
+        let outcome =
+            run_watched(ms(200), "the forever future", std::future::pending::<()>).unwrap_err();
         assert!(
             outcome.message.starts_with(
                 "the forever future did not finish in 200 ms: the runtime's thread is free"
@@ -378,22 +354,10 @@ mod tests {
         })
         .unwrap_err();
         if linux {
-            assert!(
-                parked.message.contains("thread is blocked"),
-                "{}",
-                parked.message
-            );
-            assert!(
-                spinning.message.contains("thread is computing"),
-                "{}",
-                spinning.message
-            );
+            assert!(parked.message.contains("thread is blocked"), "{}", parked.message);
+            assert!(spinning.message.contains("thread is computing"), "{}", spinning.message);
         } else {
-            assert!(
-                parked.message.contains("never ticked"),
-                "{}",
-                parked.message
-            );
+            assert!(parked.message.contains("never ticked"), "{}", parked.message);
         }
     }
 }

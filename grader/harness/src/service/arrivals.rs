@@ -33,37 +33,24 @@ impl Arrivals {
 
     /// `n` items, one every `every` from the start.
     pub fn staggered(n: usize, every: Duration) -> Arrivals {
-        Arrivals::new(
-            (0..n)
-                .map(|i| every * u32::try_from(i).unwrap_or(u32::MAX))
-                .collect(),
-        )
+        Arrivals::new((0..n).map(|i| every * u32::try_from(i).unwrap_or(u32::MAX)).collect())
     }
 
     /// Bursts: `count` items at once at each `at`, in the order given.
     pub fn bursts(bursts: &[(Duration, usize)]) -> Arrivals {
         Arrivals::new(
-            bursts
-                .iter()
-                .flat_map(|&(at, count)| std::iter::repeat_n(at, count))
-                .collect(),
+            bursts.iter().flat_map(|&(at, count)| std::iter::repeat_n(at, count)).collect(),
         )
     }
 
     fn new(times: Vec<Duration>) -> Arrivals {
-        Arrivals {
-            times,
-            held_up: None,
-        }
+        Arrivals { times, held_up: None }
     }
 
     /// The same arrivals, with the runtime held up from `at` for `length`
     /// meanwhile (see [`hold_up`]; paused clock only).
     pub fn held_up(self, at: Duration, length: Duration) -> Arrivals {
-        Arrivals {
-            held_up: Some((at, length)),
-            ..self
-        }
+        Arrivals { held_up: Some((at, length)), ..self }
     }
 
     /// The offsets, in item order.
@@ -124,17 +111,9 @@ impl Arrivals {
             .collect();
         let held_up = self.held_up.map(|(at, length)| {
             let human = crate::protocol::human_duration;
-            format!(
-                "; the runtime held up from {} to {}",
-                human(at),
-                human(at + length)
-            )
+            format!("; the runtime held up from {} to {}", human(at), human(at + length))
         });
-        format!(
-            "arrivals: {}{}",
-            parts.join(", "),
-            held_up.unwrap_or_default()
-        )
+        format!("arrivals: {}{}", parts.join(", "), held_up.unwrap_or_default())
     }
 }
 
@@ -151,10 +130,7 @@ pub struct Departures {
 impl Departures {
     /// An empty log whose times count from now (on the runtime's clock).
     pub fn new() -> Departures {
-        Departures {
-            epoch: Instant::now(),
-            log: Arc::default(),
-        }
+        Departures { epoch: Instant::now(), log: Arc::default() }
     }
 
     /// A request leaves now.
@@ -255,10 +231,7 @@ mod tests {
     #[test]
     fn schedules_list_their_times_in_item_order() {
         assert_eq!(Arrivals::at_once(2).times(), [ms(0), ms(0)]);
-        assert_eq!(
-            Arrivals::staggered(3, ms(50)).times(),
-            [ms(0), ms(50), ms(100)]
-        );
+        assert_eq!(Arrivals::staggered(3, ms(50)).times(), [ms(0), ms(50), ms(100)]);
         let bursts = Arrivals::bursts(&[(ms(0), 1), (ms(900), 2)]);
         assert_eq!(bursts.times(), [ms(0), ms(900), ms(900)]);
         assert_eq!(bursts.describe(), "arrivals: 1 at 0.0 ms, 2 at 900 ms");
@@ -291,24 +264,12 @@ mod tests {
             start.elapsed()
         });
         let () = early;
-        assert_eq!(
-            held,
-            ms(1200),
-            "a timer due at 1 s fires when the hold-up ends"
-        );
+        assert_eq!(held, ms(1200), "a timer due at 1 s fires when the hold-up ends");
         tokio::time::sleep(ms(100)).await;
-        assert_eq!(
-            start.elapsed(),
-            ms(1300),
-            "and the clock runs on from there"
-        );
+        assert_eq!(start.elapsed(), ms(1300), "and the clock runs on from there");
         let held = Arrivals::at_once(1).held_up(ms(800), ms(400));
         let out = held.drive(|_| tokio::time::sleep(ms(1000))).await;
-        assert_eq!(
-            out,
-            vec![((), ms(1200))],
-            "drive holds the runtime up as it says"
-        );
+        assert_eq!(out, vec![((), ms(1200))], "drive holds the runtime up as it says");
     }
 
     #[tokio::test(start_paused = true)]

@@ -30,9 +30,7 @@ pub struct FakeService {
 impl FakeService {
     /// Starts counting now, on the current runtime's clock.
     pub fn new(script: Script) -> FakeService {
-        FakeService {
-            meter: Meter::new(script, Instant::now()),
-        }
+        FakeService { meter: Meter::new(script, Instant::now()) }
     }
 
     /// One call to `path` on `host`. Nothing happens until the future is
@@ -48,11 +46,7 @@ impl FakeService {
                 tokio::time::sleep(answer.latency).await;
             }
             visit.answered(answer.status);
-            Reply {
-                status: answer.status,
-                headers: answer.headers,
-                body: answer.body,
-            }
+            Reply { status: answer.status, headers: answer.headers, body: answer.body }
         }
     }
 

@@ -30,11 +30,7 @@ pub struct Job<H> {
 impl<H> Job<H> {
     /// A job there from the start.
     pub fn new(host: H, latency: Duration) -> Job<H> {
-        Job {
-            host,
-            latency,
-            arrival: Duration::ZERO,
-        }
+        Job { host, latency, arrival: Duration::ZERO }
     }
 
     /// Handed to the client at `arrival`.
@@ -53,11 +49,7 @@ pub fn jobs(latencies: &[Duration]) -> Vec<Job<()>> {
 /// included), its route's latency, and its time in `arrivals` (all at the
 /// start without).
 pub fn jobs_of(script: &Script, urls: &[String], arrivals: Option<&Arrivals>) -> Vec<Job<String>> {
-    let at = |i: usize| {
-        arrivals
-            .and_then(|a| a.times().get(i).copied())
-            .unwrap_or_default()
-    };
+    let at = |i: usize| arrivals.and_then(|a| a.times().get(i).copied()).unwrap_or_default();
     let job = |(i, url): (usize, &String)| {
         let (host, path) = split_url(url);
         Job::new(host.to_owned(), script.route_for(path).latency).at(at(i))
@@ -79,11 +71,7 @@ pub struct IdealLimits {
 impl IdealLimits {
     /// Only a cap on jobs at once.
     pub fn concurrency(n: usize) -> IdealLimits {
-        IdealLimits {
-            concurrency: n,
-            per_host: n,
-            rate: None,
-        }
+        IdealLimits { concurrency: n, per_host: n, rate: None }
     }
 }
 
@@ -103,10 +91,7 @@ pub fn schedule<H: Eq + Hash>(jobs: &[Job<H>], limits: IdealLimits) -> Vec<Durat
     let mut started: Vec<Duration> = Vec::new();
     let mut now = Duration::ZERO;
     let in_window = |started: &[Duration], now: Duration| match limits.rate {
-        Some((_, window)) => started
-            .iter()
-            .filter(|&&s| now.saturating_sub(s) < window)
-            .count(),
+        Some((_, window)) => started.iter().filter(|&&s| now.saturating_sub(s) < window).count(),
         None => 0,
     };
     loop {
@@ -118,9 +103,7 @@ pub fn schedule<H: Eq + Hash>(jobs: &[Job<H>], limits: IdealLimits) -> Vec<Durat
                 .count()
         };
         for i in 0..jobs.len() {
-            let rate_ok = limits
-                .rate
-                .is_none_or(|(r, _)| in_window(&started, now) < r);
+            let rate_ok = limits.rate.is_none_or(|(r, _)| in_window(&started, now) < r);
             if starts[i].is_none()
                 && jobs[i].arrival <= now
                 && rate_ok
@@ -136,31 +119,17 @@ pub fn schedule<H: Eq + Hash>(jobs: &[Job<H>], limits: IdealLimits) -> Vec<Durat
         }
         // The next moment something changes: a job ends, one arrives, or the
         // oldest start in a full window leaves it.
-        let ends = jobs
-            .iter()
-            .zip(&starts)
-            .filter_map(|(j, s)| s.map(|s| s + j.latency));
-        let arrivals = jobs
-            .iter()
-            .zip(&starts)
-            .filter(|(_, s)| s.is_none())
-            .map(|(j, _)| j.arrival);
+        let ends = jobs.iter().zip(&starts).filter_map(|(j, s)| s.map(|s| s + j.latency));
+        let arrivals =
+            jobs.iter().zip(&starts).filter(|(_, s)| s.is_none()).map(|(j, _)| j.arrival);
         let leaves = limits.rate.and_then(|(r, window)| {
             (in_window(&started, now) >= r)
                 .then(|| {
-                    started
-                        .iter()
-                        .find(|&&s| now.saturating_sub(s) < window)
-                        .map(|&s| s + window)
+                    started.iter().find(|&&s| now.saturating_sub(s) < window).map(|&s| s + window)
                 })
                 .flatten()
         });
-        match ends
-            .chain(arrivals)
-            .chain(leaves)
-            .filter(|&t| t > now)
-            .min()
-        {
+        match ends.chain(arrivals).chain(leaves).filter(|&t| t > now).min() {
             Some(t) => now = t,
             // Cannot happen with nonzero limits; never loop forever.
             None => break,
@@ -175,12 +144,7 @@ pub fn schedule<H: Eq + Hash>(jobs: &[Job<H>], limits: IdealLimits) -> Vec<Durat
 /// # Panics
 /// If a limit is zero.
 pub fn ideal_time<H: Eq + Hash>(jobs: &[Job<H>], limits: IdealLimits) -> Duration {
-    schedule(jobs, limits)
-        .iter()
-        .zip(jobs)
-        .map(|(&s, j)| s + j.latency)
-        .max()
-        .unwrap_or_default()
+    schedule(jobs, limits).iter().zip(jobs).map(|(&s, j)| s + j.latency).max().unwrap_or_default()
 }
 
 /// A design that keeps at most `w` jobs at once but leaves slots idle while
@@ -199,12 +163,7 @@ pub enum Design {
 }
 
 impl Design {
-    pub const ALL: [Design; 4] = [
-        Design::Batches,
-        Design::Shares,
-        Design::Strides,
-        Design::Window,
-    ];
+    pub const ALL: [Design; 4] = [Design::Batches, Design::Shares, Design::Strides, Design::Window];
     /// What a pool of threads may do (a window is a stream's design).
     pub const THREADS: [Design; 3] = [Design::Batches, Design::Shares, Design::Strides];
 
@@ -213,10 +172,9 @@ impl Design {
         let w = w.max(1);
         let sum = |it: &mut dyn Iterator<Item = Duration>| it.sum::<Duration>();
         match self {
-            Design::Batches => latencies
-                .chunks(w)
-                .map(|b| b.iter().copied().max().unwrap_or_default())
-                .sum(),
+            Design::Batches => {
+                latencies.chunks(w).map(|b| b.iter().copied().max().unwrap_or_default()).sum()
+            }
             Design::Shares => latencies
                 .chunks(latencies.len().div_ceil(w).max(1))
                 .map(|share| sum(&mut share.iter().copied()))
@@ -268,17 +226,11 @@ impl Design {
         let near = |t: Duration| {
             (elapsed.as_secs_f64() - t.as_secs_f64()).abs() <= t.as_secs_f64() * tolerance
         };
-        if near(ideal_time(
-            &jobs(latencies),
-            IdealLimits::concurrency(w.max(1)),
-        )) {
+        if near(ideal_time(&jobs(latencies), IdealLimits::concurrency(w.max(1)))) {
             return Vec::new();
         }
-        let mut found: Vec<(Design, Duration)> = designs
-            .iter()
-            .map(|&d| (d, d.time(latencies, w)))
-            .filter(|&(_, t)| near(t))
-            .collect();
+        let mut found: Vec<(Design, Duration)> =
+            designs.iter().map(|&d| (d, d.time(latencies, w))).filter(|&(_, t)| near(t)).collect();
         found.sort_by_key(|&(_, t)| t.abs_diff(elapsed));
         found
     }
@@ -322,27 +274,17 @@ mod tests {
         let fifty = jobs(&all(50, ms(500)));
         assert_eq!(ideal_time(&fifty, IdealLimits::concurrency(5)), ms(5000));
         assert_eq!(ideal_time(&fifty, IdealLimits::concurrency(1)), ms(25_000));
-        assert_eq!(
-            ideal_time(&fifty[..0], IdealLimits::concurrency(3)),
-            Duration::ZERO
-        );
+        assert_eq!(ideal_time(&fifty[..0], IdealLimits::concurrency(3)), Duration::ZERO);
         // 30 jobs of 50 ms, 5 starts per second: the last starts at 5 s.
-        let limits = IdealLimits {
-            rate: Some((5, ms(1000))),
-            ..IdealLimits::concurrency(10)
-        };
+        let limits = IdealLimits { rate: Some((5, ms(1000))), ..IdealLimits::concurrency(10) };
         assert_eq!(ideal_time(&jobs(&all(30, ms(50))), limits), ms(5050));
     }
 
     #[test]
     fn ideal_time_holds_each_host_to_its_cap() {
-        let jobs: Vec<Job<&str>> = (0..24)
-            .map(|i| Job::new(["a", "a", "b", "a", "a", "c"][i % 6], ms(100)))
-            .collect();
-        let limits = IdealLimits {
-            per_host: 2,
-            ..IdealLimits::concurrency(6)
-        };
+        let jobs: Vec<Job<&str>> =
+            (0..24).map(|i| Job::new(["a", "a", "b", "a", "a", "c"][i % 6], ms(100))).collect();
+        let limits = IdealLimits { per_host: 2, ..IdealLimits::concurrency(6) };
         // 16 jobs on host a, two at a time.
         assert_eq!(ideal_time(&jobs, limits), ms(800));
     }
@@ -354,10 +296,7 @@ mod tests {
         // 1900 and the last at 2000.
         let mut burst: Vec<Job<()>> = vec![Job::new((), ms(10))];
         burst.extend((0..6).map(|_| Job::new((), ms(10)).at(ms(900))));
-        let limits = IdealLimits {
-            rate: Some((3, ms(1000))),
-            ..IdealLimits::concurrency(10)
-        };
+        let limits = IdealLimits { rate: Some((3, ms(1000))), ..IdealLimits::concurrency(10) };
         let starts = schedule(&burst, limits);
         assert_eq!(starts, [0, 900, 900, 1000, 1900, 1900, 2000].map(ms));
     }
@@ -372,10 +311,7 @@ mod tests {
         let jobs = jobs_of(&script, &urls, Some(&arrivals));
         assert_eq!(
             jobs,
-            [
-                Job::new("a:1".into(), ms(900)),
-                Job::new("b".into(), ms(50)).at(ms(10))
-            ]
+            [Job::new("a:1".into(), ms(900)), Job::new("b".into(), ms(50)).at(ms(10))]
         );
         assert_eq!(jobs_of(&script, &urls, None)[1].arrival, Duration::ZERO);
     }
@@ -383,37 +319,22 @@ mod tests {
     #[test]
     fn wasteful_designs_lose_to_a_slow_item_among_fast_ones() {
         let lat: Vec<Duration> = [4, 1, 1, 1, 1, 1, 1, 1].map(|u| ms(u * 100)).to_vec();
-        assert_eq!(
-            ideal_time(&jobs(&lat), IdealLimits::concurrency(2)),
-            ms(600)
-        );
+        assert_eq!(ideal_time(&jobs(&lat), IdealLimits::concurrency(2)), ms(600));
         assert_eq!(Design::Batches.time(&lat, 2), ms(700));
         assert_eq!(Design::Shares.time(&lat, 2), ms(700));
         assert_eq!(Design::Strides.time(&lat, 2), ms(700));
         // The window of 2 waits for item 0 before starting item 2.
         assert_eq!(Design::Window.time(&lat, 2), ms(700));
-        assert_eq!(
-            Design::matching(&Design::ALL, ms(710), &lat, 2, 0.05).len(),
-            4
-        );
+        assert_eq!(Design::matching(&Design::ALL, ms(710), &lat, 2, 0.05).len(), 4);
         // A slow item second: the window holds up items 2 and 3 behind it.
         let second: Vec<Duration> = [1, 4, 1, 1, 1, 1].map(|u| ms(u * 100)).to_vec();
         assert_eq!(Design::Window.time(&second, 2), ms(600));
         assert_eq!(Design::Strides.time(&second, 2), ms(600));
-        assert_eq!(
-            ideal_time(&jobs(&second), IdealLimits::concurrency(2)),
-            ms(500)
-        );
+        assert_eq!(ideal_time(&jobs(&second), IdealLimits::concurrency(2)), ms(500));
         assert_eq!(Design::matching(&Design::ALL, ms(600), &lat, 2, 0.05), []);
         // Uniform latencies: every design is the ideal, so none is named.
-        assert_eq!(
-            Design::matching(&Design::ALL, ms(400), &all(8, ms(100)), 2, 0.05),
-            []
-        );
+        assert_eq!(Design::matching(&Design::ALL, ms(400), &all(8, ms(100)), 2, 0.05), []);
         let named = Design::name_in(&Design::ALL, ms(600), &second, 2, 0.01);
-        assert!(
-            named.contains("k + 2, k + 4 ... up front, or of a window of 2"),
-            "{named}"
-        );
+        assert!(named.contains("k + 2, k + 4 ... up front, or of a window of 2"), "{named}");
     }
 }

@@ -72,26 +72,16 @@ impl Kept {
     /// The first limit broken: the caps (a host's first where its cap is
     /// the tighter), then the rate, then the time.
     pub fn broken(&self) -> Option<Broken> {
-        let IdealLimits {
-            concurrency,
-            per_host,
-            rate,
-        } = self.limits;
+        let IdealLimits { concurrency, per_host, rate } = self.limits;
         let (host, peak) = &self.host_peak;
-        let on_host = || Broken::Host {
-            host: host.clone(),
-            peak: *peak,
-        };
+        let on_host = || Broken::Host { host: host.clone(), peak: *peak };
         if per_host < concurrency && *peak > per_host {
             Some(on_host())
         } else if self.peak > concurrency {
             Some(Broken::InFlight)
         } else if *peak > per_host {
             Some(on_host())
-        } else if rate
-            .zip(self.most)
-            .is_some_and(|((max, _), most)| most > max)
-        {
+        } else if rate.zip(self.most).is_some_and(|((max, _), most)| most > max) {
             Some(Broken::Rate)
         } else if self.time.is_some_and(|(elapsed, _, bound)| elapsed > bound) {
             Some(Broken::Time)
@@ -123,11 +113,7 @@ impl Kept {
 
     /// A broken limit, said plainly.
     pub fn plainly(&self, broken: &Broken) -> String {
-        let IdealLimits {
-            concurrency,
-            per_host,
-            rate,
-        } = self.limits;
+        let IdealLimits { concurrency, per_host, rate } = self.limits;
         let (max, window) = rate.unwrap_or((0, Duration::ZERO));
         let (elapsed, ideal, _) = self.time.unwrap_or_default();
         match broken {
@@ -178,11 +164,7 @@ impl Kept {
             o = o.figure(
                 "time",
                 human_duration(elapsed),
-                format!(
-                    "≤ {} (ideal {})",
-                    human_duration(bound),
-                    human_duration(ideal)
-                ),
+                format!("≤ {} (ideal {})", human_duration(bound), human_duration(ideal)),
             );
         }
         o
@@ -198,11 +180,7 @@ mod tests {
 
     #[test]
     fn the_first_limit_broken_is_named() {
-        let limits = IdealLimits {
-            concurrency: 4,
-            per_host: 2,
-            rate: Some((2, ms(1000))),
-        };
+        let limits = IdealLimits { concurrency: 4, per_host: 2, rate: Some((2, ms(1000))) };
         let stats = |peak: usize, host: usize| Stats {
             peak_in_flight: peak,
             peak_per_host: BTreeMap::from([("a".to_owned(), host), ("b".to_owned(), 1)]),
@@ -212,24 +190,12 @@ mod tests {
         let kept = |peak, host| Kept::new(limits, &stats(peak, host), &starts, "fake's side");
         assert_eq!(kept(5, 2).broken(), Some(Broken::InFlight));
         // A host's cap is the tighter one: judged first.
-        assert_eq!(
-            kept(5, 3).broken(),
-            Some(Broken::Host {
-                host: "a".into(),
-                peak: 3
-            })
-        );
+        assert_eq!(kept(5, 3).broken(), Some(Broken::Host { host: "a".into(), peak: 3 }));
         assert_eq!(kept(4, 2).broken(), Some(Broken::Rate));
         let calm = Kept::new(limits, &stats(2, 2), &starts[..2], "fake's side");
         assert_eq!(calm.broken(), None);
-        assert_eq!(
-            calm.clone().timed(ms(1100), ms(1000), ms(1050)).broken(),
-            Some(Broken::Time)
-        );
-        let figures = calm
-            .timed(ms(1000), ms(1000), ms(1050))
-            .figures(crate::pass("ok"))
-            .figures;
+        assert_eq!(calm.clone().timed(ms(1100), ms(1000), ms(1050)).broken(), Some(Broken::Time));
+        let figures = calm.timed(ms(1000), ms(1000), ms(1050)).figures(crate::pass("ok")).figures;
         assert_eq!(figures.len(), 4);
     }
 }

@@ -99,9 +99,7 @@ pub struct Meter {
 
 impl std::fmt::Debug for Meter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Meter")
-            .field("script", &self.inner.script)
-            .finish_non_exhaustive()
+        f.debug_struct("Meter").field("script", &self.inner.script).finish_non_exhaustive()
     }
 }
 
@@ -142,13 +140,7 @@ struct Host {
 impl Meter {
     /// A meter of `script` whose times count from `epoch`.
     pub fn new(script: Script, epoch: Instant) -> Meter {
-        Meter {
-            inner: Arc::new(Inner {
-                script,
-                epoch,
-                state: Mutex::new(State::default()),
-            }),
-        }
+        Meter { inner: Arc::new(Inner { script, epoch, state: Mutex::new(State::default()) }) }
     }
 
     /// Give each of `hosts` an entry in the per-host counts from the start.
@@ -235,11 +227,7 @@ impl Meter {
             requests: st.requests,
             peak_in_flight: st.peak,
             per_path: st.per_path.clone(),
-            per_host: st
-                .hosts
-                .iter()
-                .map(|(k, h)| (k.clone(), h.requests))
-                .collect(),
+            per_host: st.hosts.iter().map(|(k, h)| (k.clone(), h.requests)).collect(),
             peak_per_host: st.hosts.iter().map(|(k, h)| (k.clone(), h.peak)).collect(),
             rate_limited: st.rate_limited,
             max_in_window,
@@ -263,15 +251,7 @@ impl Meter {
         let hosts = st
             .hosts
             .iter()
-            .map(|(k, h)| {
-                (
-                    k.clone(),
-                    Host {
-                        now: h.now,
-                        ..Host::default()
-                    },
-                )
-            })
+            .map(|(k, h)| (k.clone(), Host { now: h.now, ..Host::default() }))
             .collect();
         *st = State {
             generation: st.generation + 1,
@@ -414,10 +394,7 @@ mod tests {
 
     #[test]
     fn admit_slides_and_says_when_a_slot_frees() {
-        let rate = Some(Rate {
-            max: 2,
-            window: ms(1000),
-        });
+        let rate = Some(Rate { max: 2, window: ms(1000) });
         let mut st = State::default();
         assert_eq!(st.admit(rate, ms(0)), Ok(()));
         assert_eq!(st.admit(rate, ms(300)), Ok(()));
@@ -426,10 +403,7 @@ mod tests {
         assert_eq!(st.admit(rate, ms(1000)), Ok(()));
         assert_eq!(st.admit(rate, ms(1000)), Err(ms(300)));
         assert_eq!(st.accepted, vec![ms(0), ms(300), ms(1000)]);
-        let never = Some(Rate {
-            max: 0,
-            window: ms(250),
-        });
+        let never = Some(Rate { max: 0, window: ms(250) });
         assert_eq!(State::default().admit(never, ms(0)), Err(ms(250)));
         let mut free = State::default();
         assert_eq!(free.admit(None, ms(5)), Ok(()));
@@ -451,11 +425,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn visits_count_peaks_per_host_and_end_as_calls() {
-        let meter = Meter::new(
-            Script::new().route("/busy", Route::ok().busy(1, ms(700))),
-            Instant::now(),
-        )
-        .with_hosts(["idle"]);
+        let meter =
+            Meter::new(Script::new().route("/busy", Route::ok().busy(1, ms(700))), Instant::now())
+                .with_hosts(["idle"]);
         let (a, _) = meter.arrive("h", "/a");
         tokio::time::sleep(ms(10)).await;
         let (b, answer) = meter.arrive("h", "/busy");
@@ -466,10 +438,7 @@ mod tests {
         assert_eq!(answer.status, 200);
         assert_eq!(answer.body, body_for("/busy"));
         let stats = meter.stats();
-        assert_eq!(
-            (stats.requests, stats.peak_in_flight, stats.rate_limited),
-            (3, 2, 1)
-        );
+        assert_eq!((stats.requests, stats.peak_in_flight, stats.rate_limited), (3, 2, 1));
         assert_eq!(stats.per_host["idle"], 0);
         assert_eq!(stats.peak_per_host["h"], 2);
         // `c` is still in progress: not a call yet, and a reset forgets it.

@@ -30,10 +30,7 @@ use tokio::time::Instant;
 /// # Errors
 /// The runtime could not be built.
 pub fn paused_runtime() -> std::io::Result<Runtime> {
-    Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
+    Builder::new_current_thread().enable_all().start_paused(true).build()
 }
 
 /// A `current_thread` runtime on the real clock, with I/O, for loopback runs.
@@ -137,11 +134,7 @@ where
         // verdict with it), panic or not.
         runtime.shutdown_background();
         match result {
-            Ok((value, elapsed)) => Ok(Run {
-                value,
-                elapsed,
-                wall,
-            }),
+            Ok((value, elapsed)) => Ok(Run { value, elapsed, wall }),
             Err(panic) => resume_unwind(panic),
         }
     };
@@ -198,9 +191,7 @@ pub struct Stopwatch {
 
 impl Stopwatch {
     pub fn start() -> Stopwatch {
-        Stopwatch {
-            start: Instant::now(),
-        }
+        Stopwatch { start: Instant::now() }
     }
 
     pub fn elapsed(&self) -> Duration {
@@ -243,16 +234,10 @@ mod tests {
             std::thread::sleep(ms(2000));
         })
         .unwrap_err();
-        assert!(outcome
-            .message
-            .contains("blocked the runtime's only thread"));
+        assert!(outcome.message.contains("blocked the runtime's only thread"));
         let linux = SchedClock::this_thread().read().is_some();
         if linux {
-            assert!(
-                outcome.message.contains("uses no CPU"),
-                "{}",
-                outcome.message
-            );
+            assert!(outcome.message.contains("uses no CPU"), "{}", outcome.message);
         }
         // A busy loop (that ends a while after the limit).
         let spinning = run_paused(ms(200), "the spinning code", || async {
@@ -263,11 +248,7 @@ mod tests {
         })
         .unwrap_err();
         if linux {
-            assert!(
-                spinning.message.contains("is computing"),
-                "{}",
-                spinning.message
-            );
+            assert!(spinning.message.contains("is computing"), "{}", spinning.message);
         }
     }
 }

@@ -20,9 +20,7 @@ pub fn body_for(path: &str) -> String {
 /// `got` is not `want`.
 pub fn one_result_each(item: &str, want: usize, got: usize) -> Result<(), crate::Outcome> {
     crate::ensure(want == got, || {
-        crate::fail(format!(
-            "expected {want} results (one per {item}), got {got}"
-        ))
+        crate::fail(format!("expected {want} results (one per {item}), got {got}"))
     })
 }
 
@@ -117,12 +115,7 @@ impl Script {
     /// Every path answers `200` with [`body_for`] at once; no rate limit;
     /// one host.
     pub fn new() -> Script {
-        Script {
-            latency: Duration::ZERO,
-            routes: HashMap::new(),
-            rate: None,
-            hosts: 1,
-        }
+        Script { latency: Duration::ZERO, routes: HashMap::new(), rate: None, hosts: 1 }
     }
 
     /// The latency of every path without a route of its own.
@@ -142,9 +135,7 @@ impl Script {
     /// One route per path, e.g. a latency per item:
     /// `script.routes(paths.iter().map(|p| (p, Route::ok().latency(..))))`.
     pub fn routes<P: AsRef<str>>(self, routes: impl IntoIterator<Item = (P, Route)>) -> Script {
-        routes.into_iter().fold(self, |script, (path, route)| {
-            script.route(path.as_ref(), route)
-        })
+        routes.into_iter().fold(self, |script, (path, route)| script.route(path.as_ref(), route))
     }
 
     /// Meter every call (across hosts): one is answered `429` at once, with

@@ -70,11 +70,7 @@ impl Index {
                 _ => {}
             }
         }
-        Index {
-            tokens,
-            items,
-            aliases,
-        }
+        Index { tokens, items, aliases }
     }
 
     /// Everything `function` reaches, or `None` if it has no body here.

@@ -1,11 +1,7 @@
 use super::*;
 
-const CHANNEL: Family = Family {
-    what: "a channel",
-    owner: "g",
-    markers: "mpsc .send",
-    except: &[],
-};
+const CHANNEL: Family =
+    Family { what: "a channel", owner: "g", markers: "mpsc .send", except: &[] };
 
 const ATOMIC: Family = Family {
     what: "an atomic",
@@ -61,21 +57,13 @@ fn comments_and_strings_do_not_count() {
 #[test]
 fn helpers_types_and_renames_are_followed() {
     let helper = "fn f() { m.lock(); bump(); } fn bump() { c.fetch_add(1); }";
-    assert!(
-        finding(helper).contains("`.fetch_add()`"),
-        "{}",
-        finding(helper)
-    );
+    assert!(finding(helper).contains("`.fetch_add()`"), "{}", finding(helper));
     let alias =
         "use std::sync::atomic::AtomicU64 as Plain; fn f() { m.lock(); let x = Plain::new(0); }";
     assert!(finding(alias).contains("`AtomicU64`"), "{}", finding(alias));
     let static_item =
         "static C: Lazy = Lazy::new(|| mpsc::channel()); fn f() { m.lock(); C.get(); }";
-    assert!(
-        finding(static_item).contains("`mpsc`"),
-        "{}",
-        finding(static_item)
-    );
+    assert!(finding(static_item).contains("`mpsc`"), "{}", finding(static_item));
     let method = "struct W; impl W { fn add(&self) { self.0.send(1); } } fn f<'a>(w: &'a W) { m.lock(); w.add(); }";
     assert!(finding(method).contains("`.send()`"), "{}", finding(method));
 }
@@ -93,10 +81,8 @@ fn stubs_and_missing_functions_are_told_apart() {
     let todo = concat!("to", "do!()");
     assert_eq!(finding(&format!("fn f() {{ {todo} }}")), "stub");
     // Only a stub macro in the function itself makes it a stub.
-    assert!(
-        finding(&format!("fn f() {{ helper() }} fn helper() {{ {todo} }}"))
-            .contains("it never locks")
-    );
+    assert!(finding(&format!("fn f() {{ helper() }} fn helper() {{ {todo} }}"))
+        .contains("it never locks"));
     assert!(finding("fn g() {}").contains("no `fn f` with a body found in lib.rs"));
     assert!(finding("fn f() { x.unlock(); }").contains("it never locks"));
 }
@@ -106,16 +92,8 @@ fn a_crate_split_into_modules_is_read_whole() {
     let dir = std::env::temp_dir().join(format!("kata-source-{}", std::process::id()));
     let src = dir.join("exercises/ex99-split/src");
     std::fs::create_dir_all(src.join("counters")).unwrap();
-    std::fs::write(
-        src.join("lib.rs"),
-        "mod counters; pub fn f() { counters::add() }",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("counters/mod.rs"),
-        "pub fn add() { COUNTER.fetch_add(1); }",
-    )
-    .unwrap();
+    std::fs::write(src.join("lib.rs"), "mod counters; pub fn f() { counters::add() }").unwrap();
+    std::fs::write(src.join("counters/mod.rs"), "pub fn add() { COUNTER.fetch_add(1); }").unwrap();
     std::fs::write(src.join("notes.txt"), "fn f() { m.lock(); }").unwrap();
     let sources = Sources::of_crate(&src.join("lib.rs")).unwrap();
     let _ = std::fs::remove_dir_all(&dir);

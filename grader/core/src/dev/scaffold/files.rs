@@ -24,9 +24,7 @@ fn package(name: &str) -> String {
 }
 
 pub(super) fn crate_manifest(name: &str, lib: Option<&str>) -> String {
-    let lib = lib
-        .map(|name| format!("\n[lib]\nname = \"{name}\"\n"))
-        .unwrap_or_default();
+    let lib = lib.map(|name| format!("\n[lib]\nname = \"{name}\"\n")).unwrap_or_default();
     format!(
         r#"{}{lib}
 [dependencies]

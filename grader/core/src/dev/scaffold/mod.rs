@@ -44,10 +44,7 @@ pub fn scaffold(root: &Path, new: &NewExercise) -> Result<Vec<PathBuf>, Error> {
     } else {
         Vec::new()
     };
-    if let Some(twin) = existing
-        .iter()
-        .find(|e| e.number == number || e.name() == name)
-    {
+    if let Some(twin) = existing.iter().find(|e| e.number == number || e.name() == name) {
         return Err(Error::Grader(format!(
             "{slug} would share {} with {}: progress is kept by name and learners type numbers, so pick \
              another (`kata list` shows what is taken)",
@@ -63,38 +60,17 @@ pub fn scaffold(root: &Path, new: &NewExercise) -> Result<Vec<PathBuf>, Error> {
         .unwrap_or_else(|| format!("{}: what this exercise teaches", title.to_lowercase()));
     let function = function_name(name);
     let files: Vec<(PathBuf, String)> = vec![
-        (
-            format!("exercises/{slug}/Cargo.toml").into(),
-            crate_manifest(slug, None),
-        ),
-        (
-            format!("exercises/{slug}/src/lib.rs").into(),
-            stub(&id, &title, slug, &function),
-        ),
-        (
-            format!("exercises/{slug}/.stub.rs").into(),
-            stub(&id, &title, slug, &function),
-        ),
+        (format!("exercises/{slug}/Cargo.toml").into(), crate_manifest(slug, None)),
+        (format!("exercises/{slug}/src/lib.rs").into(), stub(&id, &title, slug, &function)),
+        (format!("exercises/{slug}/.stub.rs").into(), stub(&id, &title, slug, &function)),
         (
             format!("solutions/{slug}/Cargo.toml").into(),
             crate_manifest(&format!("{slug}-solution"), Some(&slug.replace('-', "_"))),
         ),
-        (
-            format!("solutions/{slug}/src/lib.rs").into(),
-            solution(&id, &title, &function),
-        ),
-        (
-            format!("grader/checks/{slug}/Cargo.toml").into(),
-            checks_manifest(slug),
-        ),
-        (
-            format!("grader/checks/{slug}/src/main.rs").into(),
-            checks(&id, &title, &function),
-        ),
-        (
-            format!("book/src/exercises/{slug}.md").into(),
-            chapter(&id, &title, slug, &function),
-        ),
+        (format!("solutions/{slug}/src/lib.rs").into(), solution(&id, &title, &function)),
+        (format!("grader/checks/{slug}/Cargo.toml").into(), checks_manifest(slug)),
+        (format!("grader/checks/{slug}/src/main.rs").into(), checks(&id, &title, &function)),
+        (format!("book/src/exercises/{slug}.md").into(), chapter(&id, &title, slug, &function)),
     ];
     if let Some((path, _)) = files.iter().find(|(path, _)| root.join(path).exists()) {
         return Err(Error::Grader(format!(
@@ -102,12 +78,8 @@ pub fn scaffold(root: &Path, new: &NewExercise) -> Result<Vec<PathBuf>, Error> {
             path.display()
         )));
     }
-    let manifest_text = with_entry(
-        &text,
-        &existing,
-        number,
-        &entry(slug, &title, &topic, &function),
-    )?;
+    let manifest_text =
+        with_entry(&text, &existing, number, &entry(slug, &title, &topic, &function))?;
     // Checked before anything is written: the new manifest must parse.
     Manifest::parse(&manifest_text, &manifest_path)?;
     let summary_path = root.join("book/src/SUMMARY.md");
@@ -131,10 +103,7 @@ pub fn scaffold(root: &Path, new: &NewExercise) -> Result<Vec<PathBuf>, Error> {
     }
     write(Path::new(FILE_NAME), &manifest_text)?;
     write(Path::new("book/src/SUMMARY.md"), &summary)?;
-    written.extend([
-        PathBuf::from(FILE_NAME),
-        PathBuf::from("book/src/SUMMARY.md"),
-    ]);
+    written.extend([PathBuf::from(FILE_NAME), PathBuf::from("book/src/SUMMARY.md")]);
     Ok(written)
 }
 
@@ -142,10 +111,7 @@ pub fn scaffold(root: &Path, new: &NewExercise) -> Result<Vec<PathBuf>, Error> {
 fn words(name: &str) -> String {
     let text = name.replace('-', " ");
     let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A function name from the slug's name that is a Rust identifier.
@@ -177,12 +143,7 @@ fn with_entry(
         .match_indices('\n')
         .map(|(i, _)| i + 1)
         .chain(std::iter::once(0))
-        .filter(|&start| {
-            text[start..]
-                .lines()
-                .next()
-                .is_some_and(|l| l.trim() == "[[exercise]]")
-        })
+        .filter(|&start| text[start..].lines().next().is_some_and(|l| l.trim() == "[[exercise]]"))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -197,10 +158,7 @@ fn with_entry(
             let at = headers[after];
             format!("{}{entry}\n{}", &text[..at], &text[at..])
         }
-        None => format!(
-            "{}\n{entry}",
-            text.trim_end_matches('\n').to_string() + "\n"
-        ),
+        None => format!("{}\n{entry}", text.trim_end_matches('\n').to_string() + "\n"),
     })
 }
 
@@ -216,15 +174,11 @@ fn with_chapter(
 ) -> Result<String, Error> {
     let mut lines: Vec<String> = summary.lines().map(String::from).collect();
     let row_of = |slug: &str, lines: &[String]| {
-        lines
-            .iter()
-            .position(|l| l.contains(&format!("(exercises/{slug}.md)")))
+        lines.iter().position(|l| l.contains(&format!("(exercises/{slug}.md)")))
     };
     let at = if let Some(part) = part {
-        let heading = lines
-            .iter()
-            .position(|l| l.trim() == format!("# {part}"))
-            .ok_or_else(|| {
+        let heading =
+            lines.iter().position(|l| l.trim() == format!("# {part}")).ok_or_else(|| {
                 let parts: Vec<&str> = lines.iter().filter_map(|l| l.strip_prefix("# ")).collect();
                 Error::Grader(format!(
                     "book/src/SUMMARY.md has no part `{part}`; its parts are: {}",
@@ -241,9 +195,7 @@ fn with_chapter(
             .filter_map(|e| row_of(&e.slug, &lines))
             .filter(|row| (heading..end).contains(row))
             .max();
-        let first = lines[heading + 1..end]
-            .iter()
-            .position(|l| l.starts_with("- "));
+        let first = lines[heading + 1..end].iter().position(|l| l.starts_with("- "));
         match (earlier, first) {
             (Some(row), _) => row + 1,
             (None, Some(i)) => heading + 1 + i,
@@ -262,10 +214,8 @@ fn with_chapter(
             .rev()
             .filter(|e| e.number < number)
             .find_map(|e| row_of(&e.slug, &lines));
-        let after = existing
-            .iter()
-            .filter(|e| e.number > number)
-            .find_map(|e| row_of(&e.slug, &lines));
+        let after =
+            existing.iter().filter(|e| e.number > number).find_map(|e| row_of(&e.slug, &lines));
         match (before, after) {
             (Some(row), _) => row + 1,
             (None, Some(row)) => row,
@@ -330,18 +280,11 @@ mod tests {
         scaffold(&root, &new("ex20-fan-out", Some("Async"))).unwrap();
         scaffold(&root, &new("ex02-async", None)).unwrap();
         let workbook = crate::workbook::Workbook::open(&root).unwrap();
-        let slugs: Vec<&str> = workbook
-            .manifest
-            .exercises
-            .iter()
-            .map(|e| e.slug.as_str())
-            .collect();
+        let slugs: Vec<&str> =
+            workbook.manifest.exercises.iter().map(|e| e.slug.as_str()).collect();
         assert_eq!(slugs, ["ex02-async", "ex05-scoped-threads", "ex20-fan-out"]);
         assert_eq!(workbook.manifest.exercises[0].title, "Async");
-        assert_eq!(
-            super::super::layout::problems(&workbook, true),
-            Vec::<String>::new()
-        );
+        assert_eq!(super::super::layout::problems(&workbook, true), Vec::<String>::new());
         let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap();
         assert_eq!(
             summary,
@@ -351,34 +294,19 @@ mod tests {
              - [ex20 · Fan out](exercises/ex20-fan-out.md)\n"
         );
         let stub = std::fs::read_to_string(root.join("exercises/ex02-async/.stub.rs")).unwrap();
-        assert!(
-            stub.contains("pub fn run_async(items: Vec<u64>) -> u64"),
-            "{stub}"
-        );
+        assert!(stub.contains("pub fn run_async(items: Vec<u64>) -> u64"), "{stub}");
 
         // Nothing is written over, and a taken number or name is refused.
-        let taken = scaffold(&root, &new("ex05-other", None))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            taken.contains("would share its number with ex05-scoped-threads"),
-            "{taken}"
-        );
-        let named = scaffold(&root, &new("ex06-fan-out", None))
-            .unwrap_err()
-            .to_string();
+        let taken = scaffold(&root, &new("ex05-other", None)).unwrap_err().to_string();
+        assert!(taken.contains("would share its number with ex05-scoped-threads"), "{taken}");
+        let named = scaffold(&root, &new("ex06-fan-out", None)).unwrap_err().to_string();
         assert!(named.contains("its name with ex20-fan-out"), "{named}");
         assert!(scaffold(&root, &new("ex7-x", None))
             .unwrap_err()
             .to_string()
             .contains("is not a slug"));
-        let part = scaffold(&root, &new("ex07-x", Some("Rayon")))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            part.contains("no part `Rayon`; its parts are: Summary, Threads, Async"),
-            "{part}"
-        );
+        let part = scaffold(&root, &new("ex07-x", Some("Rayon"))).unwrap_err().to_string();
+        assert!(part.contains("no part `Rayon`; its parts are: Summary, Threads, Async"), "{part}");
 
         // The layout sees what goes missing.
         std::fs::remove_file(root.join("book/src/exercises/ex20-fan-out.md")).unwrap();
