@@ -80,10 +80,10 @@ pub fn placed(wanted: PathBuf, target: &Path, name: &str) -> PathBuf {
     }
 }
 
-/// Holds the copy at `copy` for this process until the file returned is
-/// dropped (an OS lock on `<copy>.lock`, let go even if kata is killed): a
-/// second run that wants the same copy waits, and says so, instead of
-/// rewriting the files the first is grading.
+/// Holds `dir` (a scratch copy, a target dir) for this process until the
+/// file returned is dropped (an OS lock on `<dir>.lock`, let go even if
+/// kata is killed): a second run that wants it waits, and says so, instead
+/// of rewriting the files or the builds the first is grading with.
 pub fn hold(copy: &Path) -> Result<std::fs::File, Error> {
     let path = copy.with_extension("lock");
     let failed = |e| Error::io(format!("could not lock {}", path.display()), e);
@@ -96,6 +96,26 @@ pub fn hold(copy: &Path) -> Result<std::fs::File, Error> {
         file.lock().map_err(failed)?;
     }
     Ok(file)
+}
+
+/// Gives every file of the copy at `root` a fresh modification time. Cargo
+/// names a workspace member's build by its path in the workspace, so every
+/// copy of a workbook shares one build in a shared target dir, and judges
+/// it fresh by the times of the files of the copy that asks: a copy whose
+/// files are older than another copy's build would run that build.
+pub fn refresh(root: &Path) -> Result<(), Error> {
+    let now = std::time::SystemTime::now();
+    walk(root, &mut |path, kind| {
+        if kind.is_file() {
+            let file = root.join(path);
+            std::fs::File::options()
+                .write(true)
+                .open(&file)
+                .and_then(|f| f.set_modified(now))
+                .map_err(|e| Error::io(format!("could not touch {}", file.display()), e))?;
+        }
+        Ok(())
+    })
 }
 
 /// A hash of every file of the copy at `root` that is [`copied`], by its
@@ -192,6 +212,20 @@ mod tests {
             "beside its target dir already"
         );
         assert_eq!(placed(root.join("tx/w"), &root.join("t"), "x"), root.join("tx/w"));
+    }
+
+    #[test]
+    fn a_refreshed_copy_is_newer_than_any_build() {
+        let root = std::env::temp_dir().join(format!("kata-refresh-test-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/lib.rs"), "a").unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let file = std::fs::File::options().write(true).open(root.join("src/lib.rs")).unwrap();
+        file.set_modified(old).unwrap();
+        refresh(&root).unwrap();
+        let touched = std::fs::metadata(root.join("src/lib.rs")).unwrap().modified().unwrap();
+        assert!(touched > old + std::time::Duration::from_secs(1_000_000));
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

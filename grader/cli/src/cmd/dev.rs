@@ -101,7 +101,9 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
             // go on judging builds fresh by the times of its files.
             let _ = std::fs::remove_dir_all(base.join("workbook"));
         }
-        let _only_us = kata_core::scratch::hold(&copy)?;
+        // One dev check at a time per target dir: the builds in it are of
+        // one copy at a time (see `Bench::new`).
+        let _only_us = kata_core::scratch::hold(&target)?;
         let bench = Bench::new(workbook, &copy, target)?;
         let table = Arc::new(Mutex::new(Table::new(human)));
         let shown = Arc::clone(&table);

@@ -124,6 +124,15 @@ impl Bench {
     /// whatever is edited meanwhile.
     pub fn new(source: &Workbook, dir: &Path, target: PathBuf) -> Result<Bench, Error> {
         crate::scratch::sync(source.root(), dir)?;
+        // The last copy to build in `target`, if not this one, may have
+        // left builds newer than this copy's files (see `scratch::refresh`).
+        let marker = target.join(".kata-dev-copy");
+        let ours = dir.display().to_string();
+        if std::fs::read_to_string(&marker).ok().as_deref() != Some(ours.as_str()) {
+            crate::scratch::refresh(dir)?;
+            let _ = std::fs::create_dir_all(&target);
+            let _ = std::fs::write(&marker, &ours);
+        }
         Ok(Bench { source: source.clone(), copy: Workbook::open(dir)?.with_target_dir(target) })
     }
 
