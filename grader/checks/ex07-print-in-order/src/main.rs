@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             "in-order-any-arrival" => plain::in_order_any_arrival,
                 "the 3 threads arriving in each of the 6 orders: first, second, third run in order, once each";
             "alternate-strictly" => plain::alternate_strictly,
-                "foo and bar for n = 1, 2, 5, 50, bar's thread started first in some: n of each, strictly alternating";
+                "foo and bar for n = 0, 1, 2, 5, 50, bar's thread started first in some: n of each, strictly alternating";
             "waits-asleep" => plain::waits_asleep,
                 "third(), called before first(), uses almost no CPU while it waits for its turn";
         }

@@ -3,7 +3,7 @@
 use super::*;
 use kata_harness::turns::{alternating, count};
 use kata_harness::waiting::{judge_waiting, watch_wait};
-use kata_harness::{fail, pass, step_limit, within};
+use kata_harness::{fail, ms, pass, step_limit, within};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,9 +47,9 @@ pub fn in_order_any_arrival() -> Verdict {
 }
 
 pub fn alternate_strictly() -> Verdict {
-    for (n, bar_first) in [(1, true), (2, false), (5, true), (50, false), (50, true)] {
+    for (n, bar_first) in [(0, false), (1, true), (2, false), (5, true), (50, false), (50, true)] {
         let log = within(
-            step_limit(),
+            if n == 0 { ms(2000) } else { step_limit() },
             &format!("Alternate::new({n}), foo and bar on two threads"),
             move || {
                 let (alternate, turns) = (Alternate::new(n), Turns::new());
@@ -69,7 +69,14 @@ pub fn alternate_strictly() -> Verdict {
                 });
                 turns.log()
             },
-        )?;
+        )
+        .map_err(|hung| match n {
+            0 => fail(
+                "Alternate::new(0): foo and bar did not return. With n = 0 there are no turns to \
+                 take: count the turns before each one (`for _ in 0..n`), not after it.",
+            ),
+            _ => hung,
+        })?;
         if let Some(what) = first_break(&log, &alternating("foo", "bar", n)) {
             let first = if bar_first { "bar" } else { "foo" };
             let (foos, bars) = (count(&log, "foo"), count(&log, "bar"));
@@ -85,7 +92,7 @@ pub fn alternate_strictly() -> Verdict {
             ));
         }
     }
-    Ok(pass("n = 1, 2, 5, 50, either thread started first: foo, bar, foo, bar, ... n of each"))
+    Ok(pass("n = 0, 1, 2, 5, 50, either thread started first: foo, bar, foo, bar, ... n of each"))
 }
 
 pub fn waits_asleep() -> Verdict {

@@ -30,6 +30,12 @@ fn explain(failure: &Failure) -> String {
          waiter left `wait` and took a permit that was not there. A wake-up only means \"look \
          again\" (it may be spurious, or another thread took the permit first): wait in a \
          `while` loop, and check and take in one lock scope."
+    } else if let Some(free) = m.strip_prefix("FREE: ") {
+        return format!(
+            "available() says {free}: it must read the count under the lock, the one the \
+             acquires and drops change (a copy kept beside it, in an atomic, is stored after the \
+             lock is let go and may be left behind)"
+        );
     } else if failure.deadlock {
         "a thread slept in acquire() next to a free permit: the model checker found every \
          other thread done and it still waiting. Dropping a permit must raise the count under \
@@ -45,35 +51,54 @@ type State = (Semaphore, Gauge);
 
 /// The judgement of both scenarios: never more holders than `permits`.
 fn bounded(permits: usize) -> impl Fn(&State, &[Part<()>]) -> Result<(), Outcome> {
-    move |(_, gauge), _| {
+    move |(sem, gauge), _| {
         let peak = gauge.peak();
         assert!(peak <= permits, "OVER: {peak} holders of {permits}");
         assert!(sleeps() == 0, "POLLS: a waiter slept in a loop");
+        let free = sem.available();
+        assert!(
+            free == permits,
+            "FREE: available() says {free} of {permits} once every permit is back"
+        );
         Ok(())
     }
 }
 
 pub fn no_lost_wake_up() -> Verdict {
+    // Then 2 permits given back one after the other while 2 threads wait: a
+    // drop that notifies only when the count leaves 0 wakes one of them.
+    lost_wake_up(1)?;
+    lost_wake_up(2)
+}
+
+/// `permits` holders and 2 waiters: once both waiters sleep, the holders
+/// give their permits back, and both waiters must get one.
+fn lost_wake_up(permits: usize) -> Verdict {
     fn waiter((sem, gauge): &State, _: &Turn) {
         hold("acquire()", Some(sem.acquire()), gauge);
     }
-    let state = || (Semaphore::new(1), Gauge::new());
-    Scenario::new("2 waiters on 1 permit", state)
-        .thread("holder", |(sem, gauge), _| {
-            let held = sem.acquire();
-            narrate("takes the only permit");
-            let inside = gauge.enter();
-            // Give both waiters the chance to fall asleep, then give it back.
-            for _ in (0..100).take_while(|_| asleep() < 2) {
-                yield_now();
-            }
-            narrate("drops the only permit");
-            drop((inside, held));
-        })
+    fn holder((sem, gauge): &State, _: &Turn) {
+        let held = sem.acquire();
+        narrate("takes a permit");
+        let inside = gauge.enter();
+        // Give both waiters the chance to fall asleep, then give it back.
+        for _ in (0..100).take_while(|_| asleep() < 2) {
+            yield_now();
+        }
+        narrate("drops its permit");
+        drop((inside, held));
+    }
+    let state = move || (Semaphore::new(permits), Gauge::new());
+    let holders = ["holder A", "holder B"].into_iter().take(permits);
+    let scenario = holders
+        .fold(Scenario::new(format!("2 waiters on {permits} permit(s)"), state), |s, name| {
+            s.thread(name, holder)
+        });
+    scenario
         .thread("waiter A", waiter)
         .thread("waiter B", waiter)
-        .judge(bounded(1))
-        .check("both waiters got the permit in turn", explain)
+        .judge(bounded(permits))
+        .check("both waiters got a permit", explain)
 }
 
 pub fn peak_bounded() -> Verdict {
@@ -99,7 +124,17 @@ pub fn timeout_on_time() -> Verdict {
     const TIMEOUT: Duration = Duration::from_millis(100);
     let what = "acquire_timeout(100 ms) with 0 permits";
     gives_up_on_time(what, "a permit", TIMEOUT, || {
-        Semaphore::new(0).acquire_timeout(TIMEOUT).is_some()
+        let sem = Semaphore::new(0);
+        let before = kata_sync::time::Instant::now();
+        assert!(sem.try_acquire().is_none(), "try_acquire() at 0 permits gave a permit");
+        let waited = before.elapsed();
+        assert!(
+            waited.is_zero(),
+            "try_acquire() at 0 permits waited {waited:?} on the model's clock: it answers \
+             at once (None), it never waits for a permit; waiting is acquire_timeout's job"
+        );
+        let got = sem.acquire_timeout(TIMEOUT).is_some();
+        got
     })
 }
 

@@ -1,0 +1,89 @@
+//! Known wrong: foo sends bar the baton but never waits for it back: foo runs ahead.
+//! Written blind: channels as batons, but Alternate's foo only sends ("bar, your turn") and never waits for bar's answer, so foo runs all its turns ahead: f, f, g, ...
+//! expect-fail: alternate-strictly: must take strict turns
+//! expect-fail: model-alternate: A thread went before its turn
+use kata_sync::sync::mpsc::{channel, Receiver, Sender};
+use kata_sync::sync::Mutex;
+
+/// Runs three closures in the order first, second, third.
+pub struct InOrder {
+    to_second: Mutex<Sender<()>>,
+    second_rx: Mutex<Receiver<()>>,
+    to_third: Mutex<Sender<()>>,
+    third_rx: Mutex<Receiver<()>>,
+}
+
+impl InOrder {
+    /// A new `InOrder`: it is `first`'s turn.
+    pub fn new() -> Self {
+        let (to_second, second_rx) = channel();
+        let (to_third, third_rx) = channel();
+        InOrder {
+            to_second: Mutex::new(to_second),
+            second_rx: Mutex::new(second_rx),
+            to_third: Mutex::new(to_third),
+            third_rx: Mutex::new(third_rx),
+        }
+    }
+
+    /// Runs `f`, then lets `second` go.
+    pub fn first(&self, f: impl FnOnce()) {
+        f();
+        self.to_second.lock().unwrap().send(()).unwrap();
+    }
+
+    /// Waits for `first`, runs `f`, lets `third` go.
+    pub fn second(&self, f: impl FnOnce()) {
+        self.second_rx.lock().unwrap().recv().unwrap();
+        f();
+        self.to_third.lock().unwrap().send(()).unwrap();
+    }
+
+    /// Waits for `second`, runs `f`.
+    pub fn third(&self, f: impl FnOnce()) {
+        self.third_rx.lock().unwrap().recv().unwrap();
+        f();
+    }
+}
+
+impl Default for InOrder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// foo, bar, foo, bar, ... n of each.
+pub struct Alternate {
+    n: usize,
+    to_bar: Mutex<Sender<()>>,
+    bar_rx: Mutex<Receiver<()>>,
+}
+
+impl Alternate {
+    /// `n` turns each, `foo` first.
+    pub fn new(n: usize) -> Self {
+        let (to_bar, bar_rx) = channel();
+        Alternate {
+            n,
+            to_bar: Mutex::new(to_bar),
+            bar_rx: Mutex::new(bar_rx),
+        }
+    }
+
+    /// `foo`'s turns: foo always goes first, so it never has to wait.
+    pub fn foo(&self, mut f: impl FnMut()) {
+        for _ in 0..self.n {
+            f();
+            self.to_bar.lock().unwrap().send(()).unwrap();
+        }
+    }
+
+    /// `bar`'s turns: one token from foo per turn.
+    pub fn bar(&self, mut f: impl FnMut()) {
+        let rx = self.bar_rx.lock().unwrap();
+        for _ in 0..self.n {
+            rx.recv().unwrap();
+            f();
+        }
+    }
+}
