@@ -1,10 +1,12 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
+use kata_harness::histories::{judge_rounds, Thread};
 use kata_harness::protocol::human_duration;
 use kata_harness::waiting::{judge_waiting, watch_wait};
 use kata_harness::{ensure, fail, pass, step_limit, within};
-use std::sync::{Arc, Barrier};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub fn set_clear_is_set() -> Verdict {
@@ -118,65 +120,35 @@ pub fn waiting_sleeps() -> Verdict {
     judge_waiting(&waited, "a thread blocked in wait()")
 }
 
+/// 3 threads × 6 calls picked by round, thread 0 waiting once, and thread
+/// 3 setting, once 1 and 2 are done, until 0 is (it may wait after another
+/// of its calls cleared the event).
 pub fn linearizable() -> Verdict {
-    const ROUNDS: u64 = 60;
-    within(step_limit(), "60 rounds of 3 threads calling the event", || {
-        for round in 0..ROUNDS {
-            let history = one_round(round);
-            if let Some(lines) = not_linearizable(&history) {
-                return Err(fail(format!(
-                    "round {} of {ROUNDS}: the calls' results contradict each other",
-                    round + 1
-                ))
-                .details(lines));
+    const CALLS: [&str; 5] =
+        ["set()", "clear()", "is_set()", "wait_timeout(0 ms)", "wait_timeout(1 ms)"];
+    let script = |(event, done): &(Event, [AtomicBool; 3]), me: &mut Thread<'_, Flag>| {
+        let is_done = |i: usize| done[i].load(Ordering::SeqCst);
+        if me.index == 3 {
+            while !(is_done(1) && is_done(2)) {
+                std::thread::sleep(Duration::from_millis(1));
             }
+            while !is_done(0) {
+                me.call("set()", || perform(event, "set()"));
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            return;
         }
-        Ok(pass(format!("{ROUNDS} rounds of 3 threads × 6 calls: every history linearizable")))
+        for i in 0..6 {
+            let call = CALLS[me.choices.pick(5) as usize];
+            let call = if me.index == 0 && i == 3 { "wait()" } else { call };
+            me.call(call, || perform(event, call));
+        }
+        done[me.index].store(true, Ordering::SeqCst);
+    };
+    let advice = "Read and change the flag under the event's one lock; a wait_timeout, even of \
+                  0, says true when it finds the flag up.";
+    let (what, make) = ("3 threads × 6 calls on an event", || (Event::new(), Default::default()));
+    within(step_limit(), "60 rounds of 3 threads calling the event", move || {
+        judge_rounds(what, (60, 4), &Flag::default(), CLEARED, make, script, advice)
     })?
-}
-
-/// Three threads, released together, each making 6 calls that a simple
-/// generator picks from the round number: uneven mixes of every call.
-/// Thread 0 also waits, once.
-fn one_round(round: u64) -> Vec<Op<Call, Ret>> {
-    let event = Event::new();
-    let recorder = Recorder::new();
-    let start = Barrier::new(3);
-    std::thread::scope(|s| {
-        let threads: Vec<_> = (0..3)
-            .map(|thread| {
-                let (event, recorder, start) = (&event, &recorder, &start);
-                s.spawn(move || {
-                    start.wait();
-                    let mut seed = round * 31 + thread as u64 * 7 + 1;
-                    for i in 0..6 {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        let call = match (seed >> 33) % 5 {
-                            _ if thread == 0 && i == 3 => Call::Wait,
-                            0 => Call::Set,
-                            1 => Call::Clear,
-                            2 => Call::IsSet,
-                            3 => Call::WaitTimeout(0),
-                            _ => Call::WaitTimeout(1),
-                        };
-                        perform(recorder, thread, event, call);
-                    }
-                })
-            })
-            .collect();
-        let mut threads = threads.into_iter();
-        let first = threads.next();
-        for handle in threads {
-            let _ = handle.join();
-        }
-        // Thread 0 may wait after another of its calls cleared the event:
-        // sets (as thread 3) until it is done.
-        while first.as_ref().is_some_and(|t| !t.is_finished()) {
-            perform(&recorder, 3, &event, Call::Set);
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    });
-    recorder.history()
 }
