@@ -15,14 +15,14 @@ use kata_sync::time::Instant;
 /// must return, never before a set began and without letting the model's
 /// clock run (a sleep), and the timed one must say `true` unless its hour
 /// was up before the set.
-fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
+fn waiters_and_setter(setter: fn(&Event)) {
     let event = Arc::new(Event::new());
     let sets_begun = Arc::new(AtomicUsize::new(0));
     let set_at = Arc::new(std::sync::Mutex::new(None));
-    let handles: Vec<_> = (0..waiters)
+    let handles: Vec<_> = (0..2)
         .map(|i| {
             let (event, sets_begun, set_at) = (event.clone(), sets_begun.clone(), set_at.clone());
-            let timed = i + 1 == waiters;
+            let timed = i == 1;
             spawn_named(&format!("waiter {}", char::from(b'A' + i as u8)), move || {
                 let began = Instant::now();
                 narrate(if timed { "calls wait_timeout(1 hour)" } else { "calls wait()" });
@@ -36,11 +36,29 @@ fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
                 let set_at = *set_at.lock().unwrap_or_else(|e| e.into_inner());
                 let begun = sets_begun.load(Ordering::SeqCst) > 0;
                 if released {
-                    assert!(begun, "RELEASED-EARLY: a waiter returned before any set() was called");
+                    assert!(
+                        begun,
+                        "a waiter returned from wait() before any set(): it was woken (a spurious \
+                         wake-up, which a real Condvar may have at any time) and left without \
+                         looking again. Wait in a `while` loop that checks the state under the \
+                         lock, never behind an `if`."
+                    );
                 } else if Instant::now() < began + HOUR && !begun {
-                    panic!("EARLY-FALSE: wait_timeout returned false before its timeout was up");
+                    panic!(
+                        "wait_timeout(1 hour) returned false before its hour was up on the model's \
+                         clock: it was woken (a spurious wake-up, which a real Condvar may have at \
+                         any time) and took that for the end. Wait in a `while` loop that checks \
+                         the state under the lock, never behind an `if`, and return false only \
+                         once the deadline has passed."
+                    );
                 } else if set_at.is_some_and(|at: Instant| at < began + HOUR) {
-                    panic!("SAID-FALSE: wait_timeout said false though a set() came in time");
+                    panic!(
+                        "wait_timeout(1 hour) returned false, though a set() came long before its \
+                         timeout: a set must release a thread in wait_timeout too, and it then \
+                         returns true, even if a clear() followed. Stop on the same condition as \
+                         wait (the flag, or the count of sets), and return true when that stopped \
+                         you."
+                    );
                 }
             })
         })
@@ -54,70 +72,45 @@ fn waiters_and_setter(waiters: usize, setter: fn(&Event)) {
     });
     join(setter);
     handles.into_iter().for_each(join);
-    assert!(sleeps() == 0, "POLLS: a waiter slept in a loop");
-}
-
-/// What a failure of the waiter scenarios teaches, by the tag of its panic.
-const WAITERS_FAILED: [(&str, &str); 4] = [
-    (
-        "POLLS",
+    assert!(
+        sleeps() == 0,
         "a waiter called thread::sleep: it sleeps and looks again, in a loop. Polling answers \
          late (up to one sleep after the set) and wakes for nothing; sleep on a `Condvar` \
-         instead, and let set() wake you.",
-    ),
-    (
-        "EARLY-FALSE",
-        "wait_timeout(1 hour) returned false before its hour was up on the model's clock: it \
-         was woken (a spurious wake-up, which a real Condvar may have at any time) and took that \
-         for the end. Wait in a `while` loop that checks the state under the lock, never behind \
-         an `if`, and return false only once the deadline has passed.",
-    ),
-    (
-        "SAID-FALSE",
-        "wait_timeout(1 hour) returned false, though a set() came long before its timeout: a set \
-         must release a thread in wait_timeout too, and it then returns true, even if a clear() \
-         followed. Stop on the same condition as wait (the flag, or the count of sets), and \
-         return true when that stopped you.",
-    ),
-    (
-        "RELEASED-EARLY",
-        "a waiter returned from wait() before any set(): it was woken (a spurious wake-up, which \
-         a real Condvar may have at any time) and left without looking again. Wait in a `while` \
-         loop that checks the state under the lock, never behind an `if`.",
-    ),
-];
+         instead, and let set() wake you."
+    );
+}
+
+/// The check of [`waiters_and_setter`]: `stuck` is the lesson of a waiter
+/// left asleep.
+fn waiters(passed: &str, stuck: &'static str, setter: fn(&Event)) -> Verdict {
+    check(passed, move |f: &Failure| by_tag(f, &[], stuck), move || waiters_and_setter(setter))
+}
 
 pub fn no_lost_wake_up() -> Verdict {
     let stuck = "a waiter slept through set(): the model checker found every other thread done \
-                  and it still waiting. Either set() woke only one waiter (`notify_one` where \
-                  every waiter waits for the same news: use `notify_all`), or the wake-up was \
-                  lost (the flag changed or was checked outside the mutex the waiters sleep on).";
-    let explain = move |f: &Failure| by_tag(f, &WAITERS_FAILED, stuck);
-    check("every waiter was released by the set, and after it", explain, || {
-        waiters_and_setter(2, |event| {
-            narrate("calls set()");
-            event.set();
-        })
+                 and it still waiting. Either set() woke only one waiter (`notify_one` where \
+                 every waiter waits for the same news: use `notify_all`), or the wake-up was \
+                 lost (the flag changed or was checked outside the mutex the waiters sleep on).";
+    waiters("every waiter was released by the set, and after it", stuck, |event| {
+        narrate("calls set()");
+        event.set();
     })
 }
 
 pub fn set_then_clear() -> Verdict {
     let stuck = "set() followed at once by clear() left a waiter asleep: it woke, found the \
-                  flag down again, and went back to waiting, though a set() happened while it \
-                  waited. Keep a count of the sets beside the flag: a waiter notes it when it \
-                  starts and stops waiting when the flag is up or the count has moved.";
-    let explain = move |f: &Failure| by_tag(f, &WAITERS_FAILED, stuck);
-    check("every waiter was released by the set, though a clear followed", explain, || {
-        waiters_and_setter(2, |event| {
-            // Only waiters asleep at the set must be released by it.
-            for _ in (0..100).take_while(|_| asleep() < 2) {
-                kata_sync::thread::yield_now();
-            }
-            narrate("sees both waiters asleep, and calls set()");
-            event.set();
-            narrate("calls clear()");
-            event.clear();
-        })
+                 flag down again, and went back to waiting, though a set() happened while it \
+                 waited. Keep a count of the sets beside the flag: a waiter notes it when it \
+                 starts and stops waiting when the flag is up or the count has moved.";
+    waiters("every waiter was released by the set, though a clear followed", stuck, |event| {
+        // Only waiters asleep at the set must be released by it.
+        for _ in (0..100).take_while(|_| asleep() < 2) {
+            kata_sync::thread::yield_now();
+        }
+        narrate("sees both waiters asleep, and calls set()");
+        event.set();
+        narrate("calls clear()");
+        event.clear();
     })
 }
 
@@ -127,9 +120,6 @@ pub fn linearizable() -> Verdict {
     let explain = move |f: &Failure| by_tag(f, &[], stuck);
     check("every history had a sequential order", explain, || {
         let (event, recorder) = (Arc::new(Event::new()), Arc::new(Recorder::new()));
-        let record = |recorder: &Recorder<_, _>, thread, event: &Event, call| {
-            recorder.call(thread, call, || perform(event, call));
-        };
         let scripts: [[&str; 3]; 3] = [
             ["wait_timeout(10 ms)", "wait()", "is_set()"],
             ["set()", "clear()", "is_set()"],
@@ -139,14 +129,16 @@ pub fn linearizable() -> Verdict {
             .map(|thread| {
                 let (event, recorder) = (event.clone(), recorder.clone());
                 Some(spawn_named(&format!("thread {thread}"), move || {
-                    scripts[thread].iter().for_each(|call| record(&recorder, thread, &event, call));
+                    for call in scripts[thread] {
+                        recorder.call(thread, call, || perform(&event, call));
+                    }
                 }))
             })
             .collect();
         // Thread 1 never blocks. Once it is done, a last set (thread 3)
         // releases whoever still waits, timed out or not.
         threads[1].take().map(join);
-        record(&recorder, 3, &event, "set()");
+        recorder.call(3, "set()", || perform(&event, "set()"));
         threads.into_iter().flatten().for_each(join);
         if let Some(lines) = contradiction(&Flag::default(), &recorder.history(), CLEARED) {
             panic!("{}", lines.join("\n"));

@@ -37,73 +37,59 @@ pub fn timeout_honoured() -> Verdict {
     const TIMEOUT: Duration = Duration::from_millis(120);
     // Margins for a busy machine: a late wake-up by the OS is not your bug.
     const LATE: Duration = Duration::from_millis(400);
-    let (unset, took, zero, set_took) = within(step_limit(), "wait_timeout", || {
-        let event = Event::new();
+    let timed = |event: &Event, timeout| {
         let began = Instant::now();
-        let unset = event.wait_timeout(TIMEOUT);
-        let took = began.elapsed();
-        let zero = event.wait_timeout(Duration::ZERO);
-        event.set();
-        let began = Instant::now();
-        let set = event.wait_timeout(Duration::from_secs(30));
-        (unset, took, zero, (set, began.elapsed()))
-    })?;
-    let figure = |o: kata_harness::Outcome| {
-        o.figure(
-            "wait_timeout(120 ms) on a cleared event took",
-            human_duration(took),
-            "120 ms to 520 ms",
-        )
+        (event.wait_timeout(timeout), began.elapsed())
     };
-    ensure(!unset, || {
-        figure(fail(
-            "wait_timeout(120 ms) on an event nobody set returned true: it may only say true \
-             when a set() released it",
-        ))
-    })?;
-    ensure(took + Duration::from_millis(1) >= TIMEOUT, || {
-        figure(fail(format!(
-            "wait_timeout(120 ms) returned after {}, before its timeout: a wake-up is not a \
-             time-out. Fix the deadline before you wait, and keep waiting until it has passed.",
-            human_duration(took)
-        )))
-    })?;
-    ensure(took <= TIMEOUT + LATE, || {
-        figure(fail(format!(
-            "wait_timeout(120 ms) returned after {}: it waited far past its timeout",
-            human_duration(took)
-        )))
-    })?;
-    ensure(!zero, || fail("wait_timeout(0) on a cleared event returned true"))?;
-    ensure(set_took.0 && set_took.1 < Duration::from_secs(1), || {
-        fail(format!(
-            "wait_timeout(30 s) on an event that was already set returned {} after {}: it \
-             should return true at once",
-            set_took.0,
-            human_duration(set_took.1)
-        ))
-    })?;
-    // A set must end a wait_timeout at once, not at its timeout.
-    let event = Arc::new(Event::new());
-    let waiter = Arc::clone(&event);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let began = Instant::now();
-        let _ = tx.send((waiter.wait_timeout(Duration::from_secs(5)), began.elapsed()));
-    });
-    std::thread::sleep(Duration::from_millis(100));
-    event.set();
-    let (said, after) = rx
-        .recv_timeout(step_limit())
-        .map_err(|_| fail("wait_timeout(5 s), released by a set, did not return"))?;
-    ensure(said && after < Duration::from_secs(2), || {
-        figure(fail(format!(
-            "wait_timeout(5 s), with set() called after 100 ms, returned {said} after {}: a set \
-             must wake a thread in wait_timeout at once (it sleeps on the Condvar, not in \
-             thread::sleep), and it then returns true",
-            human_duration(after)
-        )))
-    })?;
+    let [(unset, took), (zero, _), (set, set_took), (released, after)] =
+        within(step_limit(), "wait_timeout, alone and released by a set", move || {
+            let event = Event::new();
+            let (unset, zero) = (timed(&event, TIMEOUT), timed(&event, Duration::ZERO));
+            event.set();
+            let set = timed(&event, Duration::from_secs(30));
+            // A set must end a wait_timeout at once, not at its timeout.
+            let event = Event::new();
+            let released = std::thread::scope(|s| {
+                let waiter = s.spawn(|| timed(&event, Duration::from_secs(5)));
+                std::thread::sleep(Duration::from_millis(100));
+                event.set();
+                waiter.join()
+            });
+            [unset, zero, set, released.unwrap_or((false, Duration::MAX))]
+        })?;
+    let (took_, after_) = (human_duration(took), human_duration(after));
+    let why = if unset {
+        "wait_timeout(120 ms) on an event nobody set returned true: it may only say true when a \
+         set() released it"
+            .into()
+    } else if took + Duration::from_millis(1) < TIMEOUT {
+        format!(
+            "wait_timeout(120 ms) returned after {took_}, before its timeout: a wake-up is not a \
+             time-out. Fix the deadline before you wait, and keep waiting until it has passed."
+        )
+    } else if took > TIMEOUT + LATE {
+        format!("wait_timeout(120 ms) returned after {took_}: it waited far past its timeout")
+    } else if zero {
+        "wait_timeout(0) on a cleared event returned true".into()
+    } else if !set || set_took >= Duration::from_secs(1) {
+        let set_took = human_duration(set_took);
+        format!(
+            "wait_timeout(30 s) on an event that was already set returned {set} after \
+             {set_took}: it should return true at once"
+        )
+    } else if !released || after >= Duration::from_secs(2) {
+        format!(
+            "wait_timeout(5 s), with set() called after 100 ms, returned {released} after \
+             {after_}: a set must wake a thread in wait_timeout at once (it sleeps on the \
+             Condvar, not in thread::sleep), and it then returns true"
+        )
+    } else {
+        String::new()
+    };
+    let figure = |o: kata_harness::Outcome| {
+        o.figure("wait_timeout(120 ms) on a cleared event took", took_.clone(), "120 ms to 520 ms")
+    };
+    ensure(why.is_empty(), || figure(fail(why.clone())))?;
     Ok(figure(pass("false after the timeout, true at once when set or when released by a set")))
 }
 
@@ -129,11 +115,10 @@ pub fn linearizable() -> Verdict {
     let script = |(event, done): &(Event, [AtomicBool; 3]), me: &mut Thread<'_, Flag>| {
         let is_done = |i: usize| done[i].load(Ordering::SeqCst);
         if me.index == 3 {
-            while !(is_done(1) && is_done(2)) {
-                std::thread::sleep(Duration::from_millis(1));
-            }
             while !is_done(0) {
-                me.call("set()", || perform(event, "set()"));
+                if is_done(1) && is_done(2) {
+                    me.call("set()", || perform(event, "set()"));
+                }
                 std::thread::sleep(Duration::from_millis(1));
             }
             return;
