@@ -2,88 +2,87 @@
 //! time-outs included.
 
 use super::*;
+use kata_harness::contention::{Scenario, Turn};
+use kata_harness::fail;
 use kata_harness::linearizable::{contradiction, Recorder};
-use kata_harness::model::{by_tag, check, join};
+use kata_harness::model::by_tag;
 use kata_harness::timed::{gives_up_on_time, HOUR};
-use kata_sync::model::{asleep, narrate, sleeps, spawn_named, Failure};
+use kata_sync::model::{asleep, narrate, sleeps, Failure};
 use kata_sync::sync::atomic::{AtomicUsize, Ordering};
-use kata_sync::sync::Arc;
 use kata_sync::time::Instant;
 
-/// Waiters named A, B, ... wait on one event (the last one in
-/// `wait_timeout` of an hour) while a setter runs `setter`. Every waiter
-/// must return, never before a set began and without letting the model's
-/// clock run (a sleep), and the timed one must say `true` unless its hour
-/// was up before the set.
-fn waiters_and_setter(setter: fn(&Event)) {
-    let event = Arc::new(Event::new());
-    let sets_begun = Arc::new(AtomicUsize::new(0));
-    let set_at = Arc::new(std::sync::Mutex::new(None));
-    let handles: Vec<_> = (0..2)
-        .map(|i| {
-            let (event, sets_begun, set_at) = (event.clone(), sets_begun.clone(), set_at.clone());
-            let timed = i == 1;
-            spawn_named(&format!("waiter {}", char::from(b'A' + i as u8)), move || {
-                let began = Instant::now();
-                narrate(if timed { "calls wait_timeout(1 hour)" } else { "calls wait()" });
-                let released = if timed {
-                    event.wait_timeout(HOUR)
-                } else {
-                    event.wait();
-                    true
-                };
-                narrate(format!("returns {released}"));
-                let set_at = *set_at.lock().unwrap_or_else(|e| e.into_inner());
-                let begun = sets_begun.load(Ordering::SeqCst) > 0;
-                if released {
-                    assert!(
-                        begun,
-                        "a waiter returned from wait() before any set(): it was woken (a spurious \
-                         wake-up, which a real Condvar may have at any time) and left without \
-                         looking again. Wait in a `while` loop that checks the state under the \
-                         lock, never behind an `if`."
-                    );
-                } else if Instant::now() < began + HOUR && !begun {
-                    panic!(
-                        "wait_timeout(1 hour) returned false before its hour was up on the model's \
-                         clock: it was woken (a spurious wake-up, which a real Condvar may have at \
-                         any time) and took that for the end. Wait in a `while` loop that checks \
-                         the state under the lock, never behind an `if`, and return false only \
-                         once the deadline has passed."
-                    );
-                } else if set_at.is_some_and(|at: Instant| at < began + HOUR) {
-                    panic!(
-                        "wait_timeout(1 hour) returned false, though a set() came long before its \
-                         timeout: a set must release a thread in wait_timeout too, and it then \
-                         returns true, even if a clear() followed. Stop on the same condition as \
-                         wait (the flag, or the count of sets), and return true when that stopped \
-                         you."
-                    );
-                }
-            })
-        })
-        .collect();
-    let setter = spawn_named("setter", move || {
-        sets_begun.fetch_add(1, Ordering::SeqCst);
-        setter(&event);
-        // After the set returned: a waiter that said false had looked
-        // for the last time before this moment.
-        *set_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-    });
-    join(setter);
-    handles.into_iter().for_each(join);
-    assert!(
-        sleeps() == 0,
-        "a waiter called thread::sleep: it sleeps and looks again, in a loop. Polling answers \
-         late (up to one sleep after the set) and wakes for nothing; sleep on a `Condvar` \
-         instead, and let set() wake you."
-    );
+/// The event, the number of sets begun, and when the last set returned.
+type Waited = (Event, AtomicUsize, std::sync::Mutex<Option<Instant>>);
+
+/// A waiter, in `wait()` or (`timed`) in `wait_timeout` of an hour. It must
+/// return, never before a set began, and the timed one must say `true`
+/// unless its hour was up before the set.
+fn waiter(timed: bool) -> impl Fn(&Waited, &Turn) + Send + Sync + 'static {
+    move |(event, sets_begun, set_at), _| {
+        let began = Instant::now();
+        narrate(if timed { "calls wait_timeout(1 hour)" } else { "calls wait()" });
+        let released = if timed {
+            event.wait_timeout(HOUR)
+        } else {
+            event.wait();
+            true
+        };
+        narrate(format!("returns {released}"));
+        let set_at = *set_at.lock().unwrap_or_else(|e| e.into_inner());
+        let begun = sets_begun.load(Ordering::SeqCst) > 0;
+        if released {
+            assert!(
+                begun,
+                "a waiter returned from wait() before any set(): it was woken (a spurious \
+                 wake-up, which a real Condvar may have at any time) and left without \
+                 looking again. Wait in a `while` loop that checks the state under the \
+                 lock, never behind an `if`."
+            );
+        } else if Instant::now() < began + HOUR && !begun {
+            panic!(
+                "wait_timeout(1 hour) returned false before its hour was up on the model's \
+                 clock: it was woken (a spurious wake-up, which a real Condvar may have at \
+                 any time) and took that for the end. Wait in a `while` loop that checks \
+                 the state under the lock, never behind an `if`, and return false only \
+                 once the deadline has passed."
+            );
+        } else if set_at.is_some_and(|at: Instant| at < began + HOUR) {
+            panic!(
+                "wait_timeout(1 hour) returned false, though a set() came long before its \
+                 timeout: a set must release a thread in wait_timeout too, and it then \
+                 returns true, even if a clear() followed. Stop on the same condition as \
+                 wait (the flag, or the count of sets), and return true when that stopped \
+                 you."
+            );
+        }
+    }
 }
 
-/// The check of [`waiters_and_setter`]: `stuck` is the lesson of a waiter
-/// left asleep.
+/// Waiters A and B (the timed one) on one event while a setter runs
+/// `setter`; no thread may let the model's clock run (a sleep). `stuck` is
+/// the lesson of a waiter left asleep.
 fn waiters(passed: &str, stuck: &'static str, setter: fn(&Event)) -> Verdict {
-    check(passed, move |f: &Failure| by_tag(f, &[], stuck), move || waiters_and_setter(setter))
+    let state = || (Event::new(), AtomicUsize::new(0), std::sync::Mutex::new(None));
+    Scenario::new("2 waiters and a setter", state)
+        .thread("waiter A", waiter(false))
+        .thread("waiter B", waiter(true))
+        .thread("setter", move |(event, sets_begun, set_at): &Waited, _| {
+            sets_begun.fetch_add(1, Ordering::SeqCst);
+            setter(event);
+            // After the set returned: a waiter that said false had looked
+            // for the last time before this moment.
+            *set_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        })
+        .judge(|_, _| {
+            assert!(
+                sleeps() == 0,
+                "a waiter called thread::sleep: it sleeps and looks again, in a loop. Polling answers \
+                 late (up to one sleep after the set) and wakes for nothing; sleep on a `Condvar` \
+                 instead, and let set() wake you."
+            );
+            Ok(())
+        })
+        .check(passed, move |f: &Failure| by_tag(f, &[], stuck))
 }
 
 pub fn no_lost_wake_up() -> Verdict {
@@ -116,34 +115,37 @@ pub fn set_then_clear() -> Verdict {
 
 pub fn linearizable() -> Verdict {
     let stuck = "a thread never returned from wait() although a set() came last: a wake-up \
-                  was lost or slept through.";
+                 was lost or slept through.";
+    let scripts: [[&str; 3]; 3] = [
+        ["wait_timeout(10 ms)", "wait()", "is_set()"],
+        ["set()", "clear()", "is_set()"],
+        ["is_set()", "wait_timeout(20 ms)", "set()"],
+    ];
+    let state = || (Event::new(), Recorder::new());
+    let mut scenario = Scenario::new("3 threads mixing every call", state);
+    for (thread, script) in scripts.into_iter().enumerate() {
+        scenario = scenario.thread(format!("thread {thread}"), move |(event, recorder), _| {
+            for call in script {
+                recorder.call(thread, call, || perform(event, call));
+            }
+            // Thread 1 never blocks. Once it is done, a last set (thread 3)
+            // releases whoever still waits, timed out or not.
+            if thread == 1 {
+                recorder.call(3, "set()", || perform(event, "set()"));
+            }
+        });
+    }
+    let judge =
+        |(_, recorder): &(Event, Recorder<&'static str, String>), _: &[_]| match contradiction(
+            &Flag::default(),
+            &recorder.history(),
+            CLEARED,
+        ) {
+            Some(lines) => Err(fail(lines.join("\n"))),
+            None => Ok(()),
+        };
     let explain = move |f: &Failure| by_tag(f, &[], stuck);
-    check("every history had a sequential order", explain, || {
-        let (event, recorder) = (Arc::new(Event::new()), Arc::new(Recorder::new()));
-        let scripts: [[&str; 3]; 3] = [
-            ["wait_timeout(10 ms)", "wait()", "is_set()"],
-            ["set()", "clear()", "is_set()"],
-            ["is_set()", "wait_timeout(20 ms)", "set()"],
-        ];
-        let mut threads: Vec<_> = (0..3)
-            .map(|thread| {
-                let (event, recorder) = (event.clone(), recorder.clone());
-                Some(spawn_named(&format!("thread {thread}"), move || {
-                    for call in scripts[thread] {
-                        recorder.call(thread, call, || perform(&event, call));
-                    }
-                }))
-            })
-            .collect();
-        // Thread 1 never blocks. Once it is done, a last set (thread 3)
-        // releases whoever still waits, timed out or not.
-        threads[1].take().map(join);
-        recorder.call(3, "set()", || perform(&event, "set()"));
-        threads.into_iter().flatten().for_each(join);
-        if let Some(lines) = contradiction(&Flag::default(), &recorder.history(), CLEARED) {
-            panic!("{}", lines.join("\n"));
-        }
-    })
+    scenario.judge(judge).check("every history had a sequential order", explain)
 }
 
 /// On the model's clock: a time-out strikes at its deadline, and spurious
