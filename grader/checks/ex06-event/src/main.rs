@@ -1,12 +1,10 @@
 //! The hidden checks of ex06 · Event.
 //!
 //! Two builds of this file run. The plain build checks the event on real
-//! threads: what each call does, how long a timeout takes, what a blocked
-//! waiter costs, and whether histories of calls from several threads are
-//! linearizable. The model build (`--cfg kata_shuttle`) is the judge of the
-//! interleavings: shuttle tries a thousand schedules of waiters and setters
-//! (fixed seeds), and the facade's `Condvar` wakes waiters spuriously and
-//! times them out at moments it picks, as a real one may.
+//! threads: each call, a timeout's length, a blocked waiter's cost, and the
+//! linearizability of histories. The model build (`--cfg kata_shuttle`)
+//! judges the interleavings of waiters and setters under shuttle, whose
+//! `Condvar` wakes spuriously and times out at moments it picks.
 
 use kata_harness::linearizable::Model;
 use kata_harness::Verdict;
@@ -46,14 +44,12 @@ fn main() -> ExitCode {
     })
 }
 
-/// The event as one thread sees it: a flag. A call is its name; a `wait`
-/// can only take effect at a moment when the flag is up, and a
-/// `wait_timeout` says whether it was.
+/// The event as one thread sees it: a flag. A call is its name; `wait` takes
+/// effect only at a moment when the flag is up, `wait_timeout` says if it was.
 #[derive(Clone, Default, Hash, PartialEq, Eq)]
 struct Flag(bool);
 
-/// What a model of the event gives histories to start from, in words.
-const CLEARED: &str = "an event that starts cleared";
+const CLEARED: &str = "an event that starts cleared"; // the model's start, in words
 
 impl Model for Flag {
     type Call = &'static str;

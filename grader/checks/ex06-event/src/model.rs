@@ -3,13 +3,25 @@
 
 use super::*;
 use kata_harness::contention::{Scenario, Turn};
-use kata_harness::fail;
 use kata_harness::linearizable::{contradiction, Recorder};
-use kata_harness::model::by_tag;
-use kata_harness::timed::{gives_up_on_time, HOUR};
+use kata_harness::{ensure, fail, model::by_tag, timed::gives_up_on_time, timed::HOUR};
 use kata_sync::model::{asleep, narrate, sleeps, Failure};
-use kata_sync::sync::atomic::{AtomicUsize, Ordering};
-use kata_sync::time::Instant;
+use kata_sync::{sync::atomic::AtomicUsize, sync::atomic::Ordering, time::Instant};
+
+const RELEASED_EARLY: &str = "a waiter returned from wait() before any set(): it was woken (a \
+    spurious wake-up, which a real Condvar may have at any time) and left without looking again. \
+    Wait in a `while` loop that checks the state under the lock, never behind an `if`.";
+const EARLY_FALSE: &str = "wait_timeout(1 hour) returned false before its hour was up on the \
+    model's clock: it was woken (a spurious wake-up, which a real Condvar may have at any time) \
+    and took that for the end. Wait in a `while` loop that checks the state under the lock, never \
+    behind an `if`, and return false only once the deadline has passed.";
+const SAID_FALSE: &str = "wait_timeout(1 hour) returned false, though a set() came long before \
+    its timeout: a set must release a thread in wait_timeout too, and it then returns true, even \
+    if a clear() followed. Stop on the same condition as wait (the flag, or the count of sets), \
+    and return true when that stopped you.";
+const POLLS: &str = "a waiter called thread::sleep: it sleeps and looks again, in a loop. Polling \
+    answers late (up to one sleep after the set) and wakes for nothing; sleep on a `Condvar` \
+    instead, and let set() wake you.";
 
 /// The event, the number of sets begun, and when the last set returned.
 type Waited = (Event, AtomicUsize, std::sync::Mutex<Option<Instant>>);
@@ -21,39 +33,16 @@ fn waiter(timed: bool) -> impl Fn(&Waited, &Turn) + Send + Sync + 'static {
     move |(event, sets_begun, set_at), _| {
         let began = Instant::now();
         narrate(if timed { "calls wait_timeout(1 hour)" } else { "calls wait()" });
-        let released = if timed {
-            event.wait_timeout(HOUR)
-        } else {
-            event.wait();
-            true
-        };
+        let released = if timed { event.wait_timeout(HOUR) } else { (event.wait(), true).1 };
         narrate(format!("returns {released}"));
         let set_at = *set_at.lock().unwrap_or_else(|e| e.into_inner());
         let begun = sets_begun.load(Ordering::SeqCst) > 0;
         if released {
-            assert!(
-                begun,
-                "a waiter returned from wait() before any set(): it was woken (a spurious \
-                 wake-up, which a real Condvar may have at any time) and left without \
-                 looking again. Wait in a `while` loop that checks the state under the \
-                 lock, never behind an `if`."
-            );
+            assert!(begun, "{RELEASED_EARLY}");
         } else if Instant::now() < began + HOUR && !begun {
-            panic!(
-                "wait_timeout(1 hour) returned false before its hour was up on the model's \
-                 clock: it was woken (a spurious wake-up, which a real Condvar may have at \
-                 any time) and took that for the end. Wait in a `while` loop that checks \
-                 the state under the lock, never behind an `if`, and return false only \
-                 once the deadline has passed."
-            );
+            panic!("{EARLY_FALSE}");
         } else if set_at.is_some_and(|at: Instant| at < began + HOUR) {
-            panic!(
-                "wait_timeout(1 hour) returned false, though a set() came long before its \
-                 timeout: a set must release a thread in wait_timeout too, and it then \
-                 returns true, even if a clear() followed. Stop on the same condition as \
-                 wait (the flag, or the count of sets), and return true when that stopped \
-                 you."
-            );
+            panic!("{SAID_FALSE}");
         }
     }
 }
@@ -73,15 +62,7 @@ fn waiters(passed: &str, stuck: &'static str, setter: fn(&Event)) -> Verdict {
             // for the last time before this moment.
             *set_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         })
-        .judge(|_, _| {
-            assert!(
-                sleeps() == 0,
-                "a waiter called thread::sleep: it sleeps and looks again, in a loop. Polling answers \
-                 late (up to one sleep after the set) and wakes for nothing; sleep on a `Condvar` \
-                 instead, and let set() wake you."
-            );
-            Ok(())
-        })
+        .judge(|_, _| ensure(sleeps() == 0, || fail(POLLS)))
         .check(passed, move |f: &Failure| by_tag(f, &[], stuck))
 }
 
@@ -135,17 +116,12 @@ pub fn linearizable() -> Verdict {
             }
         });
     }
-    let judge =
-        |(_, recorder): &(Event, Recorder<&'static str, String>), _: &[_]| match contradiction(
-            &Flag::default(),
-            &recorder.history(),
-            CLEARED,
-        ) {
-            Some(lines) => Err(fail(lines.join("\n"))),
-            None => Ok(()),
-        };
-    let explain = move |f: &Failure| by_tag(f, &[], stuck);
-    scenario.judge(judge).check("every history had a sequential order", explain)
+    let judge = |(_, recorder): &(Event, Recorder<&'static str, String>), _: &[_]| {
+        let lines = contradiction(&Flag::default(), &recorder.history(), CLEARED);
+        lines.map_or(Ok(()), |lines| Err(fail(lines.join("\n"))))
+    };
+    let passed = "every history had a sequential order";
+    scenario.judge(judge).check(passed, move |f: &Failure| by_tag(f, &[], stuck))
 }
 
 /// On the model's clock: a time-out strikes at its deadline, and spurious

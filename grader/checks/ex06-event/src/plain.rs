@@ -2,12 +2,9 @@
 
 use super::*;
 use kata_harness::histories::{judge_rounds, Thread};
-use kata_harness::protocol::human_duration;
-use kata_harness::waiting::{judge_waiting, watch_wait};
 use kata_harness::{ensure, fail, pass, step_limit, within};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Instant;
+use kata_harness::{protocol::human_duration, waiting::judge_waiting, waiting::watch_wait};
+use std::{sync::atomic::AtomicBool, sync::atomic::Ordering, sync::Arc, time::Instant};
 
 pub fn set_clear_is_set() -> Verdict {
     within(step_limit(), "set, clear and is_set on one thread", || {
@@ -57,7 +54,7 @@ pub fn timeout_honoured() -> Verdict {
             });
             [unset, zero, set, released.unwrap_or((false, Duration::MAX))]
         })?;
-    let (took_, after_) = (human_duration(took), human_duration(after));
+    let [took_, set_took_, after_] = [took, set_took, after].map(human_duration);
     let why = if unset {
         "wait_timeout(120 ms) on an event nobody set returned true: it may only say true when a \
          set() released it"
@@ -72,10 +69,9 @@ pub fn timeout_honoured() -> Verdict {
     } else if zero {
         "wait_timeout(0) on a cleared event returned true".into()
     } else if !set || set_took >= Duration::from_secs(1) {
-        let set_took = human_duration(set_took);
         format!(
             "wait_timeout(30 s) on an event that was already set returned {set} after \
-             {set_took}: it should return true at once"
+             {set_took_}: it should return true at once"
         )
     } else if !released || after >= Duration::from_secs(2) {
         format!(
