@@ -9,7 +9,7 @@
 //! that ends a failure. The failure shows the shortest failing part of the
 //! history as a table, one column per thread.
 
-use crate::linearizable::{check, table, Model, Op, Recorder};
+use crate::linearizable::{contradiction, Model, Recorder};
 use crate::{fail, pass, Verdict};
 use std::fmt::Display;
 use std::sync::Barrier;
@@ -82,13 +82,7 @@ where
                 });
             }
         });
-        if let Err(violation) = check(initial, &recorder.history()) {
-            let shown: Vec<Op<M::Call, M::Ret>> = violation.prefix;
-            let mut lines = vec![format!(
-                "No order of these calls, each taking effect at one moment between its call \
-                 and its return, gives every call the result {model} would give:"
-            )];
-            lines.extend(table(&shown).into_iter().map(|row| format!("  {row}")));
+        if let Some(mut lines) = contradiction(initial, &recorder.history(), model) {
             lines.push(advice.to_string());
             return Err(fail(format!(
                 "round {} of {rounds} ({what}): the calls' results contradict each other",

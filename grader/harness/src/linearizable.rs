@@ -195,6 +195,29 @@ impl<M: Model> Search<'_, M> {
     }
 }
 
+/// `None` if `history` is linearizable from `initial`; else the lines that
+/// say why not: a sentence ending "... the result `model` would give:" (`model`
+/// as in "an event that starts cleared"), then the [`table`] of the shortest
+/// failing prefix, indented.
+pub fn contradiction<M>(
+    initial: &M,
+    history: &[Op<M::Call, M::Ret>],
+    model: &str,
+) -> Option<Vec<String>>
+where
+    M: Model,
+    M::Call: Display,
+    M::Ret: Display,
+{
+    let violation = check(initial, history).err()?;
+    let mut lines = vec![format!(
+        "No order of these calls, each taking effect at one moment between its call and its \
+         return, gives every call the result {model} would give:"
+    )];
+    lines.extend(table(&violation.prefix).into_iter().map(|row| format!("  {row}")));
+    Some(lines)
+}
+
 /// The history as a table: a row per event, a column per thread; a call
 /// shows as `put(3) …`, its return as `… → 3`, and `│` while it runs.
 pub fn table<C: Display, R: Display>(history: &[Op<C, R>]) -> Vec<String> {
@@ -379,5 +402,39 @@ mod tests {
         // Two puts into one slot with no take between: the second must wait.
         let both = [op(0, Some(1), Some(1), 0, 1), op(1, Some(2), Some(2), 2, 3)];
         assert!(check(&Slot::default(), &both).is_err());
+    }
+
+    /// A flag, its calls named: "up" raises it, "look" reads it.
+    #[derive(Clone, Hash, PartialEq, Eq, Default)]
+    struct Bit(bool);
+
+    impl Model for Bit {
+        type Call = &'static str;
+        type Ret = bool;
+        fn step(&mut self, call: &&'static str) -> Option<bool> {
+            self.0 |= *call == "up";
+            Some(self.0)
+        }
+    }
+
+    #[test]
+    fn a_contradiction_is_told_with_its_table() {
+        let fine = [Op { thread: 0, call: "up", ret: Some(true), begin: 0, end: 1 }];
+        assert_eq!(contradiction(&Bit::default(), &fine, "a flag"), None);
+        let stale =
+            [fine[0].clone(), Op { thread: 1, call: "look", ret: Some(false), begin: 2, end: 3 }];
+        let lines = contradiction(&Bit::default(), &stale, "a flag").unwrap();
+        assert!(lines[0].starts_with("No order of these calls"), "{}", lines[0]);
+        assert!(lines[0].ends_with("the result a flag would give:"), "{}", lines[0]);
+        assert_eq!(
+            lines[1..],
+            [
+                "  thread 0  thread 1",
+                "  up …",
+                "  … → true",
+                "            look …",
+                "            … → false"
+            ]
+        );
     }
 }

@@ -70,6 +70,24 @@ where
     verdict(explore(test, explain.clone()), passed, explain)
 }
 
+/// The lesson of a failure picked by the tag its panic carries: the text
+/// of the first of `lessons` whose tag is in the message (a panic "POLLS: a
+/// waiter slept" picks `("POLLS", ...)`); else `deadlock` when the checker
+/// found every thread stuck; else the message itself.
+pub fn by_tag(failure: &Failure, lessons: &[(&str, &str)], deadlock: &str) -> String {
+    match lessons.iter().find(|(tag, _)| failure.message.contains(tag)) {
+        Some((_, lesson)) => lesson.to_string(),
+        None if failure.deadlock => deadlock.to_string(),
+        None => failure.message.clone(),
+    }
+}
+
+/// Joins a model thread and returns what it returned; if it panicked, the
+/// panic goes on in the caller, so the exploration fails with its message.
+pub fn join<T>(handle: kata_sync::thread::JoinHandle<T>) -> T {
+    handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
 /// Turns the result of an exploration into a verdict.
 ///
 /// - `passed`: what held in every schedule, completing "... in every one";
@@ -292,5 +310,16 @@ mod tests {
             trace: Vec::new(),
             executions: 1,
         }
+    }
+
+    #[test]
+    fn a_lesson_is_picked_by_its_tag() {
+        let lessons = [("POLLS", "sleep on a Condvar"), ("EARLY", "loop")];
+        let tagged = Failure { message: "EARLY: at 3 ms".into(), ..outcome_failure() };
+        assert_eq!(by_tag(&tagged, &lessons, "stuck"), "loop");
+        let stuck = Failure { message: "deadlock!".into(), deadlock: true, ..outcome_failure() };
+        assert_eq!(by_tag(&stuck, &lessons, "stuck"), "stuck");
+        let other = Failure { message: "index out of bounds".into(), ..outcome_failure() };
+        assert_eq!(by_tag(&other, &lessons, "stuck"), "index out of bounds");
     }
 }

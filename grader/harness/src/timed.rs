@@ -17,7 +17,7 @@
 //! The messages name the call (`what`) and the state it waits for; the
 //! fixes they point to are the same for every timed wait.
 
-use crate::model::check;
+use crate::model::{check, join};
 use crate::Verdict;
 use kata_sync::model::{narrate, spawn_named, Failure};
 use kata_sync::time::Instant;
@@ -133,7 +133,7 @@ pub fn released_in_time<S: Send + Sync + 'static>(
         // After the release returned: a waiter that gave up looked for the
         // last time before this moment.
         *released_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-        timed.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        join(timed);
     })
 }
 
@@ -208,5 +208,27 @@ mod tests {
         assert!(run(false).is_ok(), "{:?}", run(false));
         let behind = run(true).unwrap_err();
         assert!(behind.message.contains("look at the state first"), "{}", behind.message);
+    }
+
+    #[test]
+    fn join_returns_or_resumes_the_panic() {
+        let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
+        let fine = check(
+            "joined",
+            |f: &Failure| f.message.clone(),
+            || {
+                assert_eq!(join(spawn_named("seven", || 7)), 7);
+            },
+        );
+        assert!(fine.is_ok(), "{fine:?}");
+        let failed = check(
+            "joined",
+            |f: &Failure| f.message.clone(),
+            || {
+                join(spawn_named("panics", || panic!("PANICKED in the thread")));
+            },
+        )
+        .unwrap_err();
+        assert!(failed.message.contains("PANICKED in the thread"), "{}", failed.message);
     }
 }

@@ -1,14 +1,12 @@
 //! The hidden checks of ex06 · Event.
 //!
 //! Two builds of this file run. The plain build checks the event on real
-//! threads: what each call does, how long a timeout takes, what a blocked
-//! waiter costs, and whether histories of calls from several threads are
-//! linearizable. The model build (`--cfg kata_shuttle`) is the judge of the
-//! interleavings: shuttle tries a thousand schedules of waiters and setters
-//! (fixed seeds), and the facade's `Condvar` wakes waiters spuriously and
-//! times them out at moments it picks, as a real one may.
+//! threads: each call, a timeout's length, a blocked waiter's cost, and the
+//! linearizability of histories. The model build (`--cfg kata_shuttle`)
+//! judges the interleavings of waiters and setters under shuttle, whose
+//! `Condvar` wakes spuriously and times out at moments it picks.
 
-use kata_harness::linearizable::{check, table, Model, Op, Recorder};
+use kata_harness::linearizable::Model;
 use kata_harness::Verdict;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -46,98 +44,37 @@ fn main() -> ExitCode {
     })
 }
 
-/// One call of an event, as recorded in a history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Call {
-    Set,
-    Clear,
-    IsSet,
-    Wait,
-    /// `wait_timeout` of this many milliseconds.
-    WaitTimeout(u64),
-}
-
-impl std::fmt::Display for Call {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Call::Set => write!(f, "set()"),
-            Call::Clear => write!(f, "clear()"),
-            Call::IsSet => write!(f, "is_set()"),
-            Call::Wait => write!(f, "wait()"),
-            Call::WaitTimeout(ms) => write!(f, "wait_timeout({ms} ms)"),
-        }
-    }
-}
-
-/// What a call returned: nothing, or a `bool`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Ret {
-    Done,
-    Bool(bool),
-}
-
-/// The event as one thread sees it: a flag. A `wait` can only take effect
-/// at a moment when the flag is up; a `wait_timeout` says whether it was.
+/// The event as one thread sees it: a flag. A call is its name; `wait` takes
+/// effect only at a moment when the flag is up, `wait_timeout` says if it was.
 #[derive(Clone, Default, Hash, PartialEq, Eq)]
 struct Flag(bool);
 
+const CLEARED: &str = "an event that starts cleared"; // the model's start, in words
+
 impl Model for Flag {
-    type Call = Call;
-    type Ret = Ret;
-    fn step(&mut self, call: &Call) -> Option<Ret> {
-        match call {
-            Call::Set => self.0 = true,
-            Call::Clear => self.0 = false,
-            Call::IsSet | Call::WaitTimeout(_) => return Some(Ret::Bool(self.0)),
-            Call::Wait if !self.0 => return None,
-            Call::Wait => {}
+    type Call = &'static str;
+    type Ret = String;
+    fn step(&mut self, call: &&'static str) -> Option<String> {
+        match *call {
+            "set()" => self.0 = true,
+            "clear()" => self.0 = false,
+            "wait()" => return self.0.then(|| "returns".into()),
+            _ => return Some(self.0.to_string()),
         }
-        Some(Ret::Done)
+        Some("returns".into())
     }
 }
 
-/// Makes `call` on `event` as thread `thread`, recording it.
-fn perform(recorder: &Recorder<Call, Ret>, thread: usize, event: &Event, call: Call) {
-    recorder.call(thread, call, || match call {
-        Call::Set => {
-            event.set();
-            Ret::Done
-        }
-        Call::Clear => {
-            event.clear();
-            Ret::Done
-        }
-        Call::IsSet => Ret::Bool(event.is_set()),
-        Call::Wait => {
-            event.wait();
-            Ret::Done
-        }
-        Call::WaitTimeout(ms) => Ret::Bool(event.wait_timeout(Duration::from_millis(ms))),
-    });
-}
-
-/// `None` if the history is linearizable, else the lines that explain why
-/// not: the shortest failing part of it, a column per thread.
-fn not_linearizable(history: &[Op<Call, Ret>]) -> Option<Vec<String>> {
-    let violation = check(&Flag::default(), history).err()?;
-    let shown: Vec<Op<String, String>> = violation
-        .prefix
-        .iter()
-        .map(|op| Op {
-            thread: op.thread,
-            call: op.call.to_string(),
-            ret: op.ret.map(|r| match r {
-                Ret::Done => "returns".to_string(),
-                Ret::Bool(b) => b.to_string(),
-            }),
-            begin: op.begin,
-            end: op.end,
-        })
-        .collect();
-    let mut lines =
-        vec!["No order of these calls, each taking effect at one moment between its call and its \
-         return, gives every call the result it got from an event that starts cleared:"
-            .to_string()];
-    lines.extend(table(&shown).into_iter().map(|row| format!("  {row}")));
-    Some(lines)
+/// Makes `call` ("set()", "wait_timeout(10 ms)", ...) on `event`; what it
+/// returned, as the model says it.
+fn perform(event: &Event, call: &str) -> String {
+    let ms = call.strip_prefix("wait_timeout(").and_then(|ms| ms.strip_suffix(" ms)"));
+    match (call, ms.and_then(|ms| ms.parse().ok())) {
+        (_, Some(ms)) => return event.wait_timeout(Duration::from_millis(ms)).to_string(),
+        ("is_set()", _) => return event.is_set().to_string(),
+        ("set()", _) => event.set(),
+        ("clear()", _) => event.clear(),
+        _ => event.wait(),
+    }
+    "returns".into()
 }

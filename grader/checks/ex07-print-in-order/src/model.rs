@@ -2,7 +2,7 @@
 //! included, and a sleep only lets other threads run.
 
 use super::*;
-use kata_harness::model::{explore_each, verdict};
+use kata_harness::model::{explore_each, join, verdict};
 use kata_harness::turns::alternating;
 use kata_sync::model::{asleep, narrate, sleeps, spawn_named, Failure};
 use kata_sync::sync::Arc;
@@ -50,10 +50,6 @@ fn judge_log(log: &[&'static str], wanted: &[&'static str]) {
     if let Some(what) = first_break(log, wanted) {
         panic!("OUT-OF-ORDER: {what}");
     }
-}
-
-fn join(handle: kata_sync::thread::JoinHandle<()>) {
-    handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
 }
 
 /// What a failure teaches; `asleep` is the lesson of a deadlock.

@@ -4,6 +4,7 @@
 use super::*;
 use kata_harness::contention::{Part, Scenario, Turn};
 use kata_harness::measure::Gauge;
+use kata_harness::model::by_tag;
 use kata_harness::timed::{gives_up_on_time, released_in_time, HOUR};
 use kata_harness::Outcome;
 use kata_sync::model::{asleep, narrate, sleeps, Failure};
@@ -19,31 +20,22 @@ fn hold(what: &str, permit: Option<Permit<'_>>, gauge: &Gauge) {
     }
 }
 
-/// What a failure of the holder scenarios teaches.
+/// What a failure of the holder scenarios teaches, by the tag its panic
+/// carries.
 fn explain(failure: &Failure) -> String {
-    let m = &failure.message;
-    let said = if m.contains("POLLS") {
-        "a waiter called thread::sleep: it sleeps and looks again, in a loop. Sleep on a \
-         `Condvar` instead, and let the drop of a permit wake you."
-    } else if m.contains("overflow") || m.contains("OVER") {
-        "more threads held a permit than there are permits (or the count went below zero): a \
-         waiter left `wait` and took a permit that was not there. A wake-up only means \"look \
-         again\" (it may be spurious, or another thread took the permit first): wait in a \
-         `while` loop, and check and take in one lock scope."
-    } else if let Some(free) = m.strip_prefix("FREE: ") {
-        return format!(
-            "{free}: it must read the count under the lock, the one the \
-             acquires and drops change (a copy kept beside it, in an atomic, is stored after the \
-             lock is let go and may be left behind)"
-        );
-    } else if failure.deadlock {
-        "a thread slept in acquire() next to a free permit: the model checker found every \
-         other thread done and it still waiting. Dropping a permit must raise the count under \
-         the mutex the waiters sleep on, and then notify the condvar."
-    } else {
-        return m.clone();
-    };
-    said.into()
+    let polls = "a waiter called thread::sleep: it sleeps and looks again, in a loop. Sleep on a \
+                 `Condvar` instead, and let the drop of a permit wake you.";
+    let over = "more threads held a permit than there are permits (or the count went below \
+                zero): a waiter left `wait` and took a permit that was not there. A wake-up \
+                only means \"look again\" (it may be spurious, or another thread took the \
+                permit first): wait in a `while` loop, and check and take in one lock scope.";
+    let stuck = "a thread slept in acquire() next to a free permit: the model checker found \
+                 every other thread done and it still waiting. Dropping a permit must raise \
+                 the count under the mutex the waiters sleep on, and then notify the condvar.";
+    let free = "once every permit was back, available() said fewer were free: it must read the \
+                count under the lock, the one the acquires and drops change (a copy kept beside \
+                it, in an atomic, is stored after the lock is let go and may be left behind)";
+    by_tag(failure, &[("POLLS", polls), ("overflow", over), ("OVER", over), ("FREE", free)], stuck)
 }
 
 /// A semaphore of `permits` and the check's gauge of its holders.
