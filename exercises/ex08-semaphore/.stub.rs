@@ -44,9 +44,12 @@
 //! - histories of `acquire`, `try_acquire`, drops and `available` from
 //!   several threads are linearizable (a failure shows the history, one
 //!   column per thread);
-//! - under shuttle's schedules: no lost wake-up, never more than `permits`
-//!   holders, and `acquire_timeout` gives up only once its timeout has
-//!   passed, yet takes a permit that came back in time;
+//! - under shuttle's schedules: no lost wake-up (also with two permits
+//!   given back one after the other while two threads wait), never more
+//!   than `permits` holders, `available()` back to `permits` once every
+//!   permit is back, `try_acquire` never waiting, and `acquire_timeout`
+//!   giving up only once its timeout has passed, yet taking a permit that
+//!   came back in time;
 //! - nothing in your crate reaches past the `kata_sync` facade.
 //!
 //! What it cannot see: fairness (which waiter gets a returned permit first;
