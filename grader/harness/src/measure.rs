@@ -264,7 +264,7 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic with a non-text payload".into())
 }
 
-/// Whether a caught panic is a stub's `todo!()` ("not yet implemented").
+/// Whether a caught panic is a stub's unfinished body (the "not yet implemented" of `todo`).
 pub fn is_todo(payload: &(dyn std::any::Any + Send)) -> bool {
     panic_text(payload).starts_with("not yet implemented")
 }
@@ -311,6 +311,23 @@ pub fn expecting_panics<R>(f: impl FnOnce() -> R) -> R {
     let result = f();
     EXPECTING.fetch_sub(1, Ordering::SeqCst);
     result
+}
+
+/// Runs `hold` on a thread of its own, then panics there on purpose while
+/// what it returned is still held, and waits for that thread: what a guard
+/// (a permit, a lock) does when its holder panics. The deliberate panic is
+/// kept from the report ([`quiet_deliberate_panics`]).
+pub fn unwinding<T>(hold: impl FnOnce() -> T + Send) {
+    quiet_deliberate_panics();
+    expecting_panics(|| {
+        std::thread::scope(|s| {
+            let holder = s.spawn(|| {
+                let _held = hold();
+                deliberate_panic()
+            });
+            let _ = holder.join();
+        })
+    });
 }
 
 /// The most of the sorted `starts` within any half-open interval
@@ -368,6 +385,19 @@ mod tests {
         if cfg!(target_os = "linux") {
             assert_eq!(peak, Some(3));
         }
+    }
+
+    #[test]
+    fn unwinding_drops_what_was_held() {
+        struct Held<'a>(&'a AtomicUsize);
+        impl Drop for Held<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let dropped = AtomicUsize::new(0);
+        unwinding(|| Held(&dropped));
+        assert_eq!(dropped.load(Ordering::SeqCst), 1);
     }
 
     #[test]

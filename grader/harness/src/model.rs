@@ -82,6 +82,18 @@ pub fn by_tag(failure: &Failure, lessons: &[(&str, &str)], deadlock: &str) -> St
     }
 }
 
+/// Yields (a bounded number of times) until `n` threads sleep in a
+/// `Condvar` wait: a scenario's way to act only once its waiters are asleep.
+/// A design that never sleeps on a `Condvar` (channels) just goes on.
+pub fn until_asleep(n: usize) {
+    for _ in 0..100 {
+        if kata_sync::model::asleep() >= n {
+            return;
+        }
+        kata_sync::thread::yield_now();
+    }
+}
+
 /// Joins a model thread and returns what it returned; if it panicked, the
 /// panic goes on in the caller, so the exploration fails with its message.
 pub fn join<T>(handle: kata_sync::thread::JoinHandle<T>) -> T {

@@ -4,8 +4,9 @@
 use super::*;
 use kata_harness::contention::{Scenario, Turn};
 use kata_harness::linearizable::{contradiction, Recorder};
-use kata_harness::{ensure, fail, model::by_tag, timed::gives_up_on_time, timed::HOUR};
-use kata_sync::model::{asleep, narrate, sleeps, Failure};
+use kata_harness::model::{by_tag, until_asleep};
+use kata_harness::{ensure, fail, timed::gives_up_on_time, timed::HOUR};
+use kata_sync::model::{narrate, sleeps, Failure};
 use kata_sync::{sync::atomic::AtomicUsize, sync::atomic::Ordering, time::Instant};
 
 const RELEASED_EARLY: &str = "a waiter returned from wait() before any set(): it was woken (a \
@@ -83,10 +84,7 @@ pub fn set_then_clear() -> Verdict {
                  waited. Keep a count of the sets beside the flag: a waiter notes it when it \
                  starts and stops waiting when the flag is up or the count has moved.";
     waiters("every waiter was released by the set, though a clear followed", stuck, |event| {
-        // Only waiters asleep at the set must be released by it.
-        for _ in (0..100).take_while(|_| asleep() < 2) {
-            kata_sync::thread::yield_now();
-        }
+        until_asleep(2); // only waiters asleep at the set must be released by it
         narrate("sees both waiters asleep, and calls set()");
         event.set();
         narrate("calls clear()");

@@ -2,21 +2,10 @@
 //! included, and a sleep only lets other threads run.
 
 use super::*;
-use kata_harness::model::{explore_each, join, verdict};
+use kata_harness::model::{explore_each, join, until_asleep, verdict};
 use kata_harness::turns::alternating;
-use kata_sync::model::{asleep, narrate, sleeps, spawn_named, Failure};
+use kata_sync::model::{narrate, sleeps, spawn_named, Failure};
 use kata_sync::sync::Arc;
-
-/// Waits (a bounded number of yields) until `n` threads sleep in a
-/// `Condvar` wait; a design without one (channels) just goes on.
-fn until_asleep(n: usize) {
-    for _ in 0..100 {
-        if asleep() >= n {
-            return;
-        }
-        kata_sync::thread::yield_now();
-    }
-}
 
 /// Starts a named thread calling `InOrder`'s method `which`.
 fn start(

@@ -4,10 +4,10 @@
 use super::*;
 use kata_harness::contention::{Part, Scenario, Turn};
 use kata_harness::measure::Gauge;
-use kata_harness::model::by_tag;
+use kata_harness::model::{by_tag, until_asleep};
 use kata_harness::timed::{gives_up_on_time, released_in_time, HOUR};
 use kata_harness::Outcome;
-use kata_sync::model::{asleep, narrate, sleeps, Failure};
+use kata_sync::model::{narrate, sleeps, Failure};
 use kata_sync::thread::yield_now;
 
 /// Tells of `permit` and holds it for a step, inside the check's gauge.
@@ -63,7 +63,7 @@ pub fn no_lost_wake_up() -> Verdict {
     lost_wake_up(2)
 }
 
-/// `permits` holders and 2 waiters: once both waiters sleep, the holders
+/// `permits` holders (threads A, B) and 2 waiters: once both waiters sleep, the holders
 /// give their permits back, and both waiters must get one.
 fn lost_wake_up(permits: usize) -> Verdict {
     fn waiter((sem, gauge): &State, _: &Turn) {
@@ -73,20 +73,13 @@ fn lost_wake_up(permits: usize) -> Verdict {
         let held = sem.acquire();
         narrate("takes a permit");
         let inside = gauge.enter();
-        // Give both waiters the chance to fall asleep, then give it back.
-        for _ in (0..100).take_while(|_| asleep() < 2) {
-            yield_now();
-        }
+        until_asleep(2); // both waiters asleep: now give it back
         narrate("drops its permit");
         drop((inside, held));
     }
     let state = move || (Semaphore::new(permits), Gauge::new());
-    let holders = ["holder A", "holder B"].into_iter().take(permits);
-    let scenario = holders
-        .fold(Scenario::new(format!("2 waiters on {permits} permit(s)"), state), |s, name| {
-            s.thread(name, holder)
-        });
-    scenario
+    Scenario::new(format!("2 waiters on {permits} permit(s)"), state)
+        .threads(permits, holder)
         .thread("waiter A", waiter)
         .thread("waiter B", waiter)
         .judge(bounded(permits))

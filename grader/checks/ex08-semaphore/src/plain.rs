@@ -5,7 +5,7 @@ use kata_harness::contention::Scenario;
 use kata_harness::histories::judge_rounds;
 use kata_harness::limit::Limit;
 use kata_harness::linearizable::Model;
-use kata_harness::measure::{deliberate_panic, expecting_panics, quiet_deliberate_panics};
+use kata_harness::measure::unwinding;
 use kata_harness::waiting::{judge_waiting, watch_wait};
 use kata_harness::{ensure, fail, pass, step_limit, within};
 use std::sync::Arc;
@@ -78,18 +78,9 @@ pub fn peak_is_k() -> Verdict {
 }
 
 pub fn released_on_panic() -> Verdict {
-    quiet_deliberate_panics();
     within(step_limit(), "a holder that panics", || {
         let sem = Semaphore::new(1);
-        expecting_panics(|| {
-            std::thread::scope(|s| {
-                let holder = s.spawn(|| {
-                    let _permit = sem.acquire();
-                    deliberate_panic()
-                });
-                let _ = holder.join();
-            })
-        });
+        unwinding(|| sem.acquire());
         let (free, again) = (sem.available(), sem.acquire_timeout(Duration::from_secs(2)));
         ensure(free == 1 && again.is_some(), || {
             fail(format!(
