@@ -85,6 +85,8 @@ pub fn by_tag(failure: &Failure, lessons: &[(&str, &str)], deadlock: &str) -> St
 /// Yields (a bounded number of times) until `n` threads sleep in a
 /// `Condvar` wait: a scenario's way to act only once its waiters are asleep.
 /// A design that never sleeps on a `Condvar` (channels) just goes on.
+/// Shuttle only: loom's `Condvar` does not say who sleeps.
+#[cfg(kata_shuttle)]
 pub fn until_asleep(n: usize) {
     for _ in 0..100 {
         if kata_sync::model::asleep() >= n {
