@@ -96,6 +96,20 @@ pub fn until_asleep(n: usize) {
     }
 }
 
+/// Tells that `what` returned `said`, and when it returned something to
+/// hold (`held` is `Some`: a permit, a guard), holds it for one step of the
+/// schedule inside `gauge`, then tells that it lets it go: how a scenario
+/// counts holders at once (`gauge.peak()`) in every interleaving.
+pub fn hold<T>(what: &str, said: &str, held: Option<T>, gauge: &crate::measure::Gauge) {
+    kata_sync::model::narrate(format!("{what}: {said}"));
+    if let Some(held) = held {
+        let inside = gauge.enter();
+        kata_sync::thread::yield_now();
+        kata_sync::model::narrate("lets it go");
+        drop((inside, held));
+    }
+}
+
 /// Joins a model thread and returns what it returned; if it panicked, the
 /// panic goes on in the caller, so the exploration fails with its message.
 pub fn join<T>(handle: kata_sync::thread::JoinHandle<T>) -> T {
@@ -324,6 +338,23 @@ mod tests {
             trace: Vec::new(),
             executions: 1,
         }
+    }
+
+    #[test]
+    fn a_holder_is_counted_while_it_holds_and_told() {
+        let explored = explore(
+            || {
+                let gauge = crate::measure::Gauge::new();
+                hold("acquire()", "a permit", Some(7), &gauge);
+                hold("try_acquire()", "None", None::<u8>, &gauge);
+                assert_eq!((gauge.peak(), gauge.total()), (1, 1), "one holder, counted once");
+                panic!("told");
+            },
+            |f: &Failure| f.trace.join("; "),
+        );
+        let story = explored.unwrap_err().trace.join("; ");
+        assert!(story.contains("acquire(): a permit; caller: lets it go"), "{story}");
+        assert!(story.contains("try_acquire(): None"), "{story}");
     }
 
     #[test]
