@@ -197,6 +197,25 @@ pub fn deadlock_story() -> Option<String> {
     })
 }
 
+/// After a deadlock, a lock held by a thread that is blocked on something
+/// that is not a lock (a channel's `recv`, a `Condvar` wait, a join), while
+/// another thread waits for that lock: "second thread holds lock 1, which
+/// first thread waits for, and is blocked with it held". `None` when every
+/// holder waits for a lock too (a cycle of locks: [`deadlock_story`]).
+pub fn blocked_holding() -> Option<String> {
+    let waits = watch::waits();
+    waits.iter().find_map(|wait| {
+        let holder = wait.holder.as_ref().filter(|h| **h != wait.who)?;
+        let waits_too = waits.iter().any(|other| other.who == *holder);
+        (!waits_too).then(|| {
+            format!(
+                "{holder} holds {}, which {} waits for, and is blocked with it held",
+                wait.wants, wait.who
+            )
+        })
+    })
+}
+
 /// Whether a thread waited for a lock it held itself: a `Mutex` locked
 /// twice on one thread (shuttle stops such a thread at once, saying so).
 pub fn locked_twice(failure: &Failure) -> bool {
@@ -355,6 +374,37 @@ mod tests {
         let story = explored.unwrap_err().trace.join("; ");
         assert!(story.contains("acquire(): a permit; caller: lets it go"), "{story}");
         assert!(story.contains("try_acquire(): None"), "{story}");
+    }
+
+    /// loom aborts the process on a deadlock: shuttle only.
+    #[cfg(kata_shuttle)]
+    #[test]
+    fn a_lock_held_while_blocked_in_recv_is_told() {
+        use kata_sync::model::spawn_named;
+        use kata_sync::sync::{mpsc, Arc, Mutex};
+        let explored = explore(
+            || {
+                let (tx, rx) = mpsc::channel::<()>();
+                let shared = Arc::new(Mutex::new(rx));
+                let other = Arc::clone(&shared);
+                let second = spawn_named("second thread", move || {
+                    let rx = other.lock().unwrap();
+                    let _ = rx.recv();
+                });
+                let first = spawn_named("first thread", move || {
+                    let _rx = shared.lock().unwrap();
+                    let _ = tx.send(());
+                });
+                let _ = (second.join(), first.join());
+            },
+            |f: &Failure| f.message.clone(),
+        );
+        let failure = explored.unwrap_err();
+        assert!(failure.deadlock, "{failure:?}");
+        assert_eq!(
+            blocked_holding().as_deref(),
+            Some("second thread holds lock 1, which first thread waits for, and is blocked with it held")
+        );
     }
 
     #[test]
