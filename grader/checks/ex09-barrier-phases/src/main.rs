@@ -148,8 +148,10 @@ fn meetings(n: usize, gens: usize, model: bool) -> Scenario<Met, ()> {
                 }
             }
         })
-        .on_hang("a thread asleep in wait() for good: a lost wake-up (notify_one, no notify), or a barrier that jams after its first generation?")
-        
+        .on_hang(
+            "a thread asleep in wait() for good: a lost wake-up (notify_one, no notify), or a \
+             barrier that jams after its first generation?",
+        )
         .judge(move |(_, rounds), parts: &[Part<()>]| {
             #[cfg(kata_shuttle)]
             assert!(kata_sync::model::sleeps() == 0, "{SLEPT}");
