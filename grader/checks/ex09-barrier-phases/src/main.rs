@@ -136,7 +136,7 @@ fn meetings(n: usize, gens: usize, model: bool) -> Scenario<Met, ()> {
                 if g == gens {
                     break;
                 }
-                if (g + me) % 41 == 0 {
+                if (g + me).is_multiple_of(41) {
                     pause(ms(2)); // real threads: someone arrives late
                 }
                 narrate(format!("calls wait() number {g}"));
