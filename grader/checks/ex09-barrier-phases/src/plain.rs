@@ -1,7 +1,7 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
-use kata_harness::measure::panic_text;
+use kata_harness::measure::{is_todo, panic_text};
 use kata_harness::waiting::{idle_cpu, judge_idle};
 use kata_harness::{ensure, pass, step_limit, within};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -10,11 +10,12 @@ use std::time::Duration;
 
 /// Runs one edge, a panic in it told as what it is: a broken promise.
 fn edge<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Outcome> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
-        fail(format!(
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| match is_todo(&*panic) {
+        true => fail("still a stub: a `todo!` of your code ran. Replace it with your code."),
+        false => fail(format!(
             "{what} panicked ({}): the contract names this edge, and it must not panic",
             panic_text(&*panic)
-        ))
+        )),
     })
 }
 
@@ -48,7 +49,10 @@ pub fn edges() -> Verdict {
         let one = edge("run_phases(1, 4, work)", || run_phases(1, 4, |w, j| (w, j)))?;
         let want: Vec<_> = (0..4).map(|j| vec![(0, j)]).collect();
         ensure(one == want, || {
-            fail(format!("run_phases(1, 4, |w, j| (w, j)) returned {one:?}, not {want:?}"))
+            fail(format!(
+                "run_phases(1, 4, |w, j| (w, j)) returned {one:?}, not {want:?}: the rows are \
+                 the phases, each holding one result per worker (results[phase][worker])"
+            ))
         })?;
         Ok(pass("new(1), new(0), p = 0, k = 0 and k = 1 all do what the contract says"))
     })?
