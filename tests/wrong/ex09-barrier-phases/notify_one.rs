@@ -1,6 +1,5 @@
 //! Known wrong: the last arrival wakes one waiter with notify_one; the others sleep for ever.
 //! expect-fail: model-generations: `notify_one`: every waiter waits for the same news
-//! expect-fail: generations: a lost wake-up
 
 use kata_sync::sync::{Condvar, Mutex};
 use kata_sync::thread;

@@ -1,5 +1,4 @@
 //! Known wrong: the last arrival resets the count, and the waiters sleep while count < n: woken, they find it reset and sleep on for ever.
-//! expect-fail: generations: did not finish
 //! expect-fail: model-generations: `while count < n` sleeps on after the reset
 
 use kata_sync::sync::{Condvar, Mutex};
