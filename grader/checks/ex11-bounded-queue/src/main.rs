@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         }
         #[cfg(kata_shuttle)] {
             "model-wait-in-a-loop" => model::wait_in_a_loop,
-                "2 putters, 2 takers, capacity 1, spurious wake-ups: no take from empty, no put into full";
+                "2 putters and 2 takers of 2 items, capacity 1, spurious and stolen wake-ups: no take from empty, no put into full";
             "model-no-lost-wake-up" => model::no_lost_wake_up,
                 "2 putters and 2 takers of 2 items each, capacity 2: all finish, every item once, in order";
             "model-poll-timeout" => model::poll_timeout,
