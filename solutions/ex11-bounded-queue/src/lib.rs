@@ -31,7 +31,10 @@ impl<T> BoundedQueue<T> {
     pub fn new(capacity: usize) -> Self {
         // A queue that holds nothing could never take a put: refuse it here,
         // loudly, rather than let every put wait for ever.
-        assert!(capacity > 0, "a BoundedQueue needs a capacity of at least 1");
+        assert!(
+            capacity > 0,
+            "a BoundedQueue needs a capacity of at least 1"
+        );
         BoundedQueue {
             items: Mutex::new(VecDeque::with_capacity(capacity)),
             capacity,
@@ -61,7 +64,10 @@ impl<T> BoundedQueue<T> {
             if let Some(item) = self.pop(&mut items) {
                 return item;
             }
-            items = self.not_empty.wait(items).unwrap_or_else(|e| e.into_inner());
+            items = self
+                .not_empty
+                .wait(items)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 

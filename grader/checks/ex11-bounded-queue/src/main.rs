@@ -1,8 +1,6 @@
-//! The hidden checks of ex11 · A bounded blocking queue. The plain build runs
-//! the queue on real threads: items counted out by the check, its own meter
-//! of what is inside, blocked threads' CPU, linearizable histories. The model
-//! build (`--cfg kata_shuttle`) judges putters and takers under shuttle, whose
-//! `Condvar` wakes spuriously and times out on a clock of its own.
+//! The hidden checks of ex11 · A bounded blocking queue: on real threads (items counted
+//! out by the check, its own meter of what is inside, blocked threads' CPU, histories), and
+//! under shuttle (`--cfg kata_shuttle`), whose `Condvar` wakes spuriously and times out.
 
 use kata_harness::Verdict;
 use std::process::ExitCode;
@@ -43,3 +41,13 @@ fn main() -> ExitCode {
         }
     })
 }
+
+/// What is said when items were lost, doubled or out of order.
+const ONCE_IN_ORDER: &str = "A queue hands out each item once, the oldest first: look and pop \
+                             (or push) in one lock scope, push at the back, pop at the front.";
+
+/// What is said when more items were inside than the capacity.
+const FULL: &str = "(The check counts +1 when a put returns and −1 when a take begins, so it \
+                    never counts more than are inside.) A put must wait in a loop while the \
+                    queue is full (`while items.len() == capacity`), and push under the lock \
+                    that saw the room.";

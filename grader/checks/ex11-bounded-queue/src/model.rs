@@ -62,48 +62,44 @@ fn judge(n: u32) -> impl Fn(&State, &[Part<Vec<u32>>]) -> Result<(), Outcome> {
 }
 
 fn explain(failure: &Failure) -> String {
+    let after = |tag: &str| {
+        failure
+            .message
+            .split_once(tag)
+            .map_or("", |(_, t)| t.lines().next().unwrap_or(t))
+            .to_string()
+    };
     let empty = format!(
         "a take() panicked ({}): it left its wait with the queue empty. A wake-up only means \
          \"look again\": it may be spurious, or another taker (one that was not even waiting) \
          took the item first, a stolen wake-up. Wait in a `while` loop (`while \
          items.is_empty()`), and pop under the lock that saw the item.",
-        failure.message.split_once("EMPTY: ").map_or("", |(_, text)| first_line(text))
+        after("EMPTY: ")
     );
-    let over = "a put() returned with more items inside than the capacity (the check counts +1 \
-                when a put returns and −1 when a take begins, so it never counts too many): a \
-                putter left its wait with the queue full, woken spuriously or beaten to the free \
-                place by another putter. Wait in a `while` loop (`while items.len() == \
-                capacity`), and push under the lock that saw the room.";
-    let handoff = format!(
-        "{}. A queue hands out each item once, the oldest first: look and pop (or push) in \
-         one lock scope, push at the back, pop at the front.",
-        failure.message.split_once("HANDOFF: ").map_or("", |(_, text)| first_line(text))
+    let over = format!(
+        "a put() returned with more items inside than the capacity: a putter left its wait with \
+         the queue full, woken spuriously or beaten to the free place by another putter. {FULL}"
     );
+    let handoff = format!("{}. {ONCE_IN_ORDER}", after("HANDOFF: "));
     let len = "once every item was out, len() did not say 0: read the count of the items under \
                the lock, from the items themselves.";
     let polls = "a waiter called thread::sleep: it sleeps and looks again, in a loop. Sleep on a \
                  `Condvar` instead, and let the other side's change wake you.";
-    let stuck = "a thread slept for ever in put() or take(), though the other side had made \
-                 room or brought an item: the model checker found every thread asleep. Either \
-                 putters and takers share one condvar with `notify_one`, which can wake a thread \
-                 of the wrong kind (a taker woken by a taker) while the one that could go on \
-                 sleeps: give each side a condvar of its own (or wake everyone with \
-                 `notify_all`). Or a notify is missing, or comes too soon: before the change, \
-                 with the change made outside the lock, or only when the queue leaves empty (or \
-                 full), while two threads wait. Change the queue, then notify the other side, \
-                 under the same lock, after every put and every take.";
+    let stuck = "a thread slept for ever in put() or take(), though the other side had made room \
+                 or brought an item. Either putters and takers share one condvar with \
+                 `notify_one`, which can wake a thread of the wrong kind (a taker woken by a \
+                 taker): give each side a condvar of its own (or `notify_all`). Or a notify is \
+                 missing, or comes too soon (before the change, with the change made outside \
+                 the lock, or only when the queue leaves empty or full). Change the queue, then \
+                 notify the other side, under the same lock, after every put and every take.";
     let lessons = [
-        ("EMPTY", empty.as_str()),
-        ("OVER", over),
-        ("HANDOFF", handoff.as_str()),
+        ("EMPTY", &*empty),
+        ("OVER", &*over),
+        ("HANDOFF", &*handoff),
         ("LEN", len),
         ("POLLS", polls),
     ];
     by_tag(failure, &lessons, stuck)
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 /// Putters A and B of `n` items each (A's from 1, B's from 11) and takers

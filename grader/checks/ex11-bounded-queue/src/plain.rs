@@ -6,11 +6,10 @@ use kata_harness::contention::{Round, Scenario, Turn};
 use kata_harness::histories::{judge_rounds, Thread};
 use kata_harness::inside::Inside;
 use kata_harness::linearizable::Model;
-use kata_harness::measure::{expecting_panics, is_todo, quiet_deliberate_panics};
+use kata_harness::measure::panics;
 use kata_harness::queues::{judge_handoff, said, Fifo, QueueCall as Call};
 use kata_harness::waiting::judge_waiting;
 use kata_harness::{ensure, fail, ms, pass, step_limit, within, Outcome};
-use std::panic::{catch_unwind, resume_unwind};
 use std::sync::Arc;
 
 /// Makes `call` on `queue` (`offer` and `poll` with a timeout of 0); what it
@@ -27,18 +26,14 @@ fn perform(queue: &BoundedQueue<u32>, call: Call) -> String {
 }
 
 pub fn one_thread() -> Verdict {
-    let zero = within(step_limit(), "BoundedQueue::new(0)", || {
-        quiet_deliberate_panics();
-        expecting_panics(|| catch_unwind(|| drop(BoundedQueue::<u32>::new(0))))
-    })?;
-    match zero {
-        Err(panic) if is_todo(&*panic) => resume_unwind(panic),
-        Err(_) => {}
-        Ok(()) => Err(fail(
+    let zero =
+        within(step_limit(), "BoundedQueue::new(0)", || panics(|| BoundedQueue::<u32>::new(0)))?;
+    ensure(zero, || {
+        fail(
             "BoundedQueue::new(0) returned a queue: the contract says it panics (a queue that \
-             holds nothing could never take a put). Start `new` with `assert!(capacity > 0)`.",
-        ))?,
-    }
+              holds nothing could never take a put). Start `new` with `assert!(capacity > 0)`.",
+        )
+    })?;
     use Call::*;
     let script = [(Put(1), 1), (Put(2), 2), (Offer(3), 3), (Offer(4), 3), (Take, 2), (Poll, 1)];
     let script = script.into_iter().chain([(Put(5), 2), (Take, 1), (Take, 0), (Poll, 0)]);
@@ -122,9 +117,7 @@ pub fn every_item_once_in_order() -> Verdict {
         let consumers = [("consumer C", took(2)), ("consumer D", took(3))];
         judge_handoff(&producers, &consumers).map_err(|why| {
             fail(format!(
-                "producer A put 0 to 299 and producer B 1000 to 1299: {why}. A queue hands out \
-                 each item once, the oldest first: look and pop (or push) in one lock scope, \
-                 push at the back, pop at the front."
+                "producer A put 0 to 299 and producer B 1000 to 1299: {why}. {ONCE_IN_ORDER}"
             ))
         })?;
     }
@@ -135,11 +128,7 @@ pub fn capacity_held() -> Verdict {
     let peak = contention()?.iter().map(|r| r.state.1.peak()).max().unwrap_or(0);
     let figure = |o: Outcome| o.figure("most items inside at once", peak, "≤ 3");
     ensure(peak <= CAPACITY, || {
-        figure(fail(format!(
-            "a queue of capacity 3 held {peak} items at once: the check counts +1 when a put \
-             returns and −1 when a take begins, so it never counts more than are inside. A put \
-             must wait while the queue is full (`while items.len() == capacity`), in a loop."
-        )))
+        figure(fail(format!("a queue of capacity 3 held {peak} items at once. {FULL}")))
     })?;
     Ok(figure(pass("3 rounds of 1200 items: never more than 3 inside")))
 }
