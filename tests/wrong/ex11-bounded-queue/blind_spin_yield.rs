@@ -1,5 +1,7 @@
+//! Known wrong: put and take spin with yield_now instead of sleeping on a condvar.
 //! Written blind: no Condvar at all, put/take retry a non-blocking attempt with `yield_now` ("Condvars are scary, a loop is obviously correct"); correct results, but a waiting thread burns a whole core.
-//! expect-fail: ?
+//! expect-fail: take-blocks-asleep: kept the CPU busy while it waited
+//! expect-fail: model-poll-timeout: looped without ever blocking
 
 use std::time::Duration;
 

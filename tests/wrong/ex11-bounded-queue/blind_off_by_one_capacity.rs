@@ -1,5 +1,7 @@
+//! Known wrong: waits while len() > capacity, so the queue holds capacity + 1.
 //! Written blind: `wait_while(|q| q.len() > capacity)`, "wait while it's over capacity", an off-by-one between "full" and "overfull"; a put on a full queue walks in and capacity + 1 items sit inside.
-//! expect-fail: ?
+//! expect-fail: one-thread: offer let a 4th item into a queue of capacity 3
+//! expect-fail: model-wait-in-a-loop: a putter left its wait with the queue full
 
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
-//! Written blind: `if` instead of `while` around every wait, the way the textbook diagram reads ("if full, wait for a taker"); a spurious or stolen wake-up pops an empty queue (panic) or pushes past capacity.
-//! expect-fail: ?
+//! Known wrong: new(0) makes an unbounded queue, as Python's Queue(0) does; the contract says it panics.
+//! Written blind: `new(0)` accepted as *unbounded*, the `queue.Queue(maxsize=0)` habit carried over from Python; otherwise a correct two-condvar queue, but the contract says capacity 0 panics.
+//! expect-fail: one-thread: BoundedQueue::new(0) returned a queue
 
 use std::time::Duration;
 
@@ -15,10 +16,22 @@ pub struct BoundedQueue<T> {
     not_empty: Condvar,
 }
 
+fn left(deadline: Option<Instant>) -> Duration {
+    match deadline {
+        Some(d) => d.saturating_duration_since(Instant::now()),
+        // now + timeout does not fit: wait as good as for ever
+        None => Duration::MAX,
+    }
+}
+
 impl<T> BoundedQueue<T> {
     /// An empty queue that holds at most `capacity` items.
+    ///
+    /// # Panics
+    /// If `capacity` is 0.
     pub fn new(capacity: usize) -> Self {
-        assert!(capacity > 0);
+        // like queue.Queue(maxsize): 0 means "no limit"
+        let capacity = if capacity == 0 { usize::MAX } else { capacity };
         BoundedQueue {
             items: Mutex::new(VecDeque::new()),
             capacity,
@@ -27,10 +40,10 @@ impl<T> BoundedQueue<T> {
         }
     }
 
-    /// Adds `item` at the back, blocking while the queue is full.
+    /// Adds `item` at the back, blocking (asleep) while the queue is full.
     pub fn put(&self, item: T) {
         let mut items = self.items.lock().unwrap();
-        if items.len() == self.capacity {
+        while items.len() >= self.capacity {
             items = self.not_full.wait(items).unwrap();
         }
         items.push_back(item);
@@ -40,44 +53,48 @@ impl<T> BoundedQueue<T> {
     /// Removes and returns the item at the front, blocking while empty.
     pub fn take(&self) -> T {
         let mut items = self.items.lock().unwrap();
-        if items.is_empty() {
+        loop {
+            if let Some(item) = items.pop_front() {
+                self.not_full.notify_one();
+                return item;
+            }
             items = self.not_empty.wait(items).unwrap();
         }
-        let item = items.pop_front().unwrap();
-        self.not_full.notify_one();
-        item
     }
 
     /// `put`, waiting at most `timeout` for room.
     pub fn offer(&self, item: T, timeout: Duration) -> Result<(), T> {
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now().checked_add(timeout);
         let mut items = self.items.lock().unwrap();
-        while items.len() == self.capacity {
-            let left = deadline.saturating_duration_since(Instant::now());
+        loop {
+            if items.len() < self.capacity {
+                items.push_back(item);
+                self.not_empty.notify_one();
+                return Ok(());
+            }
+            let left = left(deadline);
             if left.is_zero() {
                 return Err(item);
             }
             items = self.not_full.wait_timeout(items, left).unwrap().0;
         }
-        items.push_back(item);
-        self.not_empty.notify_one();
-        Ok(())
     }
 
     /// `take`, waiting at most `timeout` for an item.
     pub fn poll(&self, timeout: Duration) -> Option<T> {
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now().checked_add(timeout);
         let mut items = self.items.lock().unwrap();
-        while items.is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
+        loop {
+            if let Some(item) = items.pop_front() {
+                self.not_full.notify_one();
+                return Some(item);
+            }
+            let left = left(deadline);
             if left.is_zero() {
                 return None;
             }
             items = self.not_empty.wait_timeout(items, left).unwrap().0;
         }
-        let item = items.pop_front();
-        self.not_full.notify_one();
-        item
     }
 
     /// How many items are inside right now.

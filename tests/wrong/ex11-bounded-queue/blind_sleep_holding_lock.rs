@@ -1,50 +1,47 @@
-//! Written blind: a Vec used as the queue (push + pop), Python's `list.append` / `list.pop()` habit; everything arrives, newest first: a stack, not FIFO.
-//! expect-fail: ?
+//! Known wrong: waits by sleeping 1 ms in a loop with the lock held: the other side can never get in.
+//! Written blind: put/take poll the queue with a short `thread::sleep` but keep the guard across the sleep ("take the lock once, for the whole operation"); no taker can ever get in to make room, and len()/poll(0) hang while a put waits.
+//! expect-fail: put-blocks-asleep: the waiting thread keeps the lock
+//! expect-fail: model-no-lost-wake-up: looped without ever blocking
 
 use std::time::Duration;
 
-use kata_sync::sync::{Condvar, Mutex};
+use kata_sync::sync::Mutex;
+use kata_sync::thread;
 use kata_sync::time::Instant;
+use std::collections::VecDeque;
+
+const NAP: Duration = Duration::from_millis(1);
 
 /// A first-in first-out queue of at most `capacity` items.
 pub struct BoundedQueue<T> {
-    items: Mutex<Vec<T>>,
+    items: Mutex<VecDeque<T>>,
     capacity: usize,
-    not_full: Condvar,
-    not_empty: Condvar,
 }
 
 impl<T> BoundedQueue<T> {
     /// An empty queue that holds at most `capacity` items.
     pub fn new(capacity: usize) -> Self {
-        assert!(capacity > 0, "capacity must be > 0");
-        BoundedQueue {
-            items: Mutex::new(Vec::with_capacity(capacity)),
-            capacity,
-            not_full: Condvar::new(),
-            not_empty: Condvar::new(),
-        }
+        assert!(capacity > 0);
+        BoundedQueue { items: Mutex::new(VecDeque::new()), capacity }
     }
 
     /// Adds `item` at the back, blocking while the queue is full.
     pub fn put(&self, item: T) {
         let mut items = self.items.lock().unwrap();
-        while items.len() == self.capacity {
-            items = self.not_full.wait(items).unwrap();
+        while items.len() >= self.capacity {
+            thread::sleep(NAP);
         }
-        items.push(item);
-        self.not_empty.notify_one();
+        items.push_back(item);
     }
 
     /// Removes and returns the item at the front, blocking while empty.
     pub fn take(&self) -> T {
         let mut items = self.items.lock().unwrap();
         loop {
-            if let Some(item) = items.pop() {
-                self.not_full.notify_one();
+            if let Some(item) = items.pop_front() {
                 return item;
             }
-            items = self.not_empty.wait(items).unwrap();
+            thread::sleep(NAP);
         }
     }
 
@@ -52,18 +49,14 @@ impl<T> BoundedQueue<T> {
     pub fn offer(&self, item: T, timeout: Duration) -> Result<(), T> {
         let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
-        loop {
-            if items.len() < self.capacity {
-                items.push(item);
-                self.not_empty.notify_one();
-                return Ok(());
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+        while items.len() >= self.capacity {
+            if Instant::now() >= deadline {
                 return Err(item);
             }
-            items = self.not_full.wait_timeout(items, left).unwrap().0;
+            thread::sleep(NAP);
         }
+        items.push_back(item);
+        Ok(())
     }
 
     /// `take`, waiting at most `timeout` for an item.
@@ -71,15 +64,13 @@ impl<T> BoundedQueue<T> {
         let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
         loop {
-            if let Some(item) = items.pop() {
-                self.not_full.notify_one();
+            if let Some(item) = items.pop_front() {
                 return Some(item);
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if Instant::now() >= deadline {
                 return None;
             }
-            items = self.not_empty.wait_timeout(items, left).unwrap().0;
+            thread::sleep(NAP);
         }
     }
 

@@ -1,3 +1,4 @@
+//! Known right: a ring buffer with counts of waiters, notifying only when someone waits.
 //! Written blind: right: a fixed ring buffer of Option<T> slots (head + len), counts of sleeping putters/takers kept under the lock, notify_one only when someone sleeps, and the notify sent after the guard is dropped.
 
 use std::time::Duration;

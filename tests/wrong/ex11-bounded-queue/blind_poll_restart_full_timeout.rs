@@ -1,10 +1,11 @@
-//! Written blind: take/poll copy-pasted from put and still notify `not_empty` instead of `not_full`; takers never wake a putter asleep on a full queue, which sleeps for ever.
-//! expect-fail: ?
+//! Known wrong: after each wake-up poll and offer wait their whole timeout again.
+//! Written blind: offer/poll wait the whole `timeout` again after every wake-up (`wait_timeout(guard, timeout)` in the loop, stop on `timed_out()`), the usual misreading of wait_timeout; a spurious wake-up restarts the clock and the call gives up late.
+//! expect-fail: model-poll-timeout: waited the whole timeout again
+//! expect-fail: model-offer-timeout: waited the whole timeout again
 
 use std::time::Duration;
 
 use kata_sync::sync::{Condvar, Mutex};
-use kata_sync::time::Instant;
 use std::collections::VecDeque;
 
 /// A first-in first-out queue of at most `capacity` items.
@@ -44,20 +45,19 @@ impl<T> BoundedQueue<T> {
             items = self.not_empty.wait(items).unwrap();
         }
         let item = items.pop_front().unwrap();
-        self.not_empty.notify_one();
+        self.not_full.notify_one();
         item
     }
 
     /// `put`, waiting at most `timeout` for room.
     pub fn offer(&self, item: T, timeout: Duration) -> Result<(), T> {
-        let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
         while items.len() == self.capacity {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            let (guard, result) = self.not_full.wait_timeout(items, timeout).unwrap();
+            items = guard;
+            if result.timed_out() && items.len() == self.capacity {
                 return Err(item);
             }
-            items = self.not_full.wait_timeout(items, left).unwrap().0;
         }
         items.push_back(item);
         self.not_empty.notify_one();
@@ -66,17 +66,16 @@ impl<T> BoundedQueue<T> {
 
     /// `take`, waiting at most `timeout` for an item.
     pub fn poll(&self, timeout: Duration) -> Option<T> {
-        let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
         while items.is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            let (guard, result) = self.not_empty.wait_timeout(items, timeout).unwrap();
+            items = guard;
+            if result.timed_out() && items.is_empty() {
                 return None;
             }
-            items = self.not_empty.wait_timeout(items, left).unwrap().0;
         }
         let item = items.pop_front();
-        self.not_empty.notify_one();
+        self.not_full.notify_one();
         item
     }
 

@@ -1,5 +1,6 @@
+//! Known wrong: helpers that each take the lock (is_full(), then push()) split the look from the change, and notify from outside it.
 //! Written blind: small helpers that each lock on their own (`is_full()`, `push()`), Python-method style, so the check and the change happen under two different lock holds; two putters both see room (capacity + 1) and a notify can fall between a look and a sleep.
-//! expect-fail: ?
+//! expect-fail: model-no-lost-wake-up: a thread slept for ever in put() or take()
 
 use std::time::Duration;
 

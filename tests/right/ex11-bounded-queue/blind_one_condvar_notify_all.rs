@@ -1,3 +1,4 @@
+//! Known right: one condvar for both sides, notify_all after every change.
 //! Written blind: right: one Condvar shared by putters and takers, notify_all after every change, waits through Condvar::wait_while / wait_timeout_while.
 
 use std::time::Duration;

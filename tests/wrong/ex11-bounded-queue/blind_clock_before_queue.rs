@@ -1,9 +1,12 @@
-//! Written blind: offer/poll only try once and ignore `timeout` (read "0 means only if it can be done right now" as the whole story, like `put_nowait`/`get_nowait`); room or an item that comes before the deadline is refused.
-//! expect-fail: ?
+//! Known wrong: after each wake-up poll and offer look at the clock before the queue: an item that came just as the time ran out is left behind.
+//! Written blind: after each wake-up offer/poll look at the clock first ("if wait_timeout says timed_out, give up"), then at the queue; the room or item that came just as the time ran out is refused, and the notify_one spent on this thread is lost.
+//! expect-fail: model-poll-timeout: trusted the clock
+//! expect-fail: model-offer-timeout: trusted the c
 
 use std::time::Duration;
 
 use kata_sync::sync::{Condvar, Mutex};
+use kata_sync::time::Instant;
 use std::collections::VecDeque;
 
 /// A first-in first-out queue of at most `capacity` items.
@@ -48,10 +51,16 @@ impl<T> BoundedQueue<T> {
     }
 
     /// `put`, waiting at most `timeout` for room.
-    pub fn offer(&self, item: T, _timeout: Duration) -> Result<(), T> {
+    pub fn offer(&self, item: T, timeout: Duration) -> Result<(), T> {
+        let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
-        if items.len() == self.capacity {
-            return Err(item);
+        while items.len() == self.capacity {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (guard, result) = self.not_full.wait_timeout(items, left).unwrap();
+            if result.timed_out() || Instant::now() >= deadline {
+                return Err(item);
+            }
+            items = guard;
         }
         items.push_back(item);
         self.not_empty.notify_one();
@@ -59,11 +68,20 @@ impl<T> BoundedQueue<T> {
     }
 
     /// `take`, waiting at most `timeout` for an item.
-    pub fn poll(&self, _timeout: Duration) -> Option<T> {
+    pub fn poll(&self, timeout: Duration) -> Option<T> {
+        let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
-        let item = items.pop_front()?;
+        while items.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (guard, result) = self.not_empty.wait_timeout(items, left).unwrap();
+            if result.timed_out() || Instant::now() >= deadline {
+                return None;
+            }
+            items = guard;
+        }
+        let item = items.pop_front();
         self.not_full.notify_one();
-        Some(item)
+        item
     }
 
     /// How many items are inside right now.

@@ -1,8 +1,10 @@
-//! Written blind: `new(0)` accepted as *unbounded*, the `queue.Queue(maxsize=0)` habit carried over from Python; otherwise a correct two-condvar queue, but the contract says capacity 0 panics.
-//! expect-fail: ?
+//! Known wrong: an atomic length read outside the lock decides whether to wait and whether to notify: a notify is skipped while a waiter is between its check and its sleep.
+//! Written blind: an AtomicUsize count checked *before* taking the lock as a fast path ("no need to lock just to see it is empty"), then an unconditional wait; a put that lands between the check and the wait is never heard (lost wake-up).
+//! expect-fail: model-no-lost-wake-up: a thread slept for ever in put() or take()
 
 use std::time::Duration;
 
+use kata_sync::sync::atomic::{AtomicUsize, Ordering};
 use kata_sync::sync::{Condvar, Mutex};
 use kata_sync::time::Instant;
 use std::collections::VecDeque;
@@ -10,68 +12,73 @@ use std::collections::VecDeque;
 /// A first-in first-out queue of at most `capacity` items.
 pub struct BoundedQueue<T> {
     items: Mutex<VecDeque<T>>,
+    count: AtomicUsize,
     capacity: usize,
     not_full: Condvar,
     not_empty: Condvar,
 }
 
-fn left(deadline: Option<Instant>) -> Duration {
-    match deadline {
-        Some(d) => d.saturating_duration_since(Instant::now()),
-        // now + timeout does not fit: wait as good as for ever
-        None => Duration::MAX,
-    }
-}
-
 impl<T> BoundedQueue<T> {
     /// An empty queue that holds at most `capacity` items.
-    ///
-    /// # Panics
-    /// If `capacity` is 0.
     pub fn new(capacity: usize) -> Self {
-        // like queue.Queue(maxsize): 0 means "no limit"
-        let capacity = if capacity == 0 { usize::MAX } else { capacity };
+        assert!(capacity > 0);
         BoundedQueue {
             items: Mutex::new(VecDeque::new()),
+            count: AtomicUsize::new(0),
             capacity,
             not_full: Condvar::new(),
             not_empty: Condvar::new(),
         }
     }
 
-    /// Adds `item` at the back, blocking (asleep) while the queue is full.
+    /// Adds `item` at the back, blocking while the queue is full.
     pub fn put(&self, item: T) {
-        let mut items = self.items.lock().unwrap();
-        while items.len() >= self.capacity {
-            items = self.not_full.wait(items).unwrap();
+        loop {
+            if self.count.load(Ordering::SeqCst) == self.capacity {
+                // full: sleep until a take says there is room
+                let items = self.items.lock().unwrap();
+                drop(self.not_full.wait(items).unwrap());
+                continue;
+            }
+            let mut items = self.items.lock().unwrap();
+            if items.len() < self.capacity {
+                items.push_back(item);
+                self.count.fetch_add(1, Ordering::SeqCst);
+                self.not_empty.notify_one();
+                return;
+            }
         }
-        items.push_back(item);
-        self.not_empty.notify_one();
     }
 
     /// Removes and returns the item at the front, blocking while empty.
     pub fn take(&self) -> T {
-        let mut items = self.items.lock().unwrap();
         loop {
+            if self.count.load(Ordering::SeqCst) == 0 {
+                let items = self.items.lock().unwrap();
+                drop(self.not_empty.wait(items).unwrap());
+                continue;
+            }
+            let mut items = self.items.lock().unwrap();
             if let Some(item) = items.pop_front() {
+                self.count.fetch_sub(1, Ordering::SeqCst);
                 self.not_full.notify_one();
                 return item;
             }
-            items = self.not_empty.wait(items).unwrap();
         }
     }
 
     /// `put`, waiting at most `timeout` for room.
     pub fn offer(&self, item: T, timeout: Duration) -> Result<(), T> {
-        let deadline = Instant::now().checked_add(timeout);
+        let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
         loop {
             if items.len() < self.capacity {
                 items.push_back(item);
+                self.count.fetch_add(1, Ordering::SeqCst);
                 self.not_empty.notify_one();
                 return Ok(());
             }
-            let left = left(deadline);
+            let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(item);
             }
@@ -81,14 +88,15 @@ impl<T> BoundedQueue<T> {
 
     /// `take`, waiting at most `timeout` for an item.
     pub fn poll(&self, timeout: Duration) -> Option<T> {
-        let deadline = Instant::now().checked_add(timeout);
+        let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
         loop {
             if let Some(item) = items.pop_front() {
+                self.count.fetch_sub(1, Ordering::SeqCst);
                 self.not_full.notify_one();
                 return Some(item);
             }
-            let left = left(deadline);
+            let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return None;
             }
@@ -98,7 +106,7 @@ impl<T> BoundedQueue<T> {
 
     /// How many items are inside right now.
     pub fn len(&self) -> usize {
-        self.items.lock().unwrap().len()
+        self.count.load(Ordering::SeqCst)
     }
 
     /// Whether the queue is empty right now.

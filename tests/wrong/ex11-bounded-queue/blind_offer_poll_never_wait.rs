@@ -1,5 +1,6 @@
-//! Written blind: offer/poll wait the whole `timeout` again after every wake-up (`wait_timeout(guard, timeout)` in the loop, stop on `timed_out()`), the usual misreading of wait_timeout; a spurious wake-up restarts the clock and the call gives up late.
-//! expect-fail: ?
+//! Known wrong: offer and poll try once and give up at once, whatever the timeout.
+//! Written blind: offer/poll only try once and ignore `timeout` (read "0 means only if it can be done right now" as the whole story, like `put_nowait`/`get_nowait`); room or an item that comes before the deadline is refused.
+//! expect-fail: model-poll-timeout: before its timeout
 
 use std::time::Duration;
 
@@ -48,14 +49,10 @@ impl<T> BoundedQueue<T> {
     }
 
     /// `put`, waiting at most `timeout` for room.
-    pub fn offer(&self, item: T, timeout: Duration) -> Result<(), T> {
+    pub fn offer(&self, item: T, _timeout: Duration) -> Result<(), T> {
         let mut items = self.items.lock().unwrap();
-        while items.len() == self.capacity {
-            let (guard, result) = self.not_full.wait_timeout(items, timeout).unwrap();
-            items = guard;
-            if result.timed_out() && items.len() == self.capacity {
-                return Err(item);
-            }
+        if items.len() == self.capacity {
+            return Err(item);
         }
         items.push_back(item);
         self.not_empty.notify_one();
@@ -63,18 +60,11 @@ impl<T> BoundedQueue<T> {
     }
 
     /// `take`, waiting at most `timeout` for an item.
-    pub fn poll(&self, timeout: Duration) -> Option<T> {
+    pub fn poll(&self, _timeout: Duration) -> Option<T> {
         let mut items = self.items.lock().unwrap();
-        while items.is_empty() {
-            let (guard, result) = self.not_empty.wait_timeout(items, timeout).unwrap();
-            items = guard;
-            if result.timed_out() && items.is_empty() {
-                return None;
-            }
-        }
-        let item = items.pop_front();
+        let item = items.pop_front()?;
         self.not_full.notify_one();
-        item
+        Some(item)
     }
 
     /// How many items are inside right now.

@@ -1,5 +1,7 @@
+//! Known wrong: takes any wake-up of a timed wait for the timeout: a spurious one ends poll and offer early.
 //! Written blind: offer/poll wait once (`if full { wait_timeout(timeout) }`) and then decide, the Python `Condition.wait(timeout)` one-shot habit; a spurious or stolen wake-up before the deadline makes them give up early.
-//! expect-fail: ?
+//! expect-fail: model-poll-timeout: a spurious wake-up ended the wait
+//! expect-fail: model-offer-timeout: a spurious wake-up ended the wait
 
 use std::time::Duration;
 

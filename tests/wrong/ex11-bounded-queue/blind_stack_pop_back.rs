@@ -1,17 +1,16 @@
-//! Written blind: an AtomicUsize count checked *before* taking the lock as a fast path ("no need to lock just to see it is empty"), then an unconditional wait; a put that lands between the check and the wait is never heard (lost wake-up).
-//! expect-fail: ?
+//! Known wrong: pops the back of the VecDeque: the newest item comes out first.
+//! Written blind: a Vec used as the queue (push + pop), Python's `list.append` / `list.pop()` habit; everything arrives, newest first: a stack, not FIFO.
+//! expect-fail: one-thread: items come out oldest first
+//! expect-fail: model-no-lost-wake-up: though they were put the other way round
 
 use std::time::Duration;
 
-use kata_sync::sync::atomic::{AtomicUsize, Ordering};
 use kata_sync::sync::{Condvar, Mutex};
 use kata_sync::time::Instant;
-use std::collections::VecDeque;
 
 /// A first-in first-out queue of at most `capacity` items.
 pub struct BoundedQueue<T> {
-    items: Mutex<VecDeque<T>>,
-    count: AtomicUsize,
+    items: Mutex<Vec<T>>,
     capacity: usize,
     not_full: Condvar,
     not_empty: Condvar,
@@ -20,10 +19,9 @@ pub struct BoundedQueue<T> {
 impl<T> BoundedQueue<T> {
     /// An empty queue that holds at most `capacity` items.
     pub fn new(capacity: usize) -> Self {
-        assert!(capacity > 0);
+        assert!(capacity > 0, "capacity must be > 0");
         BoundedQueue {
-            items: Mutex::new(VecDeque::new()),
-            count: AtomicUsize::new(0),
+            items: Mutex::new(Vec::with_capacity(capacity)),
             capacity,
             not_full: Condvar::new(),
             not_empty: Condvar::new(),
@@ -32,37 +30,23 @@ impl<T> BoundedQueue<T> {
 
     /// Adds `item` at the back, blocking while the queue is full.
     pub fn put(&self, item: T) {
-        loop {
-            if self.count.load(Ordering::SeqCst) == self.capacity {
-                // full: sleep until a take says there is room
-                let items = self.items.lock().unwrap();
-                drop(self.not_full.wait(items).unwrap());
-                continue;
-            }
-            let mut items = self.items.lock().unwrap();
-            if items.len() < self.capacity {
-                items.push_back(item);
-                self.count.fetch_add(1, Ordering::SeqCst);
-                self.not_empty.notify_one();
-                return;
-            }
+        let mut items = self.items.lock().unwrap();
+        while items.len() == self.capacity {
+            items = self.not_full.wait(items).unwrap();
         }
+        items.push(item);
+        self.not_empty.notify_one();
     }
 
     /// Removes and returns the item at the front, blocking while empty.
     pub fn take(&self) -> T {
+        let mut items = self.items.lock().unwrap();
         loop {
-            if self.count.load(Ordering::SeqCst) == 0 {
-                let items = self.items.lock().unwrap();
-                drop(self.not_empty.wait(items).unwrap());
-                continue;
-            }
-            let mut items = self.items.lock().unwrap();
-            if let Some(item) = items.pop_front() {
-                self.count.fetch_sub(1, Ordering::SeqCst);
+            if let Some(item) = items.pop() {
                 self.not_full.notify_one();
                 return item;
             }
+            items = self.not_empty.wait(items).unwrap();
         }
     }
 
@@ -72,8 +56,7 @@ impl<T> BoundedQueue<T> {
         let mut items = self.items.lock().unwrap();
         loop {
             if items.len() < self.capacity {
-                items.push_back(item);
-                self.count.fetch_add(1, Ordering::SeqCst);
+                items.push(item);
                 self.not_empty.notify_one();
                 return Ok(());
             }
@@ -90,8 +73,7 @@ impl<T> BoundedQueue<T> {
         let deadline = Instant::now() + timeout;
         let mut items = self.items.lock().unwrap();
         loop {
-            if let Some(item) = items.pop_front() {
-                self.count.fetch_sub(1, Ordering::SeqCst);
+            if let Some(item) = items.pop() {
                 self.not_full.notify_one();
                 return Some(item);
             }
@@ -105,7 +87,7 @@ impl<T> BoundedQueue<T> {
 
     /// How many items are inside right now.
     pub fn len(&self) -> usize {
-        self.count.load(Ordering::SeqCst)
+        self.items.lock().unwrap().len()
     }
 
     /// Whether the queue is empty right now.

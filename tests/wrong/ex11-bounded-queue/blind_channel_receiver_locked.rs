@@ -1,5 +1,7 @@
+//! Known wrong: a sync_channel with its Receiver in a Mutex: a taker blocked in recv holds the lock, and the timed calls cannot time out under the model.
 //! Written blind: a `sync_channel(capacity)` does the blocking, the Receiver shared in a Mutex and an atomic for len(), the "Rust has this built in" design; a take blocks in `recv` holding the receiver lock, so poll(0) from another thread hangs, and len() counts outside the hand-over.
-//! expect-fail: ?
+//! expect-fail: take-blocks-asleep: the waiting thread keeps the lock
+//! expect-fail: model-poll-timeout: build the wait on the
 
 use std::time::Duration;
 

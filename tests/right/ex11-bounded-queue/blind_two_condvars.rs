@@ -1,5 +1,5 @@
-//! Written blind: notify only when the queue leaves empty / leaves full ("only then can anyone be waiting"), an optimisation from a blog post; two takers asleep, two quick puts, the second push sees an item already there and wakes nobody.
-//! expect-fail: ?
+//! Known right: two condvars, a deadline fixed once, the queue looked at before the clock.
+//! Written blind: right: Mutex<VecDeque> + two Condvars (not_full / not_empty), notify_one under the lock, deadline fixed once with checked_add, queue looked at before the clock.
 
 use std::time::Duration;
 
@@ -15,10 +15,21 @@ pub struct BoundedQueue<T> {
     not_empty: Condvar,
 }
 
+fn left(deadline: Option<Instant>) -> Duration {
+    match deadline {
+        Some(d) => d.saturating_duration_since(Instant::now()),
+        // now + timeout does not fit: wait as good as for ever
+        None => Duration::MAX,
+    }
+}
+
 impl<T> BoundedQueue<T> {
     /// An empty queue that holds at most `capacity` items.
+    ///
+    /// # Panics
+    /// If `capacity` is 0.
     pub fn new(capacity: usize) -> Self {
-        assert!(capacity > 0);
+        assert!(capacity > 0, "BoundedQueue::new: capacity must be at least 1");
         BoundedQueue {
             items: Mutex::new(VecDeque::with_capacity(capacity)),
             capacity,
@@ -27,39 +38,22 @@ impl<T> BoundedQueue<T> {
         }
     }
 
-    fn push_locked(&self, items: &mut VecDeque<T>, item: T) {
-        let was_empty = items.is_empty();
-        items.push_back(item);
-        if was_empty {
-            // only a taker of an empty queue can be asleep
-            self.not_empty.notify_one();
-        }
-    }
-
-    fn pop_locked(&self, items: &mut VecDeque<T>) -> Option<T> {
-        let was_full = items.len() == self.capacity;
-        let item = items.pop_front();
-        if item.is_some() && was_full {
-            // only a putter of a full queue can be asleep
-            self.not_full.notify_one();
-        }
-        item
-    }
-
-    /// Adds `item` at the back, blocking while the queue is full.
+    /// Adds `item` at the back, blocking (asleep) while the queue is full.
     pub fn put(&self, item: T) {
         let mut items = self.items.lock().unwrap();
-        while items.len() == self.capacity {
+        while items.len() >= self.capacity {
             items = self.not_full.wait(items).unwrap();
         }
-        self.push_locked(&mut items, item);
+        items.push_back(item);
+        self.not_empty.notify_one();
     }
 
     /// Removes and returns the item at the front, blocking while empty.
     pub fn take(&self) -> T {
         let mut items = self.items.lock().unwrap();
         loop {
-            if let Some(item) = self.pop_locked(&mut items) {
+            if let Some(item) = items.pop_front() {
+                self.not_full.notify_one();
                 return item;
             }
             items = self.not_empty.wait(items).unwrap();
@@ -68,28 +62,32 @@ impl<T> BoundedQueue<T> {
 
     /// `put`, waiting at most `timeout` for room.
     pub fn offer(&self, item: T, timeout: Duration) -> Result<(), T> {
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now().checked_add(timeout);
         let mut items = self.items.lock().unwrap();
-        while items.len() == self.capacity {
-            let left = deadline.saturating_duration_since(Instant::now());
+        loop {
+            if items.len() < self.capacity {
+                items.push_back(item);
+                self.not_empty.notify_one();
+                return Ok(());
+            }
+            let left = left(deadline);
             if left.is_zero() {
                 return Err(item);
             }
             items = self.not_full.wait_timeout(items, left).unwrap().0;
         }
-        self.push_locked(&mut items, item);
-        Ok(())
     }
 
     /// `take`, waiting at most `timeout` for an item.
     pub fn poll(&self, timeout: Duration) -> Option<T> {
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now().checked_add(timeout);
         let mut items = self.items.lock().unwrap();
         loop {
-            if let Some(item) = self.pop_locked(&mut items) {
+            if let Some(item) = items.pop_front() {
+                self.not_full.notify_one();
                 return Some(item);
             }
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = left(deadline);
             if left.is_zero() {
                 return None;
             }

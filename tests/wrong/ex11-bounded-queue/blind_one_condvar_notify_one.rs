@@ -1,5 +1,6 @@
+//! Known wrong: putters and takers on one condvar with notify_one: a taker can wake a taker while the putter sleeps.
 //! Written blind: one Condvar for both sides with notify_one ("one item, wake one thread"), the Python `Condition` written once; a taker's notify wakes another taker instead of the sleeping putter, and everyone sleeps (deadlock).
-//! expect-fail: ?
+//! expect-fail: model-wait-in-a-loop: a thread slept for ever in put() or take()
 
 use std::time::Duration;
 
