@@ -364,7 +364,7 @@ mod tests {
 
     #[test]
     fn a_panic_is_told_and_a_todo_goes_on() {
-        assert!(panics(|| assert!(1 + 1 == 3, "the contract says so")));
+        assert!(panics(|| -> u8 { panic!("the contract says so") }));
         assert!(!panics(|| 7));
         let todo = std::panic::catch_unwind(|| panics(|| -> u8 { todo!() }));
         assert!(is_todo(&*todo.unwrap_err()));
