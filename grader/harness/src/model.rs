@@ -143,7 +143,7 @@ pub fn verdict(
             explored.executions, explored.how
         ))),
         Err(failure) if failure.message.contains("not yet implemented") => {
-            Err(fail("still a stub: a `todo!` of your code ran. Replace it with your code."))
+            Err(fail(crate::panicking::STILL_A_STUB))
         }
         // The grader's own word (a replay token that names no schedule).
         Err(failure) if failure.message.starts_with("kata: ") => Err(fail(failure.message)),

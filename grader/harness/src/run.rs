@@ -105,12 +105,7 @@ pub(crate) fn run_one(check: &Check) -> Outcome {
 }
 
 fn describe_panic(info: &panic::PanicHookInfo<'_>) -> String {
-    let payload = info.payload();
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic with a non-text payload".into());
+    let message = crate::panicking::panic_text(info.payload());
     let place = info
         .location()
         .map(|l| format!("{}:{}", l.file(), l.line()))

@@ -1,7 +1,7 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
-use kata_harness::measure::{is_todo, panic_text};
+use kata_harness::panicking::{is_todo, panic_text, STILL_A_STUB};
 use kata_harness::waiting::{idle_cpu, judge_idle};
 use kata_harness::{ensure, pass, staged, step_limit, within, Step, Steps};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -13,7 +13,7 @@ fn edge<T>(steps: &Steps, step: Step, f: impl FnOnce() -> T) -> Result<T, Outcom
     steps.begin(step);
     let what = step.0;
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| match is_todo(&*panic) {
-        true => fail("still a stub: a `todo!` of your code ran. Replace it with your code."),
+        true => fail(STILL_A_STUB),
         false => fail(format!(
             "{what} panicked ({}): the contract names this edge, and it must not panic",
             panic_text(&*panic)

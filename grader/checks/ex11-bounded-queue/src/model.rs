@@ -4,8 +4,8 @@
 use super::*;
 use kata_harness::contention::{Part, Scenario, Turn};
 use kata_harness::inside::Inside;
-use kata_harness::measure::panic_text;
 use kata_harness::model::{after_tag, by_tag};
+use kata_harness::panicking::panic_text;
 use kata_harness::queues::judge_handoff;
 use kata_harness::timed::{gives_up_on_time, released_in_time, HOUR};
 use kata_harness::Outcome;
