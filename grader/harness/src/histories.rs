@@ -8,9 +8,12 @@
 //! check gives the structure, a thread's script, the model, and the advice
 //! that ends a failure. The failure shows the shortest failing part of the
 //! history as a table, one column per thread.
+//!
+//! Before any of that, [`judge_sequence`] makes a fixed list of calls on one
+//! thread against the same model: the basics, told call by call.
 
 use crate::linearizable::{contradiction, Model, Recorder};
-use crate::{fail, pass, Verdict};
+use crate::{fail, pass, Outcome, Verdict};
 use std::fmt::Display;
 use std::sync::Barrier;
 
@@ -94,6 +97,46 @@ where
     Ok(pass(format!("{rounds} rounds of {what}: every history linearizable")))
 }
 
+/// Makes `calls` one after another on this thread, each with `perform`, and
+/// requires each to return what the sequential model `initial` returns.
+/// A failure tells every call so far with what it returned, what the last
+/// one should have returned, and `lesson(call)`: the likely mistake behind a
+/// wrong answer to that call. Returns how many calls were made.
+///
+/// # Errors
+/// The first call whose result is not the model's.
+///
+/// # Panics
+/// If a call could not take effect in the model (it would block for ever on
+/// one thread): that is a mistake in the check's list, not in the learner's code.
+pub fn judge_sequence<M, L>(
+    initial: &M,
+    calls: impl IntoIterator<Item = M::Call>,
+    mut perform: impl FnMut(&M::Call) -> M::Ret,
+    lesson: impl Fn(&M::Call) -> L,
+) -> Result<usize, Outcome>
+where
+    M: Model,
+    M::Call: Display,
+    M::Ret: Display,
+    L: Display,
+{
+    let (mut model, mut told) = (initial.clone(), Vec::new());
+    for call in calls {
+        let want = model.step(&call).expect("the check's calls never block on one thread");
+        let got = perform(&call);
+        told.push(format!("{call} → {got}"));
+        if got != want {
+            return Err(fail(format!(
+                "on one thread, {}: the last should be {want}. {}.",
+                told.join("; "),
+                lesson(&call)
+            )));
+        }
+    }
+    Ok(told.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +218,41 @@ mod tests {
         assert!(failure.message.contains(" of 20 (3 threads"), "{}", failure.message);
         assert!(failure.details.iter().any(|d| d.contains("thread 0")), "{:?}", failure.details);
         assert_eq!(failure.details.last().unwrap(), "store what you write");
+    }
+
+    #[test]
+    fn a_sequence_is_told_call_by_call_up_to_the_wrong_one() {
+        let calls = ["write 2", "read", "write 1", "read"].map(String::from);
+        let stored = std::cell::Cell::new(0);
+        let made = judge_sequence(
+            &Register::default(),
+            calls.clone(),
+            |call| {
+                if let Some(v) = call.strip_prefix("write ") {
+                    stored.set(v.parse().unwrap());
+                }
+                stored.get()
+            },
+            |_| "",
+        );
+        assert_eq!(made.ok(), Some(4));
+        // A register that keeps its first write only.
+        let first = std::cell::Cell::new(None);
+        let failure = judge_sequence(
+            &Register::default(),
+            calls,
+            |call| {
+                if let Some(v) = call.strip_prefix("write ") {
+                    first.set(first.get().or(v.parse().ok()));
+                }
+                first.get().unwrap_or(0)
+            },
+            |call| format!("{call} went wrong"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            failure.message,
+            "on one thread, write 2 → 2; read → 2; write 1 → 2: the last should be 1. write 1 went wrong."
+        );
     }
 }

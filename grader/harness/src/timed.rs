@@ -14,6 +14,8 @@
 //!   as the time ran out and trusted the clock, or `timed_out()`, without
 //!   looking at the state leaves the release behind).
 //!
+//! [`honours_timeout`] makes both of one call.
+//!
 //! The messages name the call (`what`) and the state it waits for; the
 //! fixes they point to are the same for every timed wait.
 
@@ -137,6 +139,30 @@ pub fn released_in_time<S: Send + Sync + 'static>(
     })
 }
 
+/// The timeout of [`honours_timeout`]'s give-up.
+pub const TIMEOUT: Duration = Duration::from_millis(100);
+
+/// Both promises of one timed call: [`gives_up_on_time`] with a [`TIMEOUT`]
+/// on `setup()`, where nobody ends the wait, then [`released_in_time`] with
+/// a call of an [`HOUR`] against `releaser`. `call(state, timeout)` makes
+/// the call (`true` if it succeeded); in `what` ("poll({}) on an empty
+/// queue") `{}` stands for the timeout; `success` is what the give-up must
+/// not claim, `release` what the releaser does.
+pub fn honours_timeout<S: Send + Sync + 'static>(
+    what: &str,
+    (success, release): (&str, &str),
+    setup: impl Fn() -> S + Send + Sync + 'static,
+    call: impl Fn(&S, Duration) -> bool + Send + Sync + 'static,
+    releaser: impl Fn(&S) + Send + Sync + 'static,
+) -> Verdict {
+    let (setup, call) = (Arc::new(setup), Arc::new(call));
+    let (make, make_call) = (Arc::clone(&setup), Arc::clone(&call));
+    let give_up = what.replace("{}", "100 ms");
+    gives_up_on_time(&give_up, success, TIMEOUT, move || make_call(&make(), TIMEOUT))?;
+    let waiter = move |state: &S| call(state, HOUR);
+    released_in_time(&what.replace("{}", "1 hour"), release, move || setup(), waiter, releaser)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +234,20 @@ mod tests {
         assert!(run(false).is_ok(), "{:?}", run(false));
         let behind = run(true).unwrap_err();
         assert!(behind.message.contains("look at the state first"), "{}", behind.message);
+    }
+
+    #[test]
+    fn honours_timeout_makes_both_and_names_the_call() {
+        let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
+        let run = |trusting: bool, restarting: bool| {
+            let wait = move |flag: &Flag, t| flag.wait(t, trusting, restarting);
+            honours_timeout("wait({})", ("true", "it was raised"), Flag::default, wait, Flag::raise)
+        };
+        assert!(run(false, false).is_ok(), "{:?}", run(false, false));
+        let late = run(false, true).unwrap_err().message;
+        assert!(late.starts_with("wait(100 ms) gave up") && late.contains("again"), "{late}");
+        let behind = run(true, false).unwrap_err().message;
+        assert!(behind.starts_with("wait(1 hour) failed, though it was raised"), "{behind}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use kata_harness::inside::Inside;
 use kata_harness::model::{after_tag, by_tag};
 use kata_harness::panicking::panic_text;
 use kata_harness::queues::judge_handoff;
-use kata_harness::timed::{gives_up_on_time, released_in_time, HOUR};
+use kata_harness::timed::honours_timeout;
 use kata_harness::Outcome;
 use kata_sync::model::{narrate, sleeps, Failure};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -119,19 +119,14 @@ pub fn no_lost_wake_up() -> Verdict {
     putters_and_takers(2, 2, "every thread finished, every item out once and in order")
 }
 
-const TIMEOUT: Duration = Duration::from_millis(100);
-
 pub fn poll_timeout() -> Verdict {
-    gives_up_on_time("poll(100 ms) on an empty queue", "an item", TIMEOUT, || {
-        BoundedQueue::<u32>::new(1).poll(TIMEOUT).is_some()
-    })?;
-    let waiter = |queue: &BoundedQueue<u32>| queue.poll(HOUR).is_some();
-    let putter = |queue: &BoundedQueue<u32>| {
+    let poll = |queue: &BoundedQueue<u32>, timeout| queue.poll(timeout).is_some();
+    let put = |queue: &BoundedQueue<u32>| {
         narrate("calls put(1)");
         queue.put(1);
     };
-    let make = || BoundedQueue::new(1);
-    released_in_time("poll(1 hour) on an empty queue", "an item was put", make, waiter, putter)
+    let said = ("an item", "an item was put");
+    honours_timeout("poll({}) on an empty queue", said, || BoundedQueue::new(1), poll, put)
 }
 
 pub fn offer_timeout() -> Verdict {
@@ -140,16 +135,15 @@ pub fn offer_timeout() -> Verdict {
         queue.put(0);
         queue
     };
-    gives_up_on_time("offer(1, 100 ms) on a full queue", "Ok (room)", TIMEOUT, move || {
-        let offered = full().offer(1, TIMEOUT);
+    let offer = |queue: &BoundedQueue<u32>, timeout| {
+        let offered = queue.offer(1, timeout);
         assert!(matches!(offered, Ok(()) | Err(1)), "offer(1, _) gave back {offered:?}");
         offered.is_ok()
-    })?;
-    let waiter = |queue: &BoundedQueue<u32>| queue.offer(1, HOUR).is_ok();
-    let taker = |queue: &BoundedQueue<u32>| {
+    };
+    let take = |queue: &BoundedQueue<u32>| {
         narrate("calls take()");
         let _ = queue.take();
     };
-    let (what, release) = ("offer(1, 1 hour) on a full queue", "an item was taken");
-    released_in_time(what, release, full, waiter, taker)
+    let said = ("Ok (room)", "an item was taken");
+    honours_timeout("offer(1, {}) on a full queue", said, full, offer, take)
 }

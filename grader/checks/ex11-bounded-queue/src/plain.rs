@@ -3,7 +3,7 @@
 use super::*;
 use kata_harness::blocked::while_blocked;
 use kata_harness::contention::{Round, Scenario, Turn};
-use kata_harness::histories::{judge_rounds, Thread};
+use kata_harness::histories::{judge_rounds, judge_sequence, Thread};
 use kata_harness::inside::Inside;
 use kata_harness::linearizable::Model;
 use kata_harness::panicking::panics;
@@ -35,30 +35,23 @@ pub fn one_thread() -> Verdict {
         )
     })?;
     use Call::*;
-    let script = [(Put(1), 1), (Put(2), 2), (Offer(3), 3), (Offer(4), 3), (Take, 2), (Poll, 1)];
-    let script = script.into_iter().chain([(Put(5), 2), (Take, 1), (Take, 0), (Poll, 0)]);
-    within(step_limit(), "10 calls on a queue of capacity 3, on one thread", move || {
-        let (queue, mut model) = (BoundedQueue::new(3), Fifo::new(3));
-        let mut told = vec!["new(3)".to_string()];
-        for (call, want_len) in script {
-            let (got, want, len) = (perform(&queue, call), model.step(&call), queue.len());
-            told.push(format!("{call} → {got}, then len() → {len}"));
-            let lesson = match call {
-                _ if Some(&got) == want.as_ref() => "len() counts the items inside, under the lock",
-                Offer(3) => "offer refused an item with room left: a queue of capacity 3 holds 3",
-                Offer(_) => {
-                    "offer let a 4th item into a queue of capacity 3: it is full at \
-                             `len() == capacity`"
-                }
-                _ => {
-                    "items come out oldest first: `push_back` and `pop_front` (a stack, \
-                      `pop_back`, hands out the newest)"
-                }
-            };
-            ensure(Some(&got) == want.as_ref() && len == want_len, || {
-                fail(format!("{}: the last is wrong. {lesson}.", told.join("; ")))
-            })?;
+    let calls = [Put(1), Len, Put(2), Offer(3), Len, Offer(4), Len, Take, Poll, Len, Put(5)];
+    let calls = calls.into_iter().chain([Take, Take, Len, Poll]);
+    let lesson = |call: &Call| match call {
+        Len => "len() counts the items inside, under the lock",
+        Offer(3) => "offer refused an item with room left: a queue of capacity 3 holds 3",
+        Offer(_) => {
+            "offer let a 4th item into a queue of capacity 3: it is full at `len() == \
+                     capacity`"
         }
+        _ => {
+            "items come out oldest first: `push_back` and `pop_front` (a stack, `pop_back`, \
+              hands out the newest)"
+        }
+    };
+    within(step_limit(), "15 calls on a queue of capacity 3, on one thread", move || {
+        let queue = BoundedQueue::new(3);
+        judge_sequence(&Fifo::new(3), calls, |&call| perform(&queue, call), lesson)?;
         let queue = BoundedQueue::new(1);
         queue.put(8);
         let (offered, took, polled) = (queue.offer(9, ms(20)), queue.take(), queue.poll(ms(20)));
