@@ -4,7 +4,6 @@
 
 use kata_harness::Verdict;
 use std::process::ExitCode;
-use std::time::Duration;
 
 kata_harness::exercise!(BoundedQueue);
 

@@ -5,12 +5,12 @@ use kata_harness::blocked::while_blocked;
 use kata_harness::contention::{Round, Scenario, Turn};
 use kata_harness::histories::{judge_rounds, judge_sequence, Thread};
 use kata_harness::inside::Inside;
-use kata_harness::linearizable::Model;
 use kata_harness::panicking::panics;
 use kata_harness::queues::{judge_handoff, said, Fifo, QueueCall as Call};
 use kata_harness::waiting::judge_waiting;
 use kata_harness::{ensure, fail, ms, pass, step_limit, within, Outcome};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Makes `call` on `queue` (`offer` and `poll` with a timeout of 0); what it
 /// returned, as the model says it.
