@@ -1,14 +1,22 @@
 //! Queues between threads: the sequential specification of a bounded
-//! blocking queue, for histories ([`Fifo`], [`QueueCall`]), and the judgement
-//! of what consumers took from producers ([`judge_handoff`]).
+//! blocking queue, for histories ([`Fifo`], [`QueueCall`]), the judgement
+//! of what consumers took from producers ([`judge_handoff`]), and the
+//! scenario of two producers and two consumers that it judges ([`Handoff`]),
+//! on real threads and under the model checker alike.
 //!
 //! The calls are those of Java's `BlockingQueue` and Python's `queue.Queue`:
 //! `put` and `take` block, `offer` and `poll` here with a timeout of 0 (they
 //! succeed only if they can at once), `len` reads the count.
 
+#[cfg(feature = "model")]
+use crate::contention::{Part, Scenario, Turn};
+#[cfg(feature = "model")]
+use crate::inside::Inside;
 use crate::linearizable::Model;
 use std::collections::VecDeque;
 use std::fmt;
+#[cfg(feature = "model")]
+use std::sync::Arc;
 
 /// A call on a queue of numbered items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +121,67 @@ pub fn judge_handoff(producers: &[Vec<u32>], consumers: &[(&str, &[u32])]) -> Re
     }
 }
 
+/// Two producers and two consumers of `n` items each on one container (a
+/// queue, a channel): producer A puts 1 to n, producer B 1001 to 1000 + n,
+/// each in order, and consumers C and D take n each. The state pairs the
+/// container with the check's [`Inside`] count of the items in it.
+#[cfg(feature = "model")]
+#[derive(Clone, Copy, Debug)]
+pub struct Handoff(pub u32);
+
+#[cfg(feature = "model")]
+impl Handoff {
+    /// What producer `p` (A is 0, B is 1) puts, in order.
+    pub fn items(self, p: usize) -> std::ops::Range<u32> {
+        let first = 1 + 1000 * p as u32;
+        first..first + self.0
+    }
+
+    /// The four threads on the container `make()` gives: a producer calls
+    /// `put(container, item)` for each of its items, counted in once the
+    /// call returned; a consumer counts one out, then calls `take(container,
+    /// i)` for its `i`-th item. Each thread's result is what it took.
+    pub fn scenario<C: Send + Sync + 'static>(
+        self,
+        what: impl Into<String>,
+        make: impl Fn() -> C + Send + Sync + 'static,
+        put: impl Fn(&C, u32) + Send + Sync + 'static,
+        take: impl Fn(&C, u32) -> u32 + Send + Sync + 'static,
+    ) -> Scenario<(C, Inside), Vec<u32>> {
+        type Part<C> = Arc<dyn Fn(&(C, Inside), &Turn) -> Vec<u32> + Send + Sync>;
+        let producer: Part<C> = Arc::new(move |(container, inside), turn| {
+            for item in self.items(turn.thread) {
+                put(container, item);
+                inside.added();
+            }
+            Vec::new()
+        });
+        let consumer: Part<C> = Arc::new(move |(container, inside), _| {
+            (0..self.0).map(|i| (inside.removing(), take(container, i)).1).collect()
+        });
+        let part = |part: &Part<C>| {
+            let part = Arc::clone(part);
+            move |state: &(C, Inside), turn: &Turn| part(state, turn)
+        };
+        Scenario::new(what, move || (make(), Inside::new()))
+            .thread("producer A", part(&producer))
+            .thread("producer B", part(&producer))
+            .thread("consumer C", part(&consumer))
+            .thread("consumer D", part(&consumer))
+    }
+
+    /// Judges a round's four results (A, B, C, D, as [`Handoff::scenario`]
+    /// adds them) with [`judge_handoff`]; the error names what was put.
+    pub fn judge(self, parts: &[Part<Vec<u32>>]) -> Result<(), String> {
+        let producers = [self.items(0).collect(), self.items(1).collect()];
+        let consumers = [("consumer C", &*parts[2].result), ("consumer D", &parts[3].result)];
+        judge_handoff(&producers, &consumers).map_err(|why| {
+            let n = self.0;
+            format!("producer A put 1 to {n} and producer B 1001 to {}: {why}", 1000 + n)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +214,49 @@ mod tests {
         recorder.call(0, QueueCall::Put(1), || "returns".to_string());
         recorder.call(1, QueueCall::Take, || "1".to_string());
         assert!(check(&Fifo::new(4), &recorder.history()).is_ok());
+    }
+
+    /// A queue of at most 2 items on std's Mutex and Condvar.
+    #[cfg(feature = "model")]
+    #[derive(Default)]
+    struct Two(std::sync::Mutex<VecDeque<u32>>, std::sync::Condvar);
+
+    #[cfg(feature = "model")]
+    impl Two {
+        fn put(&self, item: u32) {
+            let items = self.0.lock().unwrap();
+            let mut items = self.1.wait_while(items, |items| items.len() >= 2).unwrap();
+            items.push_back(item);
+            self.1.notify_all();
+        }
+        fn take(&self, _: u32) -> u32 {
+            let items = self.0.lock().unwrap();
+            let mut items = self.1.wait_while(items, |items| items.is_empty()).unwrap();
+            self.1.notify_all();
+            items.pop_front().unwrap()
+        }
+    }
+
+    #[cfg(feature = "model")]
+    #[test]
+    fn a_handoff_runs_four_threads_and_is_judged() {
+        let handoff = Handoff(50);
+        let rounds = handoff
+            .scenario("a queue of 2", Two::default, Two::put, Two::take)
+            .stress(2, std::time::Duration::from_secs(20))
+            .unwrap();
+        for round in &rounds {
+            assert_eq!(handoff.judge(&round.parts), Ok(()));
+            assert!(round.state.1.peak() <= 2, "{}", round.state.1.peak());
+        }
+        let mut parts = rounds[0].parts.clone();
+        parts[2].result.swap(0, 1);
+        parts[2].result.push(7);
+        let wrong = handoff.judge(&parts).unwrap_err();
+        assert!(
+            wrong.starts_with("producer A put 1 to 50 and producer B 1001 to 1050: "),
+            "{wrong}"
+        );
     }
 
     #[test]

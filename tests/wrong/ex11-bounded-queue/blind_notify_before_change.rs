@@ -1,7 +1,6 @@
 //! Known wrong: notifies the other side before changing the queue, and changes it after letting the lock go: the notify falls between a waiter's look and its sleep.
 //! Written blind: the notify goes first, before the lock is taken and the queue changed ("wake the other side early so it is ready"); it can land between a waiter's look and its sleep, and the change that follows wakes nobody.
 //! expect-fail: model-no-lost-wake-up: a thread slept for ever in put() or take()
-//! expect-fail: take-blocks-asleep: a lost wake-up?
 
 use std::time::Duration;
 

@@ -30,9 +30,9 @@ fn main() -> ExitCode {
         }
         #[cfg(kata_shuttle)] {
             "model-wait-in-a-loop" => model::wait_in_a_loop,
-                "2 putters and 2 takers of 2 items, capacity 1, spurious and stolen wake-ups: no take from empty, no put into full";
+                "2 producers and 2 consumers of 2 items, capacity 1, spurious and stolen wake-ups: no take from empty, no put into full";
             "model-no-lost-wake-up" => model::no_lost_wake_up,
-                "2 putters and 2 takers of 2 items each, capacity 2: all finish, every item once, in order";
+                "2 producers and 2 consumers of 2 items each, capacity 2: all finish, every item once, in order";
             "model-poll-timeout" => model::poll_timeout,
                 "on the model's clock, poll gives up at its timeout, yet takes an item put in time";
             "model-offer-timeout" => model::offer_timeout,

@@ -2,63 +2,30 @@
 //! time-outs included.
 
 use super::*;
-use kata_harness::contention::{Part, Scenario, Turn};
+use kata_harness::contention::Part;
 use kata_harness::inside::Inside;
 use kata_harness::model::{after_tag, by_tag};
 use kata_harness::panicking::panic_text;
-use kata_harness::queues::judge_handoff;
+use kata_harness::queues::Handoff;
 use kata_harness::timed::honours_timeout;
-use kata_harness::Outcome;
 use kata_sync::model::{narrate, sleeps, Failure};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The queue, the check's count of the items inside, and the capacity.
-type State = (BoundedQueue<u32>, Inside, usize);
+/// The queue and the check's count of the items inside.
+type State = (BoundedQueue<u32>, Inside);
 
-/// Puts `first`, `first + 1`, ... (`n` items); after each put returns, the
-/// check's count must be within the capacity.
-fn putter(first: u32, n: u32) -> impl Fn(&State, &Turn) -> Vec<u32> + Send + Sync + 'static {
-    move |(queue, inside, capacity), _| {
-        for item in first..first + n {
-            narrate(format!("calls put({item})"));
-            queue.put(item);
-            let now = inside.added();
-            narrate(format!("put({item}) returns"));
-            assert!(now <= *capacity as isize, "OVER: {now} inside, capacity {capacity}");
-        }
-        Vec::new()
-    }
+fn put(queue: &BoundedQueue<u32>, item: u32) {
+    narrate(format!("calls put({item})"));
+    queue.put(item);
+    narrate(format!("put({item}) returns"));
 }
 
-/// Takes `n` items, and returns them in the order it took them.
-fn taker(n: u32) -> impl Fn(&State, &Turn) -> Vec<u32> + Send + Sync + 'static {
-    move |(queue, inside, _), _| {
-        let take = || {
-            inside.removing();
-            narrate("calls take()");
-            let took = catch_unwind(AssertUnwindSafe(|| queue.take()));
-            let item = took.unwrap_or_else(|panic| panic!("EMPTY: {}", panic_text(&*panic)));
-            narrate(format!("take() returns {item}"));
-            item
-        };
-        (0..n).map(|_| take()).collect()
-    }
-}
-
-/// Once every thread is done: every item out exactly once, each taker's
-/// items of one putter in order, and nobody polled with a sleep.
-fn judge(n: u32) -> impl Fn(&State, &[Part<Vec<u32>>]) -> Result<(), Outcome> {
-    move |(queue, _, _), parts| {
-        assert!(sleeps() == 0, "POLLS");
-        let producers = [(1..1 + n).collect(), (11..11 + n).collect()];
-        let takers = [("taker C", parts[2].result.as_slice()), ("taker D", &parts[3].result)];
-        if let Err(why) = judge_handoff(&producers, &takers) {
-            panic!("HANDOFF: putter A put {:?}, putter B {:?}: {why}", producers[0], producers[1]);
-        }
-        let len = queue.len();
-        assert!(len == 0, "LEN: len() said {len} once every item was out");
-        Ok(())
-    }
+fn take(queue: &BoundedQueue<u32>, _: u32) -> u32 {
+    narrate("calls take()");
+    let took = catch_unwind(AssertUnwindSafe(|| queue.take()));
+    let item = took.unwrap_or_else(|panic| panic!("EMPTY: {}", panic_text(&*panic)));
+    narrate(format!("take() returns {item}"));
+    item
 }
 
 fn explain(failure: &Failure) -> String {
@@ -95,28 +62,34 @@ fn explain(failure: &Failure) -> String {
     by_tag(failure, &lessons, stuck)
 }
 
-/// Putters A and B of `n` items each (A's from 1, B's from 11) and takers
-/// C and D of `n` items each, on a queue of `capacity`.
-fn putters_and_takers(capacity: usize, n: u32, passed: &str) -> Verdict {
-    let state = move || (BoundedQueue::new(capacity), Inside::new(), capacity);
-    let what = format!("2 putters and 2 takers of {n} item(s) each, capacity {capacity}");
-    Scenario::new(what, state)
-        .thread("putter A", putter(1, n))
-        .thread("putter B", putter(11, n))
-        .thread("taker C", taker(n))
-        .thread("taker D", taker(n))
-        .judge(judge(n))
+/// The hand-off of `n` items a producer on a queue of `capacity`, judged
+/// once every thread is done: never more inside than the capacity, every
+/// item out exactly once and in order, and nobody polled with a sleep.
+fn handoff(capacity: usize, n: u32, passed: &str) -> Verdict {
+    let judge = move |(queue, inside): &State, parts: &[Part<Vec<u32>>]| {
+        assert!(sleeps() == 0, "POLLS");
+        let peak = inside.peak();
+        assert!(peak <= capacity, "OVER: {peak} inside, capacity {capacity}");
+        Handoff(n).judge(parts).unwrap_or_else(|why| panic!("HANDOFF: {why}"));
+        let len = queue.len();
+        assert!(len == 0, "LEN: len() said {len} once every item was out");
+        Ok(())
+    };
+    let what = format!("2 producers and 2 consumers of {n} items each, capacity {capacity}");
+    Handoff(n)
+        .scenario(what, move || BoundedQueue::new(capacity), put, take)
+        .judge(judge)
         .check(passed, explain)
 }
 
 pub fn wait_in_a_loop() -> Verdict {
     // 2 items a putter: A's second put can take the place a take freed for
     // B, asleep in put, before B has the lock back (a stolen wake-up).
-    putters_and_takers(1, 2, "no take from an empty queue, no put into a full one")
+    handoff(1, 2, "no take from an empty queue, no put into a full one")
 }
 
 pub fn no_lost_wake_up() -> Verdict {
-    putters_and_takers(2, 2, "every thread finished, every item out once and in order")
+    handoff(2, 2, "every thread finished, every item out once and in order")
 }
 
 pub fn poll_timeout() -> Verdict {

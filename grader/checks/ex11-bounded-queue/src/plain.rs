@@ -2,11 +2,11 @@
 
 use super::*;
 use kata_harness::blocked::while_blocked;
-use kata_harness::contention::{Round, Scenario, Turn};
+use kata_harness::contention::Round;
 use kata_harness::histories::{judge_rounds, judge_sequence, Thread};
 use kata_harness::inside::Inside;
 use kata_harness::panicking::panics;
-use kata_harness::queues::{judge_handoff, said, Fifo, QueueCall as Call};
+use kata_harness::queues::{said, Fifo, Handoff, QueueCall as Call};
 use kata_harness::waiting::judge_waiting;
 use kata_harness::{ensure, fail, ms, pass, step_limit, within, Outcome};
 use std::sync::Arc;
@@ -66,53 +66,33 @@ pub fn one_thread() -> Verdict {
     })?
 }
 
-/// Items per producer: A puts 0 to 299, B 1000 to 1299.
-const ITEMS: u32 = 300;
+/// 300 items a producer, on a queue of capacity 3.
+const HANDOFF: Handoff = Handoff(300);
 const CAPACITY: usize = 3;
-
 type Shared = (BoundedQueue<u32>, Inside);
 
-/// 2 producers and 2 consumers on a queue of capacity 3, 3 rounds, counted by
-/// the check's own meter. Every fourth call is the timed one.
+/// The hand-off on a queue of capacity 3, 3 rounds, counted by the check's
+/// own meter. Every fourth call is the timed one.
 fn contention() -> Result<Vec<Round<Shared, Vec<u32>>>, Outcome> {
     let long = Duration::from_secs(30);
-    let producer = move |(queue, inside): &Shared, turn: &Turn| {
-        for item in [0, 1000][turn.thread]..[ITEMS, 1000 + ITEMS][turn.thread] {
-            match item % 4 {
-                3 => assert!(queue.offer(item, long).is_ok(), "offer(_, 30 s) gave up"),
-                _ => queue.put(item),
-            }
-            inside.added();
-        }
-        Vec::new()
+    let put = move |queue: &BoundedQueue<u32>, item: u32| match item % 4 {
+        3 => assert!(queue.offer(item, long).is_ok(), "offer(_, 30 s) gave up"),
+        _ => queue.put(item),
     };
-    let consumer = move |(queue, inside): &Shared, _: &Turn| {
-        let take = |i| match i % 4 {
-            3 => queue.poll(long).expect("poll(30 s) gave up"),
-            _ => queue.take(),
-        };
-        (0..ITEMS).map(|i| (inside.removing(), take(i)).1).collect()
+    let take = move |queue: &BoundedQueue<u32>, i: u32| match i % 4 {
+        3 => queue.poll(long).expect("poll(30 s) gave up"),
+        _ => queue.take(),
     };
-    let state = || (BoundedQueue::new(CAPACITY), Inside::new());
-    Scenario::new("2 producers and 2 consumers on a queue of capacity 3", state)
-        .thread("producer A", producer)
-        .thread("producer B", producer)
-        .thread("consumer C", consumer)
-        .thread("consumer D", consumer)
+    let what = "2 producers and 2 consumers on a queue of capacity 3";
+    HANDOFF
+        .scenario(what, || BoundedQueue::new(CAPACITY), put, take)
         .on_hang("a lost wake-up (a put or take that never notifies the other side)?")
         .stress(3, step_limit())
 }
 
 pub fn every_item_once_in_order() -> Verdict {
-    let producers = [(0..ITEMS).collect(), (1000..1000 + ITEMS).collect()];
     for round in contention()? {
-        let took = |i: usize| round.parts[i].result.as_slice();
-        let consumers = [("consumer C", took(2)), ("consumer D", took(3))];
-        judge_handoff(&producers, &consumers).map_err(|why| {
-            fail(format!(
-                "producer A put 0 to 299 and producer B 1000 to 1299: {why}. {ONCE_IN_ORDER}"
-            ))
-        })?;
+        HANDOFF.judge(&round.parts).map_err(|why| fail(format!("{why}. {ONCE_IN_ORDER}")))?;
     }
     Ok(pass("3 rounds of 1200 items: every one out once, each producer's in order"))
 }
@@ -145,10 +125,8 @@ pub fn put_blocks_asleep() -> Verdict {
 }
 
 pub fn take_blocks_asleep() -> Verdict {
-    let queue = Arc::new(BoundedQueue::new(2));
-    let (other, took) = (Arc::clone(&queue), Arc::new(std::sync::Mutex::new(None)));
-    let (waiter, taken) = (Arc::clone(&queue), Arc::clone(&took));
-    let block = move || *taken.lock().unwrap_or_else(|e| e.into_inner()) = Some(waiter.take());
+    let (queue, (sent, took)) = (Arc::new(BoundedQueue::new(2)), std::sync::mpsc::channel());
+    let (waiter, other) = (Arc::clone(&queue), Arc::clone(&queue));
     let side = move || {
         let (len, polled) = (other.len(), other.poll(Duration::ZERO));
         other.put(7);
@@ -156,8 +134,9 @@ pub fn take_blocks_asleep() -> Verdict {
         right.then_some(()).ok_or(format!("len() → {len}, poll(0 ms) → {polled:?}, not 0 and None"))
     };
     let what = "take() on an empty queue of capacity 2";
+    let block = move || sent.send(waiter.take()).unwrap_or_default();
     let waited = while_blocked(what, ms(300), ms(3000), block, side)?;
-    let took = *took.lock().unwrap_or_else(|e| e.into_inner());
+    let took = took.try_recv().ok();
     ensure(took == Some(7), || fail(format!("{what}, released by put(7), returned {took:?}")))?;
     judge_waiting(&waited, &format!("a thread blocked in {what}"))
 }
