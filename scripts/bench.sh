@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures what a learner waits for. Not a test: prints figures for a note.
 #
-#   scripts/bench.sh            warm edit -> verdict for ex01, ex04, ex24, each
+#   scripts/bench.sh            warm edit -> verdict for ex01, ex04, ex11, ex24, each
 #                               beside a baseline run in the same loop;
 #                               `kata list` / `kata next`
 #   scripts/bench.sh --cold     also: fresh clone -> first `cargo kata next` screen
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-9}
-exercises=${EXERCISES:-ex01 ex04 ex24}
+exercises=${EXERCISES:-ex01 ex04 ex11 ex24}
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f\n", e - s }'; }
@@ -94,6 +94,10 @@ for id in $exercises; do
 done
 echo "warm edit -> verdict through the alias (cargo kata check ex01):"
 file=exercises/ex01-spawn-and-join/src/lib.rs
+if [[ ! " ${restore[*]} " =~ " $file " ]]; then
+    cp "$file" "$scratch/backup/${file//\//_}"
+    restore+=("$file")
+fi
 for i in $(seq "$runs"); do
     echo "// alias edit $i" >> "$file"
     seconds cargo kata check ex01
