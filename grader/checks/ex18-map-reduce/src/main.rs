@@ -254,9 +254,12 @@ fn no_lock_in_the_hot_loop() -> Verdict {
                  happens for every byte. A Mutex locked per byte costs more than the count itself \
                  even when no other thread wants it, and with several threads they queue at it \
                  (contention: one thread counts, the others wait or spin). An atomic add on \
-                 shared counters makes the cores pass the counters' cache line back and forth; a \
-                 HashMap entry per byte hashes where an array index would do; `map` to a new \
-                 Histogram per byte, then `reduce`, allocates and merges 256 counters per byte. \
+                 shared counters makes the cores pass the counters' cache line back and forth, \
+                 and so do counters of different threads side by side in one array (false \
+                 sharing: each add is atomic, and neighbours share a cache line); a HashMap entry \
+                 per byte hashes where an array index would do; `map` to a new Histogram per \
+                 byte, or pieces of a few bytes (`with_max_len(64)`, `par_chunks(1)`), then \
+                 `reduce`, allocates and merges 256 counters for every few bytes. \
                  Count into a Histogram of each task's own with `fold` (one per piece of input, \
                  not per byte), merge those with `reduce`: the threads share nothing until the \
                  end."
