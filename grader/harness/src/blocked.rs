@@ -29,8 +29,25 @@ pub fn while_blocked(
     block: impl FnOnce() + Send + 'static,
     other_side: impl FnOnce() -> Result<(), String> + Send + 'static,
 ) -> Result<Waiting, Outcome> {
+    while_blocked_then(what, (length, limit), block, other_side, || ())
+}
+
+/// [`while_blocked`] whose release is not the other side's: once
+/// `other_side` has answered (without releasing `block`), `release` runs on
+/// this thread, for what cannot leave it (a permit or a guard that borrows
+/// a local, or is not `Send`).
+///
+/// # Errors
+/// As [`while_blocked`].
+pub fn while_blocked_then(
+    what: &str,
+    (length, limit): (Duration, Duration),
+    block: impl FnOnce() + Send + 'static,
+    other_side: impl FnOnce() -> Result<(), String> + Send + 'static,
+    release: impl FnOnce(),
+) -> Result<Waiting, Outcome> {
     let mut answered = None;
-    let release = || {
+    let side_then_release = || {
         let hung = || {
             fail(format!(
                 "while {what} waited, the other side's calls did not answer within {}: the \
@@ -40,9 +57,15 @@ pub fn while_blocked(
                 human_duration(limit)
             ))
         };
-        answered = Some(on_thread("kata-other-side", limit, move || Ok(other_side()), hung));
+        let side = on_thread("kata-other-side", limit, move || Ok(other_side()), hung);
+        // A side that hung left the lock to the blocked call: releasing
+        // would most likely hang as well.
+        if side.is_ok() {
+            release();
+        }
+        answered = Some(side);
     };
-    let waited = watch_wait(what, length, limit, block, release);
+    let waited = watch_wait(what, length, limit, block, side_then_release);
     if let Some(answered) = answered {
         answered?.map_err(|why| fail(format!("while {what} waited, {why}")))?;
     }
@@ -108,5 +131,22 @@ mod tests {
     fn a_wait_that_keeps_the_lock_is_named() {
         let told = run(true, Ok(())).unwrap_err();
         assert!(told.message.contains("keeps the lock while it sleeps"), "{}", told.message);
+    }
+
+    #[test]
+    fn a_release_of_this_thread_runs_once_the_other_side_answered() {
+        let flag = Arc::new(Flag::default());
+        let (waiter, raiser) = (Arc::clone(&flag), Arc::clone(&flag));
+        let looked = Arc::new(Mutex::new(None));
+        let saw = Arc::clone(&looked);
+        let side = move || {
+            *saw.lock().unwrap() = Some(*flag.up.lock().unwrap());
+            Ok(())
+        };
+        let block = move || waiter.wait(false);
+        let times = (MS(50), MS(500));
+        let waited = while_blocked_then("wait()", times, block, side, || assert!(!raiser.raise()));
+        assert_eq!(waited.unwrap().length, MS(50));
+        assert_eq!(*looked.lock().unwrap(), Some(false), "the side looked before the release");
     }
 }

@@ -1,6 +1,7 @@
 //! Known wrong: permits as tokens in a sync_channel whose Receiver sits behind a Mutex: a waiter blocked in recv() holds that lock, try_acquire and acquire_timeout block behind it, and recv_timeout is a wait the model checker cannot time out.
 //! Written blind: permits as tokens in a sync_channel, the Receiver shared behind a Mutex ("a channel is a queue of permits, Go-style"): an acquirer blocked in recv() holds the receiver's lock, so try_acquire and acquire_timeout block behind it, and the separate counter behind available() lags the tokens.
 //! expect-fail: model-timeout-on-time: build the wait on the facade's `Condvar`
+//! expect-fail: waiting-sleeps: the waiting thread keeps the lock while it sleeps
 
 use std::time::Duration;
 

@@ -1,6 +1,5 @@
-//! The hidden checks of ex08 · A semaphore of your own: on real threads, holders counted
-//! by the check's own gauge; under shuttle (`--cfg kata_shuttle`), every interleaving, with
-//! a `Condvar` that wakes spuriously and times out on a clock of its own.
+//! The hidden checks of ex08 · A semaphore of your own: real threads, holders counted by the
+//! check's own gauge; shuttle (`--cfg kata_shuttle`): every interleaving, spurious wake-ups.
 
 use kata_harness::Verdict;
 use std::process::ExitCode;
@@ -23,7 +22,7 @@ fn main() -> ExitCode {
             "released-on-panic" => plain::released_on_panic,
                 "a thread that panics holding a permit gives it back as it unwinds";
             "waiting-sleeps" => plain::waiting_sleeps,
-                "a thread blocked in acquire uses almost no CPU, and a drop releases it";
+                "a thread blocked in acquire uses almost no CPU, available and try_acquire answer meanwhile, and a drop releases it";
             "linearizable" => plain::linearizable,
                 "3 real threads calling acquire, try_acquire, available and dropping: every history has a sequential order";
         }

@@ -32,8 +32,7 @@ fn explain(failure: &Failure) -> String {
     by_tag(failure, &[("POLLS", polls), ("overflow", over), ("OVER", over), ("FREE", free)], stuck)
 }
 
-/// A semaphore of `permits` and the check's gauge of its holders.
-type State = (Semaphore, Gauge);
+type State = (Semaphore, Gauge); // a semaphore, and the check's gauge of its holders
 
 /// The judgement of every scenario: never more holders than `permits`.
 fn bounded(permits: usize) -> impl Fn(&State, &[Part<()>]) -> Result<(), Outcome> {

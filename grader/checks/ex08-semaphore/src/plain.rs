@@ -1,13 +1,14 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
+use kata_harness::blocked::while_blocked_then;
 use kata_harness::contention::Scenario;
 use kata_harness::histories::judge_rounds;
 use kata_harness::limit::Limit;
 use kata_harness::linearizable::Model;
 use kata_harness::panicking::unwinding;
-use kata_harness::waiting::{judge_waiting, watch_wait};
-use kata_harness::{ensure, fail, pass, step_limit, within};
+use kata_harness::waiting::judge_waiting;
+use kata_harness::{ensure, fail, ms, pass, step_limit, within};
 use std::sync::Arc;
 
 pub fn counts() -> Verdict {
@@ -96,14 +97,15 @@ pub fn released_on_panic() -> Verdict {
 
 pub fn waiting_sleeps() -> Verdict {
     let sem = Arc::new(Semaphore::new(1));
-    let (held, waiter) = (sem.acquire(), Arc::clone(&sem));
-    let waited = watch_wait(
-        "acquire() with no permit free",
-        Duration::from_millis(300),
-        step_limit(),
-        move || drop(waiter.acquire()),
-        move || drop(held),
-    )?;
+    let (held, waiter, other) = (sem.acquire(), Arc::clone(&sem), Arc::clone(&sem));
+    let side = move || {
+        let (free, got) = (other.available(), other.try_acquire());
+        let told = format!("available() → {free}, try_acquire() → {}", some(&got));
+        (free == 0 && got.is_none()).then_some(()).ok_or(format!("{told}, not 0 and None"))
+    };
+    let (what, times) = ("acquire() with no permit free", (ms(300), ms(3000)));
+    let block = move || drop(waiter.acquire());
+    let waited = while_blocked_then(what, times, block, side, move || drop(held))?;
     judge_waiting(&waited, "a thread blocked in acquire()")
 }
 
@@ -155,8 +157,8 @@ pub fn linearizable() -> Verdict {
             });
         }
     };
-    let (what, model) = ("3 threads × 7 calls on 2 permits", "a semaphore of 2 permits");
-    let make = || Semaphore::new(2);
+    let (what, model, make) =
+        ("3 threads × 7 calls on 2 permits", "a semaphore of 2 permits", || Semaphore::new(2));
     within(step_limit(), what, move || {
         judge_rounds(what, (60, 3), &Free(2), model, make, script, advice)
     })?
