@@ -51,6 +51,9 @@ pub mod source;
 #[cfg(all(feature = "model", kata_shuttle))]
 pub mod timed;
 pub mod timeline;
+/// Only with the `cpu` feature: spans of work with their threads' CPU time.
+#[cfg(feature = "cpu")]
+pub mod together;
 pub mod turns;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]
