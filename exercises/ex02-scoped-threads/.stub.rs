@@ -22,8 +22,9 @@
 //!   records when each thread was busy on a core; busy times on different
 //!   threads must overlap (judged only when the machine has a free core,
 //!   "inconclusive" otherwise);
-//! - the data is borrowed, not copied (the check counts the bytes your call
-//!   allocates), and no thread started by the call is left when it returns;
+//! - the data is borrowed, not copied (the check reads the process's peak
+//!   memory), the call starts no thread beyond those (the kernel's count of
+//!   threads created), and none is left running when it returns;
 //! - `k = 0` panics, and a panic in `f` reaches the caller.
 //!
 //! What it cannot see: that `chunked_sum` itself uses threads (a plain sum

@@ -19,6 +19,7 @@ pub mod calibrate;
 pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod footprint;
 pub mod histories;
 pub mod inside;
 pub mod judge;

@@ -19,11 +19,14 @@
 //!   check pairs it with a same-run probe ([`crate::cpu::capacity_once`])
 //!   and calls a missing proof inconclusive, not failed, on a busy machine.
 //!
-//! [`Started`] counts the threads started since a moment that are still
-//! alive, to tell whether code left a thread behind.
+//! [`Shares`] counts how many pieces of work each thread did, and
+//! [`tries`] runs a scenario until it shows threads running together, with
+//! the machine probed around each try, and says what it found ([`Found`]).
 
+use crate::judge::Judgement;
+use crate::protocol::{human_duration, Outcome};
 use cpu_time::ThreadTime;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
@@ -193,48 +196,90 @@ fn together<'a>(spans: impl Iterator<Item = &'a Span>) -> Duration {
     total
 }
 
-/// The threads of this process started since a moment (Linux:
-/// `/proc/self/task`; elsewhere the system does not say).
-#[derive(Debug)]
-pub struct Started {
-    before: Option<HashSet<u64>>,
-}
+/// Pieces of work per thread, counted by the work itself.
+#[derive(Debug, Default)]
+pub struct Shares(Mutex<HashMap<ThreadId, usize>>);
 
-impl Default for Started {
-    fn default() -> Started {
-        Started::new()
+impl Shares {
+    /// Counts one piece for the calling thread.
+    pub fn record(&self) {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *seen.entry(std::thread::current().id()).or_default() += 1;
+    }
+
+    /// Whether the thread `id` did some of the work.
+    pub fn ran_on(&self, id: ThreadId) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&id)
+    }
+
+    /// The pieces each thread did, the most first.
+    pub fn sizes(&self) -> Vec<usize> {
+        let mut sizes: Vec<usize> =
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).values().copied().collect();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        sizes
     }
 }
 
-impl Started {
-    /// Notes the threads there are now.
-    pub fn new() -> Started {
-        Started { before: tasks() }
-    }
+/// What [`tries`] found, with the try it is about.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Found {
+    /// A try ran two or more threads on cores at once ([`Overlap::ran_together`]).
+    Together(Overlap),
+    /// A try's threads were never inside the work at once ([`Overlap::took_turns`]):
+    /// they take turns, whatever the load (the whole calls' overlap, then the work's).
+    TookTurns(Overlap, Overlap),
+    /// No try proved either: the machine gave no two cores at once.
+    Unsure(Overlap),
+}
 
-    /// How many threads started since [`Started::new`] are alive now, or
-    /// `None` where the system does not say.
-    pub fn alive(&self) -> Option<usize> {
-        Some(tasks()?.difference(self.before.as_ref()?).count())
-    }
-
-    /// [`Started::alive`], asked until it is 0 or `patience` has passed: a
-    /// thread that has returned its result still takes a moment to end.
-    pub fn left_after(&self, patience: Duration) -> Option<usize> {
-        let deadline = Instant::now() + patience;
-        loop {
-            let alive = self.alive()?;
-            if alive == 0 || Instant::now() >= deadline {
-                return Some(alive);
-            }
-            std::thread::sleep(Duration::from_millis(5));
+/// Runs `run` up to `count` times, probing the machine
+/// ([`crate::cpu::capacity_once`]) around each try, until a try shows the
+/// threads running together or taking turns. `run` returns the overlap of
+/// whole calls of the work (waits included, which is what shows turns) and
+/// of their CPU work alone (which is what shows running together). The
+/// judgement carries the figures of the try found (the last one, if none
+/// decided), and the probes.
+///
+/// # Errors
+/// The first failure of `run`.
+pub fn tries(
+    count: usize,
+    mut run: impl FnMut() -> Result<(Overlap, Overlap), Outcome>,
+) -> Result<(Found, Judgement), Outcome> {
+    let mut probes = Vec::new();
+    let mut found = Found::Unsure(Overlap::default());
+    for _ in 0..count.max(1) {
+        let before = crate::cpu::capacity_once().speedup();
+        let (calls, work) = run()?;
+        probes.push(before.min(crate::cpu::capacity_once().speedup()));
+        found = if calls.took_turns() {
+            Found::TookTurns(calls, work)
+        } else if work.ran_together() {
+            Found::Together(work)
+        } else {
+            Found::Unsure(work)
+        };
+        if !matches!(found, Found::Unsure(_)) {
+            break;
         }
     }
-}
-
-fn tasks() -> Option<HashSet<u64>> {
-    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
-    Some(tasks.filter_map(|t| t.ok()?.file_name().to_str()?.parse().ok()).collect())
+    let (Found::Together(o) | Found::TookTurns(_, o) | Found::Unsure(o)) = found;
+    let mut j = Judgement::new();
+    j.figure("threads that did the work", o.threads, ">= 2")
+        .figure(
+            "time two threads ran at once",
+            human_duration(o.running),
+            format!(">= {} (half of the least busy one's)", human_duration(o.least / 2)),
+        )
+        .detail(format!(
+            "pieces of work on a core all along (CPU >= {:.0}% of wall time): {:.0}%; the \
+             machine, probed around each try: {} (two threads against one)",
+            ON_CORE * 100.0,
+            o.on_core * 100.0,
+            probes.iter().map(|p| format!("{p:.2}x")).collect::<Vec<_>>().join(", ")
+        ));
+    Ok((found, j))
 }
 
 #[cfg(test)]
@@ -297,25 +342,33 @@ mod tests {
     }
 
     #[test]
-    fn started_threads_are_counted_until_they_end() {
-        // Other tests start threads meanwhile, so this one follows its own
-        // thread by its task id.
-        let started = Started::new();
-        let (tx, rx) = std::sync::mpsc::channel::<()>();
-        let worker = std::thread::spawn(move || {
-            let me = std::fs::read_link("/proc/thread-self").ok();
-            let _ = rx.recv();
-            me.and_then(|p| p.file_name()?.to_str()?.parse::<u64>().ok())
+    fn shares_are_counted_per_thread() {
+        let shares = Shares::default();
+        shares.record();
+        std::thread::scope(|s| {
+            s.spawn(|| (0..3).for_each(|_| shares.record()));
         });
-        let alive = started.alive();
-        drop(tx);
-        let Ok(Some(tid)) = worker.join() else { return };
-        assert!(alive >= Some(1), "{alive:?}");
-        let deadline = Instant::now() + ms(500);
-        while tasks().is_some_and(|t| t.contains(&tid)) && Instant::now() < deadline {
-            std::thread::sleep(ms(5));
-        }
-        assert!(!tasks().unwrap_or_default().contains(&tid));
-        assert!(started.left_after(ms(0)).is_some());
+        assert_eq!(shares.sizes(), [3, 1]);
+        assert!(shares.ran_on(std::thread::current().id()));
+    }
+
+    #[test]
+    fn tries_stop_at_the_first_try_that_decides() {
+        let together = Overlap::of(&[span(0, 0, 10, 10), span(1, 0, 10, 10)]);
+        let turns = Overlap::of(&[span(0, 0, 10, 10), span(1, 10, 20, 10)]);
+        let unsure = Overlap::of(&[span(0, 0, 20, 10), span(1, 0, 20, 10)]);
+        let mut runs = 0;
+        let (found, j) = tries(5, || {
+            runs += 1;
+            Ok(if runs < 3 { (unsure, unsure) } else { (together, together) })
+        })
+        .unwrap();
+        assert_eq!((found, runs), (Found::Together(together), 3));
+        assert_eq!(j.pass("").figures[1].measured, "10 ms");
+        let (found, _) = tries(5, || Ok((turns, turns))).unwrap();
+        assert_eq!(found, Found::TookTurns(turns, turns));
+        let (found, j) = tries(2, || Ok((unsure, unsure))).unwrap();
+        assert_eq!(found, Found::Unsure(unsure));
+        assert_eq!(j.pass("").details[0].matches('x').count(), 2);
     }
 }
