@@ -52,17 +52,18 @@ where
             // outlives the scope, so the spawned closure may hold it.
             let (share, tail) = rest.split_at(base + usize::from(i < extra));
             rest = tail;
-            handles.push(s.spawn(move || {
-                share.iter().fold(0u64, |sum, &x| sum.wrapping_add(f(x)))
-            }));
+            handles
+                .push(s.spawn(move || share.iter().fold(0u64, |sum, &x| sum.wrapping_add(f(x)))));
         }
         // Only now, with every thread running, wait for them: a join inside
         // the loop above would run the shares one after another.
-        handles.into_iter().fold(0u64, |total, handle| match handle.join() {
-            Ok(sum) => total.wrapping_add(sum),
-            // Pass the panic of `f` on with its own message, rather than
-            // the scope's generic "a scoped thread panicked".
-            Err(panic) => std::panic::resume_unwind(panic),
-        })
+        handles
+            .into_iter()
+            .fold(0u64, |total, handle| match handle.join() {
+                Ok(sum) => total.wrapping_add(sum),
+                // Pass the panic of `f` on with its own message, rather than
+                // the scope's generic "a scoped thread panicked".
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
     })
 }

@@ -122,11 +122,9 @@ fn wrong_sum(what: &str, data: &[u64], k: usize, got: u64, want: u64) -> Outcome
 /// What the calls of one shape showed: the shares f saw (largest first),
 /// whether the calling thread ran f, the threads the call created beyond
 /// those that ran f, and how many were left running after it returned.
-fn watch(
-    len: usize,
-    k: usize,
-    what: &str,
-) -> Result<(Vec<usize>, bool, Option<u64>, Option<usize>), Outcome> {
+type Seen = (Vec<usize>, bool, Option<u64>, Option<usize>);
+
+fn watch(len: usize, k: usize, what: &str) -> Result<Seen, Outcome> {
     within(step_limit(), what, move || {
         let (data, started) = (small(len), Started::new());
         let ((sizes, caller_ran), idle) = extra_threads(8, || {
