@@ -19,6 +19,7 @@ pub mod calibrate;
 pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod footprint;
 pub mod histories;
 pub mod inside;
 pub mod judge;
@@ -51,6 +52,9 @@ pub mod source;
 #[cfg(all(feature = "model", kata_shuttle))]
 pub mod timed;
 pub mod timeline;
+/// Only with the `cpu` feature: spans of work with their threads' CPU time.
+#[cfg(feature = "cpu")]
+pub mod together;
 pub mod turns;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]

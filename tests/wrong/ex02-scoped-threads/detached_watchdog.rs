@@ -1,0 +1,31 @@
+//! Known wrong: starts a detached watchdog thread (`thread::spawn`, never joined) that outlives the call.
+//! expect-fail: threads-and-shares: still running 500 ms after it returned
+
+use std::thread;
+use std::time::Duration;
+
+pub fn chunked_sum(data: &[u64], k: usize) -> u64 {
+    chunked_sum_by(data, k, |x| x)
+}
+
+pub fn chunked_sum_by<F: Fn(u64) -> u64 + Sync>(data: &[u64], k: usize, f: F) -> u64 {
+    assert!(k > 0);
+    let n = k.min(data.len());
+    if n == 0 {
+        return 0;
+    }
+    // "Report if the sum takes too long": a thread nobody joins.
+    thread::spawn(|| thread::sleep(Duration::from_secs(3)));
+    let (base, extra) = (data.len() / n, data.len() % n);
+    let f = &f;
+    let mut rest = data;
+    thread::scope(|s| {
+        let mut handles = Vec::new();
+        for i in 0..n {
+            let (share, tail) = rest.split_at(base + usize::from(i < extra));
+            rest = tail;
+            handles.push(s.spawn(move || share.iter().fold(0u64, |a, &x| a.wrapping_add(f(x)))));
+        }
+        handles.into_iter().fold(0u64, |t, h| t.wrapping_add(h.join().unwrap()))
+    })
+}

@@ -1,0 +1,28 @@
+//! Known wrong: adds with `.sum()` and `+`, which panic on overflow instead of wrapping as the contract says.
+//! expect-fail: sums-right: wrapping_add
+
+use std::thread;
+
+pub fn chunked_sum(data: &[u64], k: usize) -> u64 {
+    chunked_sum_by(data, k, |x| x)
+}
+
+pub fn chunked_sum_by<F: Fn(u64) -> u64 + Sync>(data: &[u64], k: usize, f: F) -> u64 {
+    assert!(k > 0);
+    let n = k.min(data.len());
+    if n == 0 {
+        return 0;
+    }
+    let (base, extra) = (data.len() / n, data.len() % n);
+    let f = &f;
+    let mut rest = data;
+    thread::scope(|s| {
+        let mut handles = Vec::new();
+        for i in 0..n {
+            let (share, tail) = rest.split_at(base + usize::from(i < extra));
+            rest = tail;
+            handles.push(s.spawn(move || share.iter().map(|&x| f(x)).sum::<u64>()));
+        }
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
