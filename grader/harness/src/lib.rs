@@ -15,6 +15,9 @@
 pub mod blocked;
 #[cfg(feature = "cpu")]
 pub mod calibrate;
+/// Only with the `model` feature: thread ids are the facade's.
+#[cfg(feature = "model")]
+pub mod consumers;
 #[cfg(feature = "model")]
 pub mod contention;
 #[cfg(feature = "cpu")]
