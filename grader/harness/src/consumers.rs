@@ -11,18 +11,16 @@
 //!   the order they were sent), and [`Ledger::per_thread`] who did how much.
 //!   Thread ids are the facade's, so a ledger works under the model checker
 //!   too.
-//! - [`Exits`] (real threads only: it uses thread-locals and sleeps) counts
-//!   threads out: [`Exits::mark`], called by the check's code on whatever
-//!   thread runs it, leaves a mark in that thread that counts its end when
-//!   the thread exits. The mark *lingers* first, so that a thread that was
-//!   not joined is reliably still running when a call that did not wait for
-//!   it returns, while a `join` waits for the mark. The caller's own thread
-//!   (the one that made the `Exits`) is never marked.
+//! - [`Held`] (real threads only: its tokens sleep) counts what the check
+//!   hands over (a producer, a `handle`) until it is dropped. A design that
+//!   joins its threads (or whose scope ends) has dropped everything they
+//!   held when it returns; one that returns with a thread still running
+//!   has not, for a token that ends lingers a moment before it counts out,
+//!   so that a thread in the middle of ending is seen as still running.
+//!   [`threads_left`] is the second opinion: the system's list of threads.
 
 use crate::queues::judge_handoff;
 use kata_sync::thread::ThreadId;
-use std::cell::RefCell;
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -128,49 +126,57 @@ impl Ledger {
     }
 }
 
-/// The ends of the threads that ran the check's code: see the module.
+/// What the check handed over and is still held: see the module.
 #[derive(Debug)]
-pub struct Exits {
-    caller: std::thread::ThreadId,
-    marked: Mutex<HashSet<std::thread::ThreadId>>,
-    ended: AtomicUsize,
+pub struct Held {
+    alive: AtomicUsize,
     linger: Duration,
 }
 
-/// A thread's mark: counts the thread's end, `linger` after it began to end.
-struct Mark(Arc<Exits>);
+/// One value's share of a [`Held`]: counted in when made, and out
+/// `linger` after it begins to drop.
+#[derive(Debug)]
+pub struct Token(Arc<Held>);
 
-impl Drop for Mark {
+impl Drop for Token {
     fn drop(&mut self) {
         std::thread::sleep(self.0.linger);
-        // Ordering: SeqCst; a join on this thread orders it before the read.
-        self.0.ended.fetch_add(1, Ordering::SeqCst);
+        // Ordering: SeqCst; a join on the dropping thread orders it before
+        // the read.
+        self.0.alive.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-thread_local! {
-    static MARKS: RefCell<Vec<Mark>> = const { RefCell::new(Vec::new()) };
-}
-
-impl Exits {
-    /// Counts the ends of the threads marked from now on, but not the
-    /// calling thread's.
-    pub fn new(linger: Duration) -> Arc<Exits> {
-        let caller = std::thread::current().id();
-        Arc::new(Exits { caller, marked: Mutex::default(), ended: AtomicUsize::new(0), linger })
+impl Held {
+    /// Nothing held yet; each drop counts out `linger` after it began.
+    pub fn new(linger: Duration) -> Arc<Held> {
+        Arc::new(Held { alive: AtomicUsize::new(0), linger })
     }
 
-    /// Marks the calling thread (once; never the caller's).
-    pub fn mark(self: &Arc<Exits>) {
-        let me = std::thread::current().id();
-        if me != self.caller && lock(&self.marked).insert(me) {
-            MARKS.with(|marks| marks.borrow_mut().push(Mark(Arc::clone(self))));
+    /// A token for one more value handed over: keep it inside the value.
+    pub fn token(self: &Arc<Held>) -> Token {
+        self.alive.fetch_add(1, Ordering::SeqCst);
+        Token(Arc::clone(self))
+    }
+
+    /// How many tokens are alive (or still dropping).
+    pub fn alive(&self) -> usize {
+        self.alive.load(Ordering::SeqCst)
+    }
+}
+
+/// How many threads the process has beyond `before`, once those that are
+/// ending have had `grace` to go (a thread that is joined, or whose scope
+/// ended, may take a moment to leave the system's list): the threads left
+/// running. `None` where the system does not say.
+pub fn threads_left(before: Option<usize>, grace: Duration) -> Option<usize> {
+    let end = std::time::Instant::now() + grace;
+    loop {
+        let more = thread_count()?.saturating_sub(before?);
+        if more == 0 || std::time::Instant::now() >= end {
+            return Some(more);
         }
-    }
-
-    /// `(marked, ended)`: the threads marked, and how many of them ended.
-    pub fn counts(&self) -> (usize, usize) {
-        (lock(&self.marked).len(), self.ended.load(Ordering::SeqCst))
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
@@ -216,22 +222,23 @@ mod tests {
     }
 
     #[test]
-    fn joined_threads_are_counted_out_and_detached_ones_are_not() {
-        let exits = Exits::new(ms(100));
-        exits.mark();
-        let e = Arc::clone(&exits);
-        std::thread::spawn(move || (e.mark(), e.mark())).join().unwrap();
-        assert_eq!(exits.counts(), (1, 1), "the caller is never marked; a join waits");
-        let e = Arc::clone(&exits);
-        let (tx, rx) = std::sync::mpsc::channel();
+    fn what_a_running_thread_holds_is_still_held() {
+        let held = Held::new(ms(100));
+        let token = held.token();
+        std::thread::spawn(move || drop(token)).join().unwrap();
+        assert_eq!(held.alive(), 0, "a join waits for the drop");
+        let (token, (tx, rx)) = (held.token(), std::sync::mpsc::channel());
         std::thread::spawn(move || {
-            e.mark();
             tx.send(()).unwrap();
+            drop(token);
         });
         rx.recv().unwrap();
-        assert_eq!(exits.counts(), (2, 1), "a thread not joined still lingers");
-        if let Some(n) = thread_count() {
-            assert!(n >= 2, "this thread and the lingering one: {n}");
+        assert_eq!(held.alive(), 1, "a thread not joined still lingers");
+        // Other tests' threads come and go meanwhile: only the bounds.
+        if let Some(now) = thread_count() {
+            assert!(now >= 2, "this thread and the lingering one: {now}");
+            assert_eq!(threads_left(Some(usize::MAX), ms(0)), Some(0));
+            assert!(threads_left(Some(0), ms(0)) >= Some(1));
         }
     }
 }

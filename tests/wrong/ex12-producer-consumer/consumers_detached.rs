@@ -1,4 +1,4 @@
-//! Known wrong: the consumers are never joined: each sends its results back on a channel, and the caller returns once those have arrived, with the consumer threads still ending.
+//! Known wrong: the consumers are never stopped nor joined: each sends every result back on a channel, and the caller returns once it has one per item sent, leaving the consumers blocked in recv.
 //! expect-fail: nothing-left-running: were still running
 
 use kata_sync::sync::{mpsc, Arc, Mutex};
@@ -23,18 +23,20 @@ where
     let (sender, receiver) = mpsc::channel::<Message<T>>();
     let receiver = Arc::new(Mutex::new(receiver));
     let handle = Arc::new(handle);
+    let sent = Arc::new(kata_sync::sync::atomic::AtomicUsize::new(0));
     let producing: Vec<JoinHandle<()>> = producers
         .into_iter()
         .map(|items| {
-            let sender = sender.clone();
+            let (sender, sent) = (sender.clone(), Arc::clone(&sent));
             thread::spawn(move || {
                 for item in items {
+                    sent.fetch_add(1, kata_sync::sync::atomic::Ordering::SeqCst);
                     let _ = sender.send(Message::Item(item));
                 }
             })
         })
         .collect();
-    let (done, finished) = mpsc::channel::<Vec<R>>();
+    let (done, finished) = mpsc::channel::<R>();
     let consuming: Vec<JoinHandle<Vec<R>>> = (0..consumers)
         .map(|_| {
             let (receiver, handle) = (Arc::clone(&receiver), Arc::clone(&handle));
@@ -44,27 +46,26 @@ where
                 loop {
                     let message = receiver.lock().unwrap().recv();
                     match message {
-                        Ok(Message::Item(item)) => results.push(handle(item)),
+                        Ok(Message::Item(item)) => {
+                            let _ = done.send(handle(item));
+                        }
                         Ok(Message::Stop) | Err(_) => break,
                     }
                 }
-                let _ = done.send(results);
-                Vec::new()
+                results
             })
         })
         .collect();
-    drop(done);
     //PRODUCERS_JOINED
     for producer in producing {
         producer.join().unwrap();
     }
-    //PILLS
-    for _ in 0..consumers {
-        let _ = sender.send(Message::Stop);
-    }
-    //CONSUMERS_JOINED
-    drop(consuming);
-    finished.iter().flatten().collect()
+    // Every item is in: one result each, and done (the consumers are left
+    // waiting for more, detached).
+    let total = sent.load(kata_sync::sync::atomic::Ordering::SeqCst);
+    let results = finished.iter().take(total).collect();
+    drop((consuming, sender, done));
+    results
 }
 
 /// Part 2.

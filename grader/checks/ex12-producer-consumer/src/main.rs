@@ -1,12 +1,12 @@
 //! The hidden checks of ex12 · Producers, consumers and a poison pill. The
 //! items are the check's own ([`Ledger`]): each records the thread that
 //! handled it, or that it was dropped unhandled; producers are the check's
-//! iterators, starting late and sending at their own pace; its `handle` is
-//! slow on some items (or on one thread), marks every thread it runs on to
-//! count its end, and panics on purpose where a check says so. On real
+//! iterators, starting late and sending at their own pace (and counted as
+//! held until dropped, as the handle is, to see threads left running); its `handle` is
+//! slow on some items (or on one thread), and panics on purpose where a check says so. On real
 //! threads for both parts; part 1 under shuttle too (`--cfg kata_shuttle`).
 
-use kata_harness::consumers::{Exits, Item, Ledger};
+use kata_harness::consumers::{Held, Item, Ledger, Token};
 use kata_harness::contention::pause;
 use kata_harness::{ms, Verdict};
 use std::process::ExitCode;
@@ -67,7 +67,7 @@ pub struct Producer {
     ids: std::ops::Range<u32>,
     ledger: Arc<Ledger>,
     plan: Plan,
-    exits: Option<Arc<Exits>>,
+    _held: Option<Token>,
     begun: bool,
 }
 
@@ -75,7 +75,6 @@ impl Iterator for Producer {
     type Item = Item;
     fn next(&mut self) -> Option<Item> {
         if !std::mem::replace(&mut self.begun, true) {
-            self.exits.iter().for_each(|exits| exits.mark());
             pause(self.plan.1);
         }
         let id = self.ids.next()?;
@@ -89,12 +88,12 @@ impl Iterator for Producer {
 fn producers(
     plans: &[Plan],
     ledger: &Arc<Ledger>,
-    exits: Option<&Arc<Exits>>,
+    held: Option<&Arc<Held>>,
 ) -> (Vec<Producer>, Vec<Vec<u32>>) {
     let make = |(p, &plan): (usize, &Plan)| {
         let ids = 1000 * p as u32 + 1..1000 * p as u32 + 1 + plan.0;
-        let (ledger, exits, sent) = (Arc::clone(ledger), exits.cloned(), ids.clone().collect());
-        (Producer { ids, ledger, plan, exits, begun: false }, sent)
+        let (ledger, _held, sent) = (Arc::clone(ledger), held.map(Held::token), ids.clone().collect());
+        (Producer { ids, ledger, plan, _held, begun: false }, sent)
     };
     plans.iter().enumerate().map(make).unzip()
 }

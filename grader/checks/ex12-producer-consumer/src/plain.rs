@@ -1,7 +1,7 @@
 //! The plain build: real threads, a real clock (for pauses and limits only).
 
 use super::*;
-use kata_harness::consumers::thread_count;
+use kata_harness::consumers::{thread_count, threads_left};
 use kata_harness::panicking::{deliberate_panic, panic_text, quiet_deliberate_panics, DELIBERATE};
 use kata_harness::{ensure, fail, on_thread, pass, step_limit, Outcome};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -36,9 +36,9 @@ struct Ran {
     ledger: Arc<Ledger>,
     sent: Vec<Vec<u32>>,
     results: thread::Result<Vec<u64>>,
-    /// `(marked, ended)`: threads that ran the check's code, and ended.
-    exits: (usize, usize),
-    /// Threads more than before the call, when it returned.
+    /// The check's producers and handle still held when the call returned.
+    held: usize,
+    /// Threads more than before the call, a moment after it returned.
     more: Option<usize>,
     caller: ThreadId,
     /// The thread `handle` was slow on ([`Speed::SlowThread`]).
@@ -57,12 +57,12 @@ fn call(
     let (ledger, plans) = (Ledger::new(), plans.to_vec());
     let (l, total) = (Arc::clone(&ledger), plans.iter().map(|p| p.0).sum::<u32>());
     let f = move || {
-        let (exits, before) = (Exits::new(ms(40)), thread_count());
-        let (producers, sent) = producers(&plans, &l, Some(&exits));
-        let slow = Arc::new(Mutex::new(None));
-        let (e, slowest) = (Arc::clone(&exits), Arc::clone(&slow));
+        let (held, before) = (Held::new(ms(40)), thread_count());
+        let (producers, sent) = producers(&plans, &l, Some(&held));
+        let (slow, token) = (Arc::new(Mutex::new(None)), held.token());
+        let slowest = Arc::clone(&slow);
         let handle: Handler = Box::new(move |item| {
-            e.mark();
+            let _held = &token;
             let me = thread::current().id();
             let first = *slowest.lock().unwrap().get_or_insert(me) == me;
             match speed {
@@ -76,10 +76,9 @@ fn call(
             result_of(item.handle())
         });
         let results = catch_unwind(AssertUnwindSafe(|| run(producers, consumers, handle)));
-        let more = thread_count().zip(before).map(|(now, was)| now.saturating_sub(was));
-        let caller = thread::current().id();
-        let slow = *slow.lock().unwrap();
-        Ok(Ran { ledger: l, sent, results, exits: exits.counts(), more, caller, slow })
+        let (still, more) = (held.alive(), threads_left(before, ms(100)));
+        let (caller, slow) = (thread::current().id(), *slow.lock().unwrap());
+        Ok(Ran { ledger: l, sent, results, held: still, more, caller, slow })
     };
     let limit = deadline.saturating_duration_since(Instant::now());
     on_thread("kata-caller", limit, f, move || {
@@ -126,14 +125,15 @@ fn judge(ran: &Ran) -> Result<(), String> {
 
 /// No thread left running, or what was.
 fn judge_left(ran: &Ran) -> Result<(), String> {
-    let ((marked, ended), more) = (ran.exits, ran.more.unwrap_or(0));
-    ensure(ended == marked && more == 0, || fail("")).map_err(|_| {
+    let (held, more) = (ran.held, ran.more.unwrap_or(0));
+    ensure(held == 0 && more == 0, || fail("")).map_err(|_| {
         format!(
-            "when the call returned, {} of the {marked} threads that ran the check's code \
-             were still running, and the process had {more} threads more than before it: keep \
-             every producer's and consumer's JoinHandle, and join each before returning \
-             (results arriving is not the threads ending)",
-            marked - ended
+            "when the call returned, threads it started were still running: {held} of the \
+             check's producers and handle were still held by them, and the process still had \
+             {more} threads more than before the call, 100 ms later. Stop every consumer \
+             (its pill, or the channel's close), keep every producer's and consumer's \
+             JoinHandle, and join each before returning: results arriving is not the threads \
+             ending"
         )
     })
 }
