@@ -11,6 +11,8 @@
 //!   the order they were sent), and [`Ledger::per_thread`] who did how much.
 //!   Thread ids are the facade's, so a ledger works under the model checker
 //!   too.
+//! - [`producers`] makes the check's producers: iterators of items that
+//!   start late and send at their own pace, as their [`Plan`]s say.
 //! - [`Held`] (real threads only: its tokens sleep) counts what the check
 //!   hands over (a producer, a `handle`) until it is dropped. A design that
 //!   joins its threads (or whose scope ends) has dropped everything they
@@ -18,9 +20,15 @@
 //!   has not, for a token that ends lingers a moment before it counts out,
 //!   so that a thread in the middle of ending is seen as still running.
 //!   [`threads_left`] is the second opinion: the system's list of threads.
+//! - [`call`] puts them together: one call of a producer-consumer function
+//!   on the check's producers and `handle` (slow on some items or on one
+//!   thread, panicking on one, with the CPU measured while nothing comes),
+//!   and what the check saw of it ([`Ran`]).
 
+use crate::contention::pause;
 use crate::queues::judge_handoff;
 use kata_sync::thread::ThreadId;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -126,6 +134,51 @@ impl Ledger {
     }
 }
 
+/// A producer's plan: how many items, how long before its first, and the
+/// pause before each (no pause under a model checker).
+#[derive(Clone, Copy, Debug)]
+pub struct Plan(pub u32, pub Duration, pub Duration);
+
+/// The check's producer: an iterator of its items, taking its time, and
+/// (with a [`Held`]) counted as held until dropped.
+#[derive(Debug)]
+pub struct Producer {
+    ids: std::ops::Range<u32>,
+    ledger: Arc<Ledger>,
+    plan: Plan,
+    _held: Option<Token>,
+    begun: bool,
+}
+
+impl Iterator for Producer {
+    type Item = Item;
+    fn next(&mut self) -> Option<Item> {
+        if !std::mem::replace(&mut self.begun, true) {
+            pause(self.plan.1);
+        }
+        let id = self.ids.next()?;
+        pause(self.plan.2);
+        Some(self.ledger.item(id))
+    }
+}
+
+/// The producers of `plans` on `ledger` (producer `p` sends the ids from
+/// `1000 p + 1` on), and the ids each sends, in order.
+pub fn producers(
+    plans: &[Plan],
+    ledger: &Arc<Ledger>,
+    held: Option<&Arc<Held>>,
+) -> (Vec<Producer>, Vec<Vec<u32>>) {
+    let make = |(p, &plan): (usize, &Plan)| {
+        let first = 1000 * p as u32 + 1;
+        let ids = first..first + plan.0;
+        let (ledger, _held, sent) =
+            (Arc::clone(ledger), held.map(Held::token), ids.clone().collect());
+        (Producer { ids, ledger, plan, _held, begun: false }, sent)
+    };
+    plans.iter().enumerate().map(make).unzip()
+}
+
 /// What the check handed over and is still held: see the module.
 #[derive(Debug)]
 pub struct Held {
@@ -180,6 +233,139 @@ pub fn threads_left(before: Option<usize>, grace: Duration) -> Option<usize> {
     }
 }
 
+/// How the check's `handle` ([`call`]) behaves on an item.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Handling {
+    /// Every `n`-th item (by id) takes this long.
+    pub slow_items: Option<(u32, Duration)>,
+    /// The first thread to call it takes this long on every item.
+    pub slow_thread: Option<Duration>,
+    /// The item it panics on ([`crate::panicking::deliberate_panic`]).
+    pub panic_on: Option<u32>,
+    /// Measure the process's CPU time over this stretch, from 50 ms after
+    /// the call began (while consumers wait for a late producer).
+    pub idle: Option<Duration>,
+}
+
+/// The check's `handle`, as the code under check gets it.
+pub type Handle = Box<dyn Fn(Item) -> u64 + Send + Sync>;
+
+/// What the check's `handle` returns for item `id`.
+pub fn result_of(id: u32) -> u64 {
+    u64::from(id) * 3 + 1
+}
+
+/// One call of a producer-consumer function, as the check saw it.
+#[derive(Debug)]
+pub struct Ran {
+    pub ledger: Arc<Ledger>,
+    /// Each producer's ids, in order.
+    pub sent: Vec<Vec<u32>>,
+    /// What the call returned, or its panic.
+    pub results: std::thread::Result<Vec<u64>>,
+    /// The check's producers and handle still held when the call returned.
+    pub held: usize,
+    /// Threads more than before the call, 100 ms after it returned.
+    pub more: Option<usize>,
+    /// The thread that made the call.
+    pub caller: ThreadId,
+    /// The thread `handle` was slow on ([`Handling::slow_thread`]).
+    pub slow: Option<ThreadId>,
+    /// The process's CPU time over [`Handling::idle`].
+    pub idle: Option<Duration>,
+}
+
+impl Ran {
+    /// Every item handled exactly once ([`Ledger::judge`]), and the call
+    /// returned one result per item, the one `handle` gave; or what went
+    /// wrong. A panic of the call (a stub's `todo!`) goes on.
+    pub fn judge(&self) -> Result<(), String> {
+        let results = match &self.results {
+            Ok(results) => results,
+            Err(panic) => {
+                std::panic::resume_unwind(Box::new(crate::panicking::panic_text(&**panic)))
+            }
+        };
+        self.ledger.judge(&self.sent)?;
+        let mut want: Vec<u64> = self.sent.iter().flatten().map(|&id| result_of(id)).collect();
+        let mut got = results.clone();
+        (got.sort_unstable(), want.sort_unstable());
+        if got == want {
+            return Ok(());
+        }
+        Err(format!(
+            "every item was handled once, but {} results came back for {} items (or not the \
+             results handle returned): return what handle returned, once per item (gather \
+             each consumer's results as you join it)",
+            got.len(),
+            want.len()
+        ))
+    }
+
+    /// Nothing the call started still running when it returned; or what was.
+    pub fn left_running(&self) -> Result<(), String> {
+        let (held, more) = (self.held, self.more.unwrap_or(0));
+        if held == 0 && more == 0 {
+            return Ok(());
+        }
+        Err(format!(
+            "when the call returned, threads it started were still running: {held} of the \
+             check's producers and handle were still held by them, and the process still had \
+             {more} threads more than before the call, 100 ms later"
+        ))
+    }
+}
+
+/// Calls `run(producers of plans, consumers, the check's handle)` on a
+/// thread of its own within `limit` ([`crate::on_thread`]), with what it
+/// held and the threads counted before and after; `hung` says what a hang
+/// means, from the items handled so far.
+///
+/// # Errors
+/// `hung`'s failure.
+pub fn call(
+    plans: &[Plan],
+    consumers: usize,
+    how: Handling,
+    run: impl FnOnce(Vec<Producer>, usize, Handle) -> Vec<u64> + Send + 'static,
+    limit: Duration,
+    hung: impl FnOnce(&Ledger) -> crate::Outcome,
+) -> Result<Ran, crate::Outcome> {
+    let (ledger, plans) = (Ledger::new(), plans.to_vec());
+    let l = Arc::clone(&ledger);
+    let f = move || {
+        let (held, before) = (Held::new(Duration::from_millis(40)), thread_count());
+        let (producers, sent) = producers(&plans, &l, Some(&held));
+        let (slow, token) = (Arc::new(Mutex::new(None)), held.token());
+        let slowest = Arc::clone(&slow);
+        let handle: Handle = Box::new(move |item| {
+            let (_held, me) = (&token, kata_sync::thread::current().id());
+            let first = *lock(&slowest).get_or_insert(me) == me;
+            match (how.slow_items, how.slow_thread) {
+                (Some((n, length)), _) if item.id() % n == 0 => pause(length),
+                (_, Some(length)) if first => pause(length),
+                _ => {}
+            }
+            if Some(item.id()) == how.panic_on {
+                crate::panicking::deliberate_panic();
+            }
+            result_of(item.handle())
+        });
+        let watch = how.idle.map(|length| {
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                crate::waiting::idle_cpu(length)
+            })
+        });
+        let results = catch_unwind(AssertUnwindSafe(|| run(producers, consumers, handle)));
+        let idle = watch.and_then(|watch| watch.join().ok().flatten());
+        let (still, more) = (held.alive(), threads_left(before, Duration::from_millis(100)));
+        let (caller, slow) = (kata_sync::thread::current().id(), *lock(&slow));
+        Ok(Ran { ledger: l, sent, results, held: still, more, caller, slow, idle })
+    };
+    crate::on_thread("kata-caller", limit, f, move || hung(&ledger))
+}
+
 /// How many threads the process has now (Linux: `/proc/self/task`), or
 /// `None` where the system does not say.
 pub fn thread_count() -> Option<usize> {
@@ -211,6 +397,19 @@ mod tests {
         let per: Vec<Vec<u32>> = ledger.per_thread().into_iter().map(|(_, ids)| ids).collect();
         assert_eq!(per, [vec![1, 2], vec![11, 3, 11]]);
         assert_eq!(ledger.handled(), 5);
+    }
+
+    #[test]
+    fn producers_send_their_plans() {
+        let (ledger, held) = (Ledger::new(), Held::new(ms(0)));
+        let plans = [Plan(2, ms(1), ms(0)), Plan(0, ms(0), ms(0)), Plan(1, ms(0), ms(1))];
+        let (made, sent) = producers(&plans, &ledger, Some(&held));
+        assert_eq!(sent, [vec![1, 2], vec![], vec![2001]]);
+        assert_eq!(held.alive(), 3);
+        let ids: Vec<Vec<u32>> =
+            made.into_iter().map(|p| p.map(|item| item.handle()).collect()).collect();
+        assert_eq!((ids, held.alive()), (sent.clone(), 0));
+        assert_eq!(ledger.judge(&sent), Ok(()));
     }
 
     #[test]

@@ -6,12 +6,9 @@
 //! slow on some items (or on one thread), and panics on purpose where a check says so. On real
 //! threads for both parts; part 1 under shuttle too (`--cfg kata_shuttle`).
 
-use kata_harness::consumers::{Held, Item, Ledger, Token};
-use kata_harness::contention::pause;
+use kata_harness::consumers::Plan;
 use kata_harness::{ms, Verdict};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
 kata_harness::exercise!(run, run_mpmc);
 
@@ -33,6 +30,8 @@ fn main() -> ExitCode {
                 "run: 0 consumers panics; no producers, empty producers, more consumers than items";
             "shares-work" => plain::shares_1,
                 "run: of a slow and a fast consumer, the fast one handles more items";
+            "consumers-wait-asleep" => plain::asleep_1,
+                "run: consumers waiting for a late producer use almost no CPU";
             "consumers-as-asked" => plain::as_asked,
                 "both parts: handle runs on at most `consumers` threads, more than one, never the caller's";
             "mpmc-every-item-once" => plain::once_2,
@@ -45,6 +44,8 @@ fn main() -> ExitCode {
                 "run_mpmc: 0 consumers panics; no producers, empty producers, more consumers than items";
             "mpmc-shares-work" => plain::shares_2,
                 "run_mpmc: of a slow and a fast consumer, the fast one handles more items";
+            "mpmc-consumers-wait-asleep" => plain::asleep_2,
+                "run_mpmc: consumers waiting for a late producer use almost no CPU";
         }
         #[cfg(kata_shuttle)] {
             "model-every-item-once" => model::every_item_once,
@@ -53,54 +54,6 @@ fn main() -> ExitCode {
                 "run with more consumers than items, and with no items, every schedule: every consumer exits";
         }
     })
-}
-
-/// What `handle` is handed, and what `run` gets to call it with.
-pub type Handler = Box<dyn Fn(Item) -> u64 + Send + Sync>;
-/// A producer's plan: how many items, how long before its first, and the
-/// pause before each.
-#[derive(Clone, Copy)]
-pub struct Plan(pub u32, pub Duration, pub Duration);
-
-/// The check's producer: an iterator of its items, taking its time.
-pub struct Producer {
-    ids: std::ops::Range<u32>,
-    ledger: Arc<Ledger>,
-    plan: Plan,
-    _held: Option<Token>,
-    begun: bool,
-}
-
-impl Iterator for Producer {
-    type Item = Item;
-    fn next(&mut self) -> Option<Item> {
-        if !std::mem::replace(&mut self.begun, true) {
-            pause(self.plan.1);
-        }
-        let id = self.ids.next()?;
-        pause(self.plan.2);
-        Some(self.ledger.item(id))
-    }
-}
-
-/// The producers of `plans` (producer `p` sends `1000 p + 1` on) and the
-/// ids each sends, in order.
-fn producers(
-    plans: &[Plan],
-    ledger: &Arc<Ledger>,
-    held: Option<&Arc<Held>>,
-) -> (Vec<Producer>, Vec<Vec<u32>>) {
-    let make = |(p, &plan): (usize, &Plan)| {
-        let ids = 1000 * p as u32 + 1..1000 * p as u32 + 1 + plan.0;
-        let (ledger, _held, sent) = (Arc::clone(ledger), held.map(Held::token), ids.clone().collect());
-        (Producer { ids, ledger, plan, _held, begun: false }, sent)
-    };
-    plans.iter().enumerate().map(make).unzip()
-}
-
-/// What `handle` returns for item `id`: the check knows each result.
-fn result_of(id: u32) -> u64 {
-    u64::from(id) * 3 + 1
 }
 
 /// What is said when an item was lost or handled twice.

@@ -2,6 +2,7 @@
 //! for part 1 (crossbeam has no model).
 
 use super::*;
+use kata_harness::consumers::{producers, result_of, Handle, Ledger};
 use kata_harness::model::{after_tag, by_tag, explore_each, verdict};
 use kata_sync::model::{narrate, Failure};
 
@@ -11,7 +12,7 @@ fn pipeline((counts, consumers): (&'static [u32], usize)) {
     let ledger = Ledger::new();
     let plans: Vec<Plan> = counts.iter().map(|&n| Plan(n, ms(0), ms(0))).collect();
     let (producers, sent) = producers(&plans, &ledger, None);
-    let handle: Handler = Box::new(|item| {
+    let handle: Handle = Box::new(|item| {
         narrate(format!("handles item {}", item.id()));
         result_of(item.handle())
     });
@@ -46,5 +47,9 @@ pub fn every_item_once() -> Verdict {
 pub fn consumers_exit() -> Verdict {
     let cases: &[(&'static [u32], usize)] = &[(&[1, 0], 3), (&[], 2)];
     let explored = explore_each(cases, explain, pipeline);
-    verdict(explored, "with 1 item for 3 consumers, and with no items, every consumer exited and run returned", explain)
+    verdict(
+        explored,
+        "with 1 item for 3 consumers, and with no items, every consumer exited and run returned",
+        explain,
+    )
 }

@@ -1,95 +1,47 @@
 //! The plain build: real threads, a real clock (for pauses and limits only).
 
 use super::*;
-use kata_harness::consumers::{thread_count, threads_left};
-use kata_harness::panicking::{deliberate_panic, panic_text, quiet_deliberate_panics, DELIBERATE};
-use kata_harness::{ensure, fail, on_thread, pass, step_limit, Outcome};
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::Mutex;
-use std::thread::{self, ThreadId};
-use std::time::Instant;
+use kata_harness::consumers::{self, Handle, Handling, Item, Producer, Ran};
+use kata_harness::panicking::{panic_text, quiet_deliberate_panics, DELIBERATE};
+use kata_harness::protocol::human_duration;
+use kata_harness::{ensure, fail, pass, step_limit, Outcome};
+use kata_sync::thread::ThreadId;
+use std::time::{Duration, Instant};
 
 /// A part's function, on the check's types.
-type Run = fn(Vec<Producer>, usize, Handler) -> Vec<u64>;
+type Run = fn(Vec<Producer>, usize, Handle) -> Vec<u64>;
 /// A part: its name, as the messages say it, and its function.
 #[derive(Clone, Copy)]
 pub struct Part(&'static str, Run);
-const PIPE: Part = Part("run", run::<Item, u64, Producer, Handler>);
-const MPMC: Part = Part("run_mpmc", run_mpmc::<Item, u64, Producer, Handler>);
+const PIPE: Part = Part("run", run::<Item, u64, Producer, Handle>);
+const MPMC: Part = Part("run_mpmc", run_mpmc::<Item, u64, Producer, Handle>);
 
 /// The staggered producers: one early and quick, one late with 1 item, one
 /// with none, one slow and steady.
 const STAGGERED: [Plan; 4] =
     [Plan(40, ms(0), ms(0)), Plan(1, ms(15), ms(0)), Plan(0, ms(0), ms(0)), Plan(25, ms(3), ms(1))];
 
-
-/// How `handle` takes its time: slow on every 8th item, or slow on the
-/// first thread that calls it and quick on the others.
-#[derive(Clone, Copy, PartialEq)]
-enum Speed {
-    SlowItems,
-    SlowThread,
-}
-
-/// One call of a part, as the check saw it.
-struct Ran {
-    ledger: Arc<Ledger>,
-    sent: Vec<Vec<u32>>,
-    results: thread::Result<Vec<u64>>,
-    /// The check's producers and handle still held when the call returned.
-    held: usize,
-    /// Threads more than before the call, a moment after it returned.
-    more: Option<usize>,
-    caller: ThreadId,
-    /// The thread `handle` was slow on ([`Speed::SlowThread`]).
-    slow: Option<ThreadId>,
-}
+/// `handle` slow on every 8th item.
+const SLOW_ITEMS: Handling = Handling { slow_items: Some((8, ms(4))), ..NONE };
+const NONE: Handling = Handling { slow_items: None, slow_thread: None, panic_on: None, idle: None };
+/// How long idle consumers are measured.
+const IDLE: Duration = ms(250);
 
 /// Calls `part` with producers of `plans`, `consumers`, and the check's
-/// handle (`panic_on`: the item it panics on), by `deadline`.
-fn call(
-    Part(name, run): Part,
-    plans: &[Plan],
-    consumers: usize,
-    (speed, panic_on): (Speed, Option<u32>),
-    deadline: Instant,
-) -> Result<Ran, Outcome> {
-    let (ledger, plans) = (Ledger::new(), plans.to_vec());
-    let (l, total) = (Arc::clone(&ledger), plans.iter().map(|p| p.0).sum::<u32>());
-    let f = move || {
-        let (held, before) = (Held::new(ms(40)), thread_count());
-        let (producers, sent) = producers(&plans, &l, Some(&held));
-        let (slow, token) = (Arc::new(Mutex::new(None)), held.token());
-        let slowest = Arc::clone(&slow);
-        let handle: Handler = Box::new(move |item| {
-            let _held = &token;
-            let me = thread::current().id();
-            let first = *slowest.lock().unwrap().get_or_insert(me) == me;
-            match speed {
-                Speed::SlowItems if item.id() % 8 == 0 => pause(ms(4)),
-                Speed::SlowThread => pause(if first { ms(3) } else { ms(0) }),
-                _ => {}
-            }
-            if Some(item.id()) == panic_on {
-                deliberate_panic();
-            }
-            result_of(item.handle())
-        });
-        let results = catch_unwind(AssertUnwindSafe(|| run(producers, consumers, handle)));
-        let (still, more) = (held.alive(), threads_left(before, ms(100)));
-        let (caller, slow) = (thread::current().id(), *slow.lock().unwrap());
-        Ok(Ran { ledger: l, sent, results, held: still, more, caller, slow })
-    };
-    let limit = deadline.saturating_duration_since(Instant::now());
-    on_thread("kata-caller", limit, f, move || {
-        let (handled, left) = (ledger.handled(), kata_harness::protocol::human_duration(limit));
-        fail(if handled as u32 >= total {
+/// handle behaving as `how`, by `deadline`; a hang is told.
+fn call(part: Part, plans: &[Plan], consumers: usize, how: Handling, at: Instant) -> Done {
+    let (Part(name, run), limit) = (part, at.saturating_duration_since(Instant::now()));
+    let total = plans.iter().map(|p| p.0).sum::<u32>() - u32::from(how.panic_on.is_some());
+    consumers::call(plans, consumers, how, run, limit, move |ledger| {
+        let (handled, left) = (ledger.handled() as u32, human_duration(limit));
+        fail(if handled >= total {
             format!(
                 "{name}({consumers} consumers) did not return in {left}, though all {total} \
                  items were handled: consumers that never leave their loop, so the join on \
                  them never ends. Does every consumer get a pill of its own (one Stop each, \
                  not one in all)? Is a Sender still alive (the caller's original, kept while \
-                 it joins the consumers: drop it)?"
+                 it joins the consumers: drop it)? Or does the caller wait for a result per \
+                 item, which an item that panicked never sends?"
             )
         } else {
             format!(
@@ -101,39 +53,15 @@ fn call(
         })
     })
 }
-
-/// Every item once, and a result for each: or what went wrong. A panic
-/// (the stub's `todo!`) goes on, for the harness to name.
-fn judge(ran: &Ran) -> Result<(), String> {
-    let results = match &ran.results {
-        Ok(results) => results,
-        Err(panic) => resume_unwind(Box::new(panic_text(&**panic))),
-    };
-    ran.ledger.judge(&ran.sent)?;
-    let mut got = results.clone();
-    let mut want: Vec<u64> = ran.sent.iter().flatten().map(|&id| result_of(id)).collect();
-    (got.sort(), want.sort());
-    ensure(got == want, || fail("")).map_err(|_| {
-        format!(
-            "every item was handled once, but {} results came back for {} items: return what \
-             handle returned, once per item (gather each consumer's results as you join it)",
-            got.len(),
-            want.len()
-        )
-    })
-}
+type Done = Result<Ran, Outcome>;
 
 /// No thread left running, or what was.
 fn judge_left(ran: &Ran) -> Result<(), String> {
-    let (held, more) = (ran.held, ran.more.unwrap_or(0));
-    ensure(held == 0 && more == 0, || fail("")).map_err(|_| {
+    ran.left_running().map_err(|why| {
         format!(
-            "when the call returned, threads it started were still running: {held} of the \
-             check's producers and handle were still held by them, and the process still had \
-             {more} threads more than before the call, 100 ms later. Stop every consumer \
-             (its pill, or the channel's close), keep every producer's and consumer's \
-             JoinHandle, and join each before returning: results arriving is not the threads \
-             ending"
+            "{why}. Stop every consumer (its pill, or the channel's close), keep every \
+             producer's and consumer's JoinHandle, and join each before returning: results \
+             arriving is not the threads ending"
         )
     })
 }
@@ -141,8 +69,8 @@ fn judge_left(ran: &Ran) -> Result<(), String> {
 fn once(part: Part) -> Verdict {
     let deadline = Instant::now() + step_limit();
     for _ in 0..3 {
-        let ran = call(part, &STAGGERED, 3, (Speed::SlowItems, None), deadline)?;
-        judge(&ran).map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+        let ran = call(part, &STAGGERED, 3, SLOW_ITEMS, deadline)?;
+        ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
     }
     Ok(pass("3 calls of 66 items from 4 staggered producers: each handled once"))
 }
@@ -150,8 +78,8 @@ fn once(part: Part) -> Verdict {
 fn left(part: Part) -> Verdict {
     let deadline = Instant::now() + step_limit();
     for _ in 0..2 {
-        let ran = call(part, &STAGGERED, 3, (Speed::SlowItems, None), deadline)?;
-        judge(&ran).map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+        let ran = call(part, &STAGGERED, 3, SLOW_ITEMS, deadline)?;
+        ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
         judge_left(&ran).map_err(|why| fail(format!("{}: {why}.", part.0)))?;
     }
     Ok(pass("2 calls: every thread had ended when the call returned"))
@@ -160,7 +88,7 @@ fn left(part: Part) -> Verdict {
 fn panics(part: Part) -> Verdict {
     quiet_deliberate_panics();
     let (name, deadline) = (part.0, Instant::now() + step_limit());
-    let ran = call(part, &STAGGERED, 3, (Speed::SlowItems, Some(7)), deadline)?;
+    let ran = call(part, &STAGGERED, 3, Handling { panic_on: Some(7), ..SLOW_ITEMS }, deadline)?;
     let mut sent = ran.sent.clone();
     sent[0].retain(|&id| id != 7);
     ran.ledger.judge(&sent).map_err(|why| {
@@ -186,7 +114,7 @@ fn panics(part: Part) -> Verdict {
 
 fn edges(part: Part) -> Verdict {
     let (name, deadline) = (part.0, Instant::now() + step_limit());
-    let zero = call(part, &STAGGERED[..1], 0, (Speed::SlowItems, None), deadline)?;
+    let zero = call(part, &STAGGERED[..1], 0, SLOW_ITEMS, deadline)?;
     ensure(zero.results.is_err() && zero.ledger.handled() == 0, || {
         fail(format!(
             "{name} with 0 consumers {}: the contract says it panics at once (no one would ever \
@@ -202,8 +130,8 @@ fn edges(part: Part) -> Verdict {
         ("2 producers of 40 and 25 items, 1 consumer", &[STAGGERED[0], STAGGERED[3]], 1),
     ];
     for (what, plans, consumers) in cases {
-        let ran = call(part, plans, consumers, (Speed::SlowItems, None), deadline)?;
-        judge(&ran)
+        let ran = call(part, plans, consumers, SLOW_ITEMS, deadline)?;
+        ran.judge()
             .and_then(|()| judge_left(&ran))
             .map_err(|why| fail(format!("{name} with {what}: {why}.")))?;
     }
@@ -212,16 +140,22 @@ fn edges(part: Part) -> Verdict {
 
 fn shares(part: Part) -> Verdict {
     let (name, deadline) = (part.0, Instant::now() + step_limit());
-    let ran = call(part, &[Plan(150, ms(0), ms(0))], 2, (Speed::SlowThread, None), deadline)?;
-    judge(&ran).map_err(|why| fail(format!("{name}: {why}. {ONCE}")))?;
+    let ran = call(
+        part,
+        &[Plan(150, ms(0), ms(0))],
+        2,
+        Handling { slow_thread: Some(ms(3)), ..NONE },
+        deadline,
+    )?;
+    ran.judge().map_err(|why| fail(format!("{name}: {why}. {ONCE}")))?;
     let threads = ran.ledger.per_thread();
     let count = |slow: bool| {
         let mine = threads.iter().filter(|(t, _)| (Some(*t) == ran.slow) == slow);
         mine.map(|(_, ids)| ids.len()).sum::<usize>()
     };
     let (slow, fast) = (count(true), count(false));
-    let figure = |o: Outcome| o.figure("items handled: fast / slow consumer", fast, format!(
-        "≥ 3 × {slow}"));
+    let figure =
+        |o: Outcome| o.figure("items handled: fast / slow consumer", fast, format!("≥ 3 × {slow}"));
     ensure(fast >= 3 * slow, || {
         figure(fail(format!(
             "{name}(2 consumers) with handle slow on one consumer's thread (3 ms an item) and \
@@ -243,8 +177,8 @@ fn shares(part: Part) -> Verdict {
 pub fn as_asked() -> Verdict {
     let deadline = Instant::now() + step_limit();
     for part in [PIPE, MPMC] {
-        let ran = call(part, &STAGGERED, 3, (Speed::SlowItems, None), deadline)?;
-        judge(&ran).map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+        let ran = call(part, &STAGGERED, 3, SLOW_ITEMS, deadline)?;
+        ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
         let threads: Vec<ThreadId> = ran.ledger.per_thread().iter().map(|t| t.0).collect();
         let n = threads.len();
         let why = if threads.contains(&ran.caller) {
@@ -264,33 +198,30 @@ pub fn as_asked() -> Verdict {
     Ok(pass("handle ran on 2 or 3 consumer threads for 3 consumers, never on the caller's"))
 }
 
-pub fn once_1() -> Verdict {
-    once(PIPE)
+fn asleep(part: Part) -> Verdict {
+    let deadline = Instant::now() + step_limit();
+    let ran =
+        call(part, &[Plan(2, ms(400), ms(0))], 2, Handling { idle: Some(IDLE), ..NONE }, deadline)?;
+    ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+    let what = format!("{}(2 consumers) waiting 400 ms for a late producer", part.0);
+    let advice = "A consumer with nothing to take should block in recv(), which sleeps until an \
+                  item (or a pill, or the close) comes; a loop on try_recv (with yield_now, a \
+                  short sleep or nothing) polls and burns a core while it waits.";
+    kata_harness::waiting::judge_idle(ran.idle, IDLE, &what, advice)
 }
-pub fn once_2() -> Verdict {
-    once(MPMC)
+
+/// Each check function, for part 1 and for part 2.
+macro_rules! parts {
+    ($($check:ident => $one:ident, $two:ident;)*) => {$(
+        pub fn $one() -> Verdict { $check(PIPE) }
+        pub fn $two() -> Verdict { $check(MPMC) }
+    )*};
 }
-pub fn left_1() -> Verdict {
-    left(PIPE)
-}
-pub fn left_2() -> Verdict {
-    left(MPMC)
-}
-pub fn panic_1() -> Verdict {
-    panics(PIPE)
-}
-pub fn panic_2() -> Verdict {
-    panics(MPMC)
-}
-pub fn edges_1() -> Verdict {
-    edges(PIPE)
-}
-pub fn edges_2() -> Verdict {
-    edges(MPMC)
-}
-pub fn shares_1() -> Verdict {
-    shares(PIPE)
-}
-pub fn shares_2() -> Verdict {
-    shares(MPMC)
+parts! {
+    once => once_1, once_2;
+    left => left_1, left_2;
+    panics => panic_1, panic_2;
+    edges => edges_1, edges_2;
+    shares => shares_1, shares_2;
+    asleep => asleep_1, asleep_2;
 }
