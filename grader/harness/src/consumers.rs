@@ -245,6 +245,9 @@ pub struct Handling {
     /// Measure the process's CPU time over this stretch, from 50 ms after
     /// the call began (while consumers wait for a late producer).
     pub idle: Option<Duration>,
+    /// The first two calls wait (up to this long) until both are inside:
+    /// only consumers that handle at the same time can meet.
+    pub meet: Option<Duration>,
 }
 
 /// The check's `handle`, as the code under check gets it.
@@ -273,6 +276,31 @@ pub struct Ran {
     pub slow: Option<ThreadId>,
     /// The process's CPU time over [`Handling::idle`].
     pub idle: Option<Duration>,
+    /// How many of the first two calls saw the other inside
+    /// ([`Handling::meet`]): 2 when they ran at the same time.
+    pub met: usize,
+}
+
+/// Every item of `sent` handled exactly once ([`Ledger::judge`]), and
+/// `results` one per item, the one the check's `handle` gave.
+///
+/// # Errors
+/// What went wrong, naming the item or the counts.
+pub fn judge_results(ledger: &Ledger, sent: &[Vec<u32>], results: &[u64]) -> Result<(), String> {
+    ledger.judge(sent)?;
+    let mut want: Vec<u64> = sent.iter().flatten().map(|&id| result_of(id)).collect();
+    let mut got = results.to_vec();
+    (got.sort_unstable(), want.sort_unstable());
+    if got == want {
+        return Ok(());
+    }
+    Err(format!(
+        "every item was handled once, but {} results came back for {} items (or not the \
+         results handle returned): return what handle returned, once per item (gather each \
+         consumer's results as you join it)",
+        got.len(),
+        want.len()
+    ))
 }
 
 impl Ran {
@@ -286,20 +314,7 @@ impl Ran {
                 std::panic::resume_unwind(Box::new(crate::panicking::panic_text(&**panic)))
             }
         };
-        self.ledger.judge(&self.sent)?;
-        let mut want: Vec<u64> = self.sent.iter().flatten().map(|&id| result_of(id)).collect();
-        let mut got = results.clone();
-        (got.sort_unstable(), want.sort_unstable());
-        if got == want {
-            return Ok(());
-        }
-        Err(format!(
-            "every item was handled once, but {} results came back for {} items (or not the \
-             results handle returned): return what handle returned, once per item (gather \
-             each consumer's results as you join it)",
-            got.len(),
-            want.len()
-        ))
+        judge_results(&self.ledger, &self.sent, results)
     }
 
     /// Nothing the call started still running when it returned; or what was.
@@ -337,9 +352,15 @@ pub fn call(
         let (held, before) = (Held::new(Duration::from_millis(40)), thread_count());
         let (producers, sent) = producers(&plans, &l, Some(&held));
         let (slow, token) = (Arc::new(Mutex::new(None)), held.token());
-        let slowest = Arc::clone(&slow);
+        let (slowest, calls) = (Arc::clone(&slow), AtomicUsize::new(0));
+        let meeting = crate::measure::Meeting::new(how.meet.unwrap_or_default());
+        let (m, met) = (Arc::clone(&meeting), Arc::new(AtomicUsize::new(0)));
+        let most = Arc::clone(&met);
         let handle: Handle = Box::new(move |item| {
             let (_held, me) = (&token, kata_sync::thread::current().id());
+            if how.meet.is_some() && calls.fetch_add(1, Ordering::SeqCst) < 2 {
+                most.fetch_add(usize::from(m.meet(2) >= 2), Ordering::SeqCst);
+            }
             let first = *lock(&slowest).get_or_insert(me) == me;
             match (how.slow_items, how.slow_thread) {
                 (Some((n, length)), _) if item.id() % n == 0 => pause(length),
@@ -361,7 +382,8 @@ pub fn call(
         let idle = watch.and_then(|watch| watch.join().ok().flatten());
         let (still, more) = (held.alive(), threads_left(before, Duration::from_millis(100)));
         let (caller, slow) = (kata_sync::thread::current().id(), *lock(&slow));
-        Ok(Ran { ledger: l, sent, results, held: still, more, caller, slow, idle })
+        let met = met.load(Ordering::SeqCst);
+        Ok(Ran { ledger: l, sent, results, held: still, more, caller, slow, idle, met })
     };
     crate::on_thread("kata-caller", limit, f, move || hung(&ledger))
 }
@@ -439,5 +461,36 @@ mod tests {
             assert_eq!(threads_left(Some(usize::MAX), ms(0)), Some(0));
             assert!(threads_left(Some(0), ms(0)) >= Some(1));
         }
+    }
+
+    /// A pipeline on std's threads: one consumer per producer, each joined
+    /// unless `detach`.
+    fn pipe(producers: Vec<Producer>, detach: bool, handle: Handle) -> Vec<u64> {
+        let handle = Arc::new(handle);
+        let threads: Vec<_> = producers
+            .into_iter()
+            .map(|p| (p, Arc::clone(&handle)))
+            .map(|(p, h)| std::thread::spawn(move || p.map(|i| h(i)).collect::<Vec<u64>>()))
+            .collect();
+        match detach {
+            true => Vec::new(),
+            false => threads.into_iter().flat_map(|t| t.join().unwrap()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_call_is_seen_from_its_items_and_threads() {
+        let plans = [Plan(5, ms(0), ms(0)), Plan(3, ms(2), ms(1))];
+        let how =
+            Handling { slow_items: Some((2, ms(1))), meet: Some(ms(500)), ..Default::default() };
+        let hung = |_: &Ledger| crate::fail("hung");
+        let ran = call(&plans, 2, how, |p, _, h| pipe(p, false, h), ms(5000), hung).unwrap();
+        // Other tests' threads come and go meanwhile: what is held, not the count.
+        assert_eq!((ran.judge(), ran.held, ran.met), (Ok(()), 0, 2));
+        let ran = call(&plans, 2, Handling::default(), |p, _, h| pipe(p, true, h), ms(5000), hung);
+        let ran = ran.unwrap();
+        assert!(ran.judge().unwrap_err().contains("0 results came back for 8 items"));
+        assert!(ran.held > 0);
+        assert!(ran.left_running().unwrap_err().contains("were still running"));
     }
 }

@@ -1,5 +1,5 @@
 //! Known wrong: part 2 never drops the original Sender: the channel never closes, every consumer waits in recv for ever.
-//! expect-fail: mpmc-every-item-once: though all 66 items were handled
+//! expect-fail: mpmc-every-item-once: though all 70 items were handled
 
 use kata_sync::sync::{mpsc, Arc, Mutex};
 use kata_sync::thread::{self, JoinHandle};

@@ -1,5 +1,5 @@
 //! Known wrong: one consumer whatever `consumers` says (one pill each, all but one never started).
-//! expect-fail: consumers-as-asked: one thread handled all 66 items
+//! expect-fail: consumers-as-asked: one thread handled all 70 items
 //! expect-fail: shares-work: only one thread handled items
 
 use kata_sync::sync::{mpsc, Arc, Mutex};

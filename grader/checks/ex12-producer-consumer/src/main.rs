@@ -1,10 +1,7 @@
-//! The hidden checks of ex12 · Producers, consumers and a poison pill. The
-//! items are the check's own ([`Ledger`]): each records the thread that
-//! handled it, or that it was dropped unhandled; producers are the check's
-//! iterators, starting late and sending at their own pace (and counted as
-//! held until dropped, as the handle is, to see threads left running); its `handle` is
-//! slow on some items (or on one thread), and panics on purpose where a check says so. On real
-//! threads for both parts; part 1 under shuttle too (`--cfg kata_shuttle`).
+//! The hidden checks of ex12 · Producers, consumers and a poison pill, on
+//! the check's own items, producers and `handle` (`kata_harness::consumers`:
+//! who handled what, what is still held, slow items, a panic, idle CPU). On
+//! real threads for both parts; part 1 under shuttle too (`--cfg kata_shuttle`).
 
 use kata_harness::consumers::Plan;
 use kata_harness::{ms, Verdict};
@@ -21,7 +18,7 @@ fn main() -> ExitCode {
     kata_harness::main(&kata_harness::checks! {
         #[cfg(not(kata_shuttle))] {
             "every-item-once" => plain::once_1,
-                "run: 4 staggered producers, 3 consumers, slow items: each item handled once, each result returned";
+                "run: 5 staggered producers, 3 consumers, slow items: each item handled once, each result returned";
             "nothing-left-running" => plain::left_1,
                 "run: when it returns, every thread it started has ended";
             "a-panic-loses-nothing" => plain::panic_1,
@@ -33,9 +30,9 @@ fn main() -> ExitCode {
             "consumers-wait-asleep" => plain::asleep_1,
                 "run: consumers waiting for a late producer use almost no CPU";
             "consumers-as-asked" => plain::as_asked,
-                "both parts: handle runs on at most `consumers` threads, more than one, never the caller's";
+                "both parts: handle runs on 2 to `consumers` threads, two at once, never on the caller's";
             "mpmc-every-item-once" => plain::once_2,
-                "run_mpmc: 4 staggered producers, 3 consumers, slow items: each item handled once";
+                "run_mpmc: 5 staggered producers, 3 consumers, slow items: each item handled once";
             "mpmc-nothing-left-running" => plain::left_2,
                 "run_mpmc: when it returns, every thread it started has ended";
             "mpmc-a-panic-loses-nothing" => plain::panic_2,
@@ -49,7 +46,7 @@ fn main() -> ExitCode {
         }
         #[cfg(kata_shuttle)] {
             "model-every-item-once" => model::every_item_once,
-                "run, 2 producers of 2 and 1 items, 2 consumers, every schedule: each item handled once, every consumer exits";
+                "run, 2 producers for 2 consumers and for 1, every schedule: each item handled once, every consumer exits";
             "model-consumers-exit" => model::consumers_exit,
                 "run with more consumers than items, and with no items, every schedule: every consumer exits";
         }

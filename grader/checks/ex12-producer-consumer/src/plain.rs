@@ -17,13 +17,19 @@ const PIPE: Part = Part("run", run::<Item, u64, Producer, Handle>);
 const MPMC: Part = Part("run_mpmc", run_mpmc::<Item, u64, Producer, Handle>);
 
 /// The staggered producers: one early and quick, one late with 1 item, one
-/// with none, one slow and steady.
-const STAGGERED: [Plan; 4] =
-    [Plan(40, ms(0), ms(0)), Plan(1, ms(15), ms(0)), Plan(0, ms(0), ms(0)), Plan(25, ms(3), ms(1))];
+/// with none, one slow and steady, one that starts once the others are done.
+const STAGGERED: [Plan; 5] = [
+    Plan(40, ms(0), ms(0)),
+    Plan(1, ms(15), ms(0)),
+    Plan(0, ms(0), ms(0)),
+    Plan(25, ms(3), ms(1)),
+    Plan(4, ms(40), ms(0)),
+];
 
 /// `handle` slow on every 8th item.
 const SLOW_ITEMS: Handling = Handling { slow_items: Some((8, ms(4))), ..NONE };
-const NONE: Handling = Handling { slow_items: None, slow_thread: None, panic_on: None, idle: None };
+const NONE: Handling =
+    Handling { slow_items: None, slow_thread: None, panic_on: None, idle: None, meet: None };
 /// How long idle consumers are measured.
 const IDLE: Duration = ms(250);
 
@@ -66,22 +72,26 @@ fn judge_left(ran: &Ran) -> Result<(), String> {
     })
 }
 
-fn once(part: Part) -> Verdict {
+/// `rounds` calls on the staggered producers, judged (and, with `left`,
+/// no thread left running).
+fn staggered(part: Part, rounds: usize, left: bool) -> Result<(), Outcome> {
     let deadline = Instant::now() + step_limit();
-    for _ in 0..3 {
+    for _ in 0..rounds {
         let ran = call(part, &STAGGERED, 3, SLOW_ITEMS, deadline)?;
         ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+        let left = if left { judge_left(&ran) } else { Ok(()) };
+        left.map_err(|why| fail(format!("{}: {why}.", part.0)))?;
     }
-    Ok(pass("3 calls of 66 items from 4 staggered producers: each handled once"))
+    Ok(())
+}
+
+fn once(part: Part) -> Verdict {
+    staggered(part, 3, false)?;
+    Ok(pass("3 calls of 70 items from 5 staggered producers: each handled once"))
 }
 
 fn left(part: Part) -> Verdict {
-    let deadline = Instant::now() + step_limit();
-    for _ in 0..2 {
-        let ran = call(part, &STAGGERED, 3, SLOW_ITEMS, deadline)?;
-        ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
-        judge_left(&ran).map_err(|why| fail(format!("{}: {why}.", part.0)))?;
-    }
+    staggered(part, 2, true)?;
     Ok(pass("2 calls: every thread had ended when the call returned"))
 }
 
@@ -109,7 +119,7 @@ fn panics(part: Part) -> Verdict {
         ))
     })?;
     judge_left(&ran).map_err(|why| fail(format!("{name}, after a panic in handle: {why}.")))?;
-    Ok(pass("handle panicked on item 7: the 65 others were handled, then the call panicked"))
+    Ok(pass("handle panicked on item 7: the 69 others were handled, then the call panicked"))
 }
 
 fn edges(part: Part) -> Verdict {
@@ -140,13 +150,8 @@ fn edges(part: Part) -> Verdict {
 
 fn shares(part: Part) -> Verdict {
     let (name, deadline) = (part.0, Instant::now() + step_limit());
-    let ran = call(
-        part,
-        &[Plan(150, ms(0), ms(0))],
-        2,
-        Handling { slow_thread: Some(ms(3)), ..NONE },
-        deadline,
-    )?;
+    let slow_thread = Handling { slow_thread: Some(ms(3)), ..NONE };
+    let ran = call(part, &[Plan(150, ms(0), ms(0))], 2, slow_thread, deadline)?;
     ran.judge().map_err(|why| fail(format!("{name}: {why}. {ONCE}")))?;
     let threads = ran.ledger.per_thread();
     let count = |slow: bool| {
@@ -162,22 +167,21 @@ fn shares(part: Part) -> Verdict {
              quick on the other's: the slow one handled {slow} of 150 items, the fast one \
              {fast}. The fast one should take every item it can while the slow one is busy: \
              {}",
-            if threads.len() < 2 {
-                "only one thread handled items, though 2 consumers were asked for.".into()
-            } else {
-                "were the items dealt out in turn (a channel per consumer, a share each)? Let \
-                 every consumer take the next item from the one channel when it is free."
-                    .to_string()
-            }
+            [DEALT, "only one thread handled items, though 2 consumers were asked for."]
+                [usize::from(threads.len() < 2)]
         )))
     })?;
     Ok(figure(pass(format!("the fast consumer handled {fast} items, the slow one {slow}"))))
 }
 
+const DEALT: &str = "were the items dealt out in turn (a channel per consumer, a share each)? \
+                     Let every consumer take the next item from the one channel when free.";
+
 pub fn as_asked() -> Verdict {
-    let deadline = Instant::now() + step_limit();
+    let (deadline, patience) = (Instant::now() + step_limit(), step_limit() / 8);
     for part in [PIPE, MPMC] {
-        let ran = call(part, &STAGGERED, 3, SLOW_ITEMS, deadline)?;
+        let ran =
+            call(part, &STAGGERED, 3, Handling { meet: Some(patience), ..SLOW_ITEMS }, deadline)?;
         ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
         let threads: Vec<ThreadId> = ran.ledger.per_thread().iter().map(|t| t.0).collect();
         let n = threads.len();
@@ -188,14 +192,19 @@ pub fn as_asked() -> Verdict {
             "more threads called handle than the 3 consumers asked for: start `consumers` \
              threads once, each looping over the channel, not a thread per item"
         } else if n < 2 {
-            "one thread handled all 66 items, slow ones included, though 3 consumers were free: \
+            "one thread handled all 70 items, slow ones included, though 3 consumers were free: \
              start `consumers` consumer threads on the one channel"
+        } else if ran.met < 2 {
+            "never two at once: the first two items each waited for the other to be in \
+             handle too, in vain. Does a consumer keep the receiver's lock while it handles? \
+             In `match rx.lock().unwrap().recv() { .. }` (or `while let`) the guard lives \
+             through the body: take the message in a `let` of its own"
         } else {
             continue;
         };
         Err(fail(format!("{}(3 consumers): handle ran on {n} threads: {why}.", part.0)))?;
     }
-    Ok(pass("handle ran on 2 or 3 consumer threads for 3 consumers, never on the caller's"))
+    Ok(pass("handle ran on 2 or 3 consumer threads at once for 3 consumers, never the caller's"))
 }
 
 fn asleep(part: Part) -> Verdict {
