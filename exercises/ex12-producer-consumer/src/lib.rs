@@ -29,7 +29,8 @@
 //!   consumer before returning.
 //! - Work is shared: a consumer takes the next item when it is free, so a
 //!   fast consumer handles more items than a slow one (no dealing items out
-//!   in turn, no queue per consumer).
+//!   in turn, no queue per consumer), and consumers handle at the same time.
+//! - Waiting costs no CPU: a consumer with nothing to take blocks in `recv`.
 //! - Edges: `consumers == 0` panics at once (nobody would ever take an item,
 //!   and the call would never return). No producers, or producers with no
 //!   items: no `handle` call, an empty `Vec`, and still every thread
@@ -56,8 +57,10 @@
 //! - no thread the call started is still running when it returns;
 //! - a `handle` that panics on one item: every other item is handled, and
 //!   the panic reaches the caller;
-//! - the edges above; at most `consumers` threads call `handle`, never the
-//!   caller's own thread;
+//! - the edges above; at most `consumers` threads call `handle` (and two
+//!   of them at once), never the caller's own thread;
+//! - consumers waiting for a late producer use almost no CPU: they block in
+//!   `recv`, they do not poll;
 //! - with one slow and one fast consumer, the fast one handles more (a
 //!   ratio of the counts, not a time);
 //! - under shuttle's schedules (part 1): every item once and every consumer

@@ -349,8 +349,10 @@ pub fn call(
     let (ledger, plans) = (Ledger::new(), plans.to_vec());
     let l = Arc::clone(&ledger);
     let f = move || {
-        let (held, before) = (Held::new(Duration::from_millis(40)), thread_count());
-        let (producers, sent) = producers(&plans, &l, Some(&held));
+        // Producers' tokens end at once: a pause would hold their code back.
+        let (made, before) = (Held::new(Duration::ZERO), thread_count());
+        let (producers, sent) = producers(&plans, &l, Some(&made));
+        let held = Held::new(Duration::from_millis(40));
         let (slow, token) = (Arc::new(Mutex::new(None)), held.token());
         let (slowest, calls) = (Arc::clone(&slow), AtomicUsize::new(0));
         let meeting = crate::measure::Meeting::new(how.meet.unwrap_or_default());
@@ -380,7 +382,8 @@ pub fn call(
         });
         let results = catch_unwind(AssertUnwindSafe(|| run(producers, consumers, handle)));
         let idle = watch.and_then(|watch| watch.join().ok().flatten());
-        let (still, more) = (held.alive(), threads_left(before, Duration::from_millis(100)));
+        let still = held.alive() + made.alive();
+        let more = threads_left(before, Duration::from_millis(100));
         let (caller, slow) = (kata_sync::thread::current().id(), *lock(&slow));
         let met = met.load(Ordering::SeqCst);
         Ok(Ran { ledger: l, sent, results, held: still, more, caller, slow, idle, met })
