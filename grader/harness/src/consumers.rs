@@ -25,8 +25,7 @@
 //!   thread, panicking on one, with the CPU measured while nothing comes),
 //!   and what the check saw of it ([`Ran`]).
 
-use crate::contention::pause;
-use crate::queues::judge_handoff;
+use crate::{contention::pause, queues::judge_handoff};
 use kata_sync::thread::ThreadId;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -290,7 +289,8 @@ pub fn judge_results(ledger: &Ledger, sent: &[Vec<u32>], results: &[u64]) -> Res
     ledger.judge(sent)?;
     let mut want: Vec<u64> = sent.iter().flatten().map(|&id| result_of(id)).collect();
     let mut got = results.to_vec();
-    (got.sort_unstable(), want.sort_unstable());
+    got.sort_unstable();
+    want.sort_unstable();
     if got == want {
         return Ok(());
     }
