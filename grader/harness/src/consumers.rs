@@ -28,8 +28,7 @@
 use crate::{contention::pause, queues::judge_handoff};
 use kata_sync::thread::ThreadId;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{atomic::AtomicUsize, atomic::Ordering, Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Who handled which item, in the order they did, and what was dropped.
@@ -323,10 +322,12 @@ impl Ran {
         if held == 0 && more == 0 {
             return Ok(());
         }
+        let held = (held > 0).then(|| format!("{held} of the check's producers and handle held"));
+        let more = (more > 0).then(|| format!("{more} threads more than before, 100 ms later"));
+        let seen: Vec<String> = held.into_iter().chain(more).collect();
         Err(format!(
-            "when the call returned, threads it started were still running: {held} of the \
-             check's producers and handle were still held by them, and the process still had \
-             {more} threads more than before the call, 100 ms later"
+            "when the call returned, threads it started were still running ({})",
+            seen.join(", ")
         ))
     }
 }

@@ -57,4 +57,4 @@ fn main() -> ExitCode {
 const ONCE: &str = "Every item must reach exactly one consumer: consumers take from one shared \
                     channel, and stop only on their own pill (part 1: one Stop per consumer, \
                     sent once every producer is joined) or the channel's close (part 2: once \
-                    every Sender is dropped), never on an empty try_recv.";
+                    every Sender is dropped), never on an empty try_recv or a timeout.";

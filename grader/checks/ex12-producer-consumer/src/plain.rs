@@ -18,13 +18,11 @@ const MPMC: Part = Part("run_mpmc", run_mpmc::<Item, u64, Producer, Handle>);
 
 /// The staggered producers: one early and quick, one late with 1 item, one
 /// with none, one slow and steady, one that starts once the others are done.
-const STAGGERED: [Plan; 5] = [
-    Plan(40, ms(0), ms(0)),
-    Plan(1, ms(15), ms(0)),
-    Plan(0, ms(0), ms(0)),
-    Plan(25, ms(3), ms(1)),
-    Plan(4, ms(40), ms(0)),
-];
+const STAGGERED: [Plan; 5] = [p(40, 0, 0), p(1, 15, 0), p(0, 0, 0), p(25, 3, 1), p(4, 40, 0)];
+/// `n` items, the first after `start` ms, each after a pause of `pace` ms.
+const fn p(n: u32, start: u64, pace: u64) -> Plan {
+    Plan(n, ms(start), ms(pace))
+}
 
 /// `handle` slow on every 8th item.
 const SLOW_ITEMS: Handling = Handling { slow_items: Some((8, ms(4))), ..NONE };
@@ -61,6 +59,12 @@ fn call(part: Part, plans: &[Plan], consumers: usize, how: Handling, at: Instant
 }
 type Done = Result<Ran, Outcome>;
 
+/// A failure of [`Ran::judge`], with the lesson for lost or doubled items.
+fn lost(name: &str, why: &str) -> Outcome {
+    let lesson = if why.contains("results came back") { "" } else { ONCE };
+    fail(format!("{name}: {why}. {lesson}"))
+}
+
 /// No thread left running, or what was.
 fn judge_left(ran: &Ran) -> Result<(), String> {
     ran.left_running().map_err(|why| {
@@ -78,7 +82,7 @@ fn staggered(part: Part, rounds: usize, left: bool) -> Result<(), Outcome> {
     let deadline = Instant::now() + step_limit();
     for _ in 0..rounds {
         let ran = call(part, &STAGGERED, 3, SLOW_ITEMS, deadline)?;
-        ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+        ran.judge().map_err(|why| lost(part.0, &why))?;
         let left = if left { judge_left(&ran) } else { Ok(()) };
         left.map_err(|why| fail(format!("{}: {why}.", part.0)))?;
     }
@@ -132,11 +136,11 @@ fn edges(part: Part) -> Verdict {
             if zero.results.is_ok() { "returned" } else { "handled items before it panicked" }
         ))
     })?;
-    let none = Plan(0, ms(0), ms(0));
+    let none = p(0, 0, 0);
     let cases: [(&str, &[Plan], usize); 4] = [
         ("no producers, 2 consumers", &[], 2),
         ("3 producers with no items, 2 consumers", &[none; 3], 2),
-        ("1 producer of 2 items, 6 consumers", &[Plan(2, ms(5), ms(0))], 6),
+        ("1 producer of 2 items, 6 consumers", &[p(2, 5, 0)], 6),
         ("2 producers of 40 and 25 items, 1 consumer", &[STAGGERED[0], STAGGERED[3]], 1),
     ];
     for (what, plans, consumers) in cases {
@@ -151,8 +155,8 @@ fn edges(part: Part) -> Verdict {
 fn shares(part: Part) -> Verdict {
     let (name, deadline) = (part.0, Instant::now() + step_limit());
     let slow_thread = Handling { slow_thread: Some(ms(3)), ..NONE };
-    let ran = call(part, &[Plan(150, ms(0), ms(0))], 2, slow_thread, deadline)?;
-    ran.judge().map_err(|why| fail(format!("{name}: {why}. {ONCE}")))?;
+    let ran = call(part, &[p(150, 0, 0)], 2, slow_thread, deadline)?;
+    ran.judge().map_err(|why| lost(name, &why))?;
     let threads = ran.ledger.per_thread();
     let count = |slow: bool| {
         let mine = threads.iter().filter(|(t, _)| (Some(*t) == ran.slow) == slow);
@@ -182,7 +186,7 @@ pub fn as_asked() -> Verdict {
     for part in [PIPE, MPMC] {
         let ran =
             call(part, &STAGGERED, 3, Handling { meet: Some(patience), ..SLOW_ITEMS }, deadline)?;
-        ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+        ran.judge().map_err(|why| lost(part.0, &why))?;
         let threads: Vec<ThreadId> = ran.ledger.per_thread().iter().map(|t| t.0).collect();
         let n = threads.len();
         let why = if threads.contains(&ran.caller) {
@@ -202,16 +206,15 @@ pub fn as_asked() -> Verdict {
         } else {
             continue;
         };
-        Err(fail(format!("{}(3 consumers): handle ran on {n} threads: {why}.", part.0)))?;
+        Err(fail(format!("{}(3 consumers): handle ran on {n} thread(s): {why}.", part.0)))?;
     }
     Ok(pass("handle ran on 2 or 3 consumer threads at once for 3 consumers, never the caller's"))
 }
 
 fn asleep(part: Part) -> Verdict {
     let deadline = Instant::now() + step_limit();
-    let ran =
-        call(part, &[Plan(2, ms(400), ms(0))], 2, Handling { idle: Some(IDLE), ..NONE }, deadline)?;
-    ran.judge().map_err(|why| fail(format!("{}: {why}. {ONCE}", part.0)))?;
+    let ran = call(part, &[p(2, 400, 0)], 2, Handling { idle: Some(IDLE), ..NONE }, deadline)?;
+    ran.judge().map_err(|why| lost(part.0, &why))?;
     let what = format!("{}(2 consumers) waiting 400 ms for a late producer", part.0);
     let advice = "A consumer with nothing to take should block in recv(), which sleeps until an \
                   item (or a pill, or the close) comes; a loop on try_recv (with yield_now, a \
