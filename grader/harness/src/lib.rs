@@ -15,6 +15,10 @@
 pub mod blocked;
 #[cfg(feature = "cpu")]
 pub mod calibrate;
+/// Only with the `model` feature (thread ids are the facade's) and the
+/// `cpu` feature (idle consumers' CPU).
+#[cfg(all(feature = "model", feature = "cpu"))]
+pub mod consumers;
 #[cfg(feature = "model")]
 pub mod contention;
 #[cfg(feature = "cpu")]
