@@ -19,7 +19,8 @@
 //!   held when it returns; one that returns with a thread still running
 //!   has not, for a token that ends lingers a moment before it counts out,
 //!   so that a thread in the middle of ending is seen as still running.
-//!   [`threads_left`] is the second opinion: the system's list of threads.
+//!   [`crate::footprint::Started`] is the second opinion: the system's list
+//!   of threads.
 //! - [`call`] puts them together: one call of a producer-consumer function
 //!   on the check's producers and `handle` (slow on some items or on one
 //!   thread, panicking on one, with the CPU measured while nothing comes),
@@ -216,21 +217,6 @@ impl Held {
     }
 }
 
-/// How many threads the process has beyond `before`, once those that are
-/// ending have had `grace` to go (a thread that is joined, or whose scope
-/// ended, may take a moment to leave the system's list): the threads left
-/// running. `None` where the system does not say.
-pub fn threads_left(before: Option<usize>, grace: Duration) -> Option<usize> {
-    let end = std::time::Instant::now() + grace;
-    loop {
-        let more = thread_count()?.saturating_sub(before?);
-        if more == 0 || std::time::Instant::now() >= end {
-            return Some(more);
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 /// How the check's `handle` ([`call`]) behaves on an item.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Handling {
@@ -351,7 +337,7 @@ pub fn call(
     let l = Arc::clone(&ledger);
     let f = move || {
         // Producers' tokens end at once: a pause would hold their code back.
-        let (made, before) = (Held::new(Duration::ZERO), thread_count());
+        let (made, before) = (Held::new(Duration::ZERO), crate::footprint::Started::new());
         let (producers, sent) = producers(&plans, &l, Some(&made));
         let held = Held::new(Duration::from_millis(40));
         let (slow, token) = (Arc::new(Mutex::new(None)), held.token());
@@ -384,18 +370,12 @@ pub fn call(
         let results = catch_unwind(AssertUnwindSafe(|| run(producers, consumers, handle)));
         let idle = watch.and_then(|watch| watch.join().ok().flatten());
         let still = held.alive() + made.alive();
-        let more = threads_left(before, Duration::from_millis(100));
+        let more = before.left_after(Duration::from_millis(100));
         let (caller, slow) = (kata_sync::thread::current().id(), *lock(&slow));
         let met = met.load(Ordering::SeqCst);
         Ok(Ran { ledger: l, sent, results, held: still, more, caller, slow, idle, met })
     };
     crate::on_thread("kata-caller", limit, f, move || hung(&ledger))
-}
-
-/// How many threads the process has now (Linux: `/proc/self/task`), or
-/// `None` where the system does not say.
-pub fn thread_count() -> Option<usize> {
-    Some(std::fs::read_dir("/proc/self/task").ok()?.count())
 }
 
 #[cfg(test)]
@@ -459,12 +439,6 @@ mod tests {
         });
         rx.recv().unwrap();
         assert_eq!(held.alive(), 1, "a thread not joined still lingers");
-        // Other tests' threads come and go meanwhile: only the bounds.
-        if let Some(now) = thread_count() {
-            assert!(now >= 2, "this thread and the lingering one: {now}");
-            assert_eq!(threads_left(Some(usize::MAX), ms(0)), Some(0));
-            assert!(threads_left(Some(0), ms(0)) >= Some(1));
-        }
     }
 
     /// A pipeline on std's threads: one consumer per producer, each joined
