@@ -11,8 +11,10 @@
 # in a rustlings workbook where NAME is solved (RUSTLINGS_DIR and
 # RUSTLINGS_EXERCISE name them), or, without one, `cargo test -q` of a
 # one-test crate as large as the exercise's file (rustlings builds and tests
-# one such file). Runs alternate, kata then baseline, so both see the same
-# machine; each figure is a median. Run it on a quiet machine.
+# one such file). With rustlings on PATH (`cargo install --locked
+# rustlings`) the workbook is made here. Runs alternate, kata then baseline,
+# so both see the same machine; each figure is a median. Run it on a quiet
+# machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-9}
@@ -36,7 +38,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The baseline loop.
+# The baseline loop. With `rustlings` on PATH and no workbook named, one is
+# made here (`rustlings init`) and its `vecs1` (one function and one test,
+# no sleeps) solved, so the figure is rustlings' own loop on this machine.
+if [[ -z "${RUSTLINGS_DIR:-}" ]] && command -v rustlings >/dev/null; then
+    (cd "$scratch" && yes | rustlings init >/dev/null 2>&1) || true
+    if [[ -f "$scratch/rustlings/exercises/05_vecs/vecs1.rs" ]]; then
+        RUSTLINGS_DIR=$scratch/rustlings RUSTLINGS_EXERCISE=vecs1
+        sed -i 's|^    // let v = ???;|    let v = vec![10, 20, 30, 40];|' "$RUSTLINGS_DIR/exercises/05_vecs/vecs1.rs"
+        (cd "$RUSTLINGS_DIR" && rustlings run vecs1 >/dev/null 2>&1) || {
+            echo "bench: rustlings run vecs1 failed after solving it; falling back" >&2
+            unset RUSTLINGS_DIR RUSTLINGS_EXERCISE
+        }
+    fi
+fi
 if [[ -n "${RUSTLINGS_DIR:-}" ]]; then
     baseline_name="rustlings run ${RUSTLINGS_EXERCISE:?name a solved exercise}"
     baseline_file=$(find "$RUSTLINGS_DIR/exercises" -name "$RUSTLINGS_EXERCISE.rs" | head -1)

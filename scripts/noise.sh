@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Does every verdict hold on a busy machine? Runs every reference solution
-# and every known-wrong solution RUNS times (default 20) while busy loops keep
-# both cores loaded, and prints how often each got its intended verdict: a
-# reference must pass; a known-wrong solution must fail every check its
-# header names (`//! expect-fail: <check>: <text>`), with that text. Not part
-# of the test suite (it takes a while); put its figures in a note.
+# Does every verdict hold on a busy machine? Runs every reference solution,
+# every known-right and every known-wrong solution RUNS times (default 20)
+# while busy loops keep both cores loaded, and prints how often each got its
+# intended verdict: a reference or known-right solution must pass; a
+# known-wrong solution must fail every check its header names
+# (`//! expect-fail: <check>: <text>`), with that text. Not part of the test
+# suite (it takes a while); put its figures in a note.
 #
 #   scripts/noise.sh                 every exercise, 20 runs each
 #   RUNS=5 scripts/noise.sh ex14     one exercise, 5 runs
 #   LOAD=0 scripts/noise.sh          without the busy loops (LOAD=n: n loops)
-#   WRONG=0 scripts/noise.sh         references only
+#   WRONG=0 scripts/noise.sh         references only (RIGHT=0: no known-right)
+#   SAMPLE=3 scripts/noise.sh        3 known-wrong and 3 known-right files an
+#                                    exercise, picked by SEED (default: the
+#                                    day), so that all of them get their turn
 #   NAME=b LOAD=0 scripts/noise.sh   a second run beside a first one
 #
 # Needs `jq` to read the reports (without it, any failure counts for a
@@ -76,12 +80,24 @@ line() {
     printf '\n'
 }
 
+# The fixtures of one kind for an exercise: all, or SAMPLE of them, picked
+# the same way for the same SEED.
+seed=${SEED:-$(date -u +%F)}
+fixtures() {
+    local files
+    files=$(ls tests/"$1"/"$2"/*.rs 2>/dev/null || true)
+    if [[ -n "${SAMPLE:-}" && -n "$files" ]]; then
+        files=$(shuf -n "$SAMPLE" --random-source=<(yes "$seed$2") <<< "$files")
+    fi
+    echo "$files"
+}
+
 slugs=$(ls exercises)
 if [[ $# -gt 0 ]]; then
     slugs=$(for s in $slugs; do for want in "$@"; do if [[ $s == "$want"* ]]; then echo "$s"; fi; done; done)
 fi
 
-echo "$(date -u +%FT%TZ) · $(nproc) cores · $loops busy loops · $runs runs a case"
+echo "$(date -u +%FT%TZ) · $(nproc) cores · $loops busy loops · $runs runs a case${SAMPLE:+ · a sample of $SAMPLE fixtures of each kind (seed $seed)}"
 printf '%-32s %-28s %s\n' exercise case "intended verdicts"
 for slug in $slugs; do
     # Warm the builds first so that the runs measure checks, not compiles.
@@ -93,8 +109,20 @@ for slug in $slugs; do
         [[ $(inconclusive) -eq 0 ]] || unsure=$((unsure + 1))
     done
     line "$slug" reference "$ok" passed "$start" "$unsure"
-    for wrong in tests/wrong/"$slug"/*.rs; do
-        [[ -e $wrong && "${WRONG:-1}" != 0 ]] || continue
+    for right in $(fixtures right "$slug"); do
+        [[ "${RIGHT:-1}" != 0 ]] || continue
+        cp "$right" "$scratch/exercises/$slug/src/lib.rs"
+        check "$slug"
+        ok=0 unsure=0 start=$(now)
+        for _ in $(seq "$runs"); do
+            check "$slug"
+            if passed; then ok=$((ok + 1)); else keep "$slug-$(basename "$right" .rs)"; fi
+            [[ $(inconclusive) -eq 0 ]] || unsure=$((unsure + 1))
+        done
+        line "$slug" "right: $(basename "$right" .rs)" "$ok" passed "$start" "$unsure"
+    done
+    for wrong in $(fixtures wrong "$slug"); do
+        [[ "${WRONG:-1}" != 0 ]] || continue
         cp "$wrong" "$scratch/exercises/$slug/src/lib.rs"
         check "$slug"
         ok=0 unsure=0 start=$(now)

@@ -47,7 +47,8 @@
 //! - under shuttle's schedules: no lost wake-up (also with two permits
 //!   given back one after the other while two threads wait), never more
 //!   than `permits` holders, `available()` back to `permits` once every
-//!   permit is back, `try_acquire` never waiting, and `acquire_timeout`
+//!   permit is back, `try_acquire` never waiting yet taking a free permit
+//!   even while another thread holds the lock, and `acquire_timeout`
 //!   giving up only once its timeout has passed, yet taking a permit that
 //!   came back in time;
 //! - nothing in your crate reaches past the `kata_sync` facade.

@@ -134,8 +134,13 @@ impl Run<'_> {
         what: &str,
     ) -> Result<(Finished, Vec<u8>), Error> {
         let mut command = command;
+        // One folder a run: the lists of the plain and the model builds are
+        // made at the same time in one process, and each folder is removed
+        // when its run ends.
+        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let scratch = compile::target_dir(self.workbook).join("kata").join("run").join(format!(
-            "{}-{}",
+            "{}-{run}-{}",
             std::process::id(),
             safe_name(what)
         ));

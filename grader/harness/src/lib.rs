@@ -10,6 +10,9 @@
 //! Run a checks binary by hand with no arguments to see every check's verdict
 //! in one process, which is handy while writing checks.
 
+/// Only with the `cpu` feature: built on [`waiting`].
+#[cfg(feature = "cpu")]
+pub mod blocked;
 #[cfg(feature = "cpu")]
 pub mod calibrate;
 #[cfg(feature = "model")]
@@ -17,6 +20,7 @@ pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
 pub mod histories;
+pub mod inside;
 pub mod judge;
 pub mod limit;
 pub mod linearizable;
@@ -25,7 +29,11 @@ pub mod measure;
 /// `--cfg kata_loom`), where there is a model checker to report on.
 #[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]
 pub mod model;
+/// A recorder of rounds that parties must meet between (barriers, phases).
+#[cfg(feature = "model")]
+pub mod phases;
 pub mod picture;
+pub mod queues;
 #[cfg(feature = "async")]
 pub mod service;
 /// The protocol, from the crate at the bottom of the grader.

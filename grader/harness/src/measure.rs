@@ -313,6 +313,18 @@ pub fn expecting_panics<R>(f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Whether `f` panicked (a call the contract says must panic), its panic
+/// kept from the report. A stub's `todo!` is not that panic: it goes on, so
+/// the check says "still a stub".
+pub fn panics<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> bool {
+    quiet_deliberate_panics();
+    match expecting_panics(|| std::panic::catch_unwind(f)) {
+        Err(panic) if is_todo(&*panic) => std::panic::resume_unwind(panic),
+        Err(_) => true,
+        Ok(_) => false,
+    }
+}
+
 /// Runs `hold` on a thread of its own, then panics there on purpose while
 /// what it returned is still held, and waits for that thread: what a guard
 /// (a permit, a lock) does when its holder panics. The deliberate panic is
@@ -349,6 +361,14 @@ pub fn max_in_window(starts: &[Duration], window: Duration) -> usize {
 mod tests {
     use super::*;
     use crate::ms;
+
+    #[test]
+    fn a_panic_is_told_and_a_todo_goes_on() {
+        assert!(panics(|| -> u8 { panic!("the contract says so") }));
+        assert!(!panics(|| 7));
+        let todo = std::panic::catch_unwind(|| panics(|| -> u8 { todo!() }));
+        assert!(is_todo(&*todo.unwrap_err()));
+    }
 
     #[test]
     fn lives_count_what_is_alive_and_keep_each_span() {

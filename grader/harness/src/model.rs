@@ -96,6 +96,20 @@ pub fn until_asleep(n: usize) {
     }
 }
 
+/// Tells that `what` returned `said`, and when it returned something to
+/// hold (`held` is `Some`: a permit, a guard), holds it for one step of the
+/// schedule inside `gauge`, then tells that it lets it go: how a scenario
+/// counts holders at once (`gauge.peak()`) in every interleaving.
+pub fn hold<T>(what: &str, said: &str, held: Option<T>, gauge: &crate::measure::Gauge) {
+    kata_sync::model::narrate(format!("{what}: {said}"));
+    if let Some(held) = held {
+        let inside = gauge.enter();
+        kata_sync::thread::yield_now();
+        kata_sync::model::narrate("lets it go");
+        drop((inside, held));
+    }
+}
+
 /// Joins a model thread and returns what it returned; if it panicked, the
 /// panic goes on in the caller, so the exploration fails with its message.
 pub fn join<T>(handle: kata_sync::thread::JoinHandle<T>) -> T {
@@ -180,6 +194,25 @@ pub fn deadlock_story() -> Option<String> {
         [one] => one.clone(),
         [one, two] => format!("{one}, while {two}"),
         [most @ .., last] => format!("{}, and {last}", most.join(", ")),
+    })
+}
+
+/// After a deadlock, a lock held by a thread that is blocked on something
+/// that is not a lock (a channel's `recv`, a `Condvar` wait, a join), while
+/// another thread waits for that lock: "second thread holds lock 1, which
+/// first thread waits for, and is blocked with it held". `None` when every
+/// holder waits for a lock too (a cycle of locks: [`deadlock_story`]).
+pub fn blocked_holding() -> Option<String> {
+    let waits = watch::waits();
+    waits.iter().find_map(|wait| {
+        let holder = wait.holder.as_ref().filter(|h| **h != wait.who)?;
+        let waits_too = waits.iter().any(|other| other.who == *holder);
+        (!waits_too).then(|| {
+            format!(
+                "{holder} holds {}, which {} waits for, and is blocked with it held",
+                wait.wants, wait.who
+            )
+        })
     })
 }
 
@@ -324,6 +357,54 @@ mod tests {
             trace: Vec::new(),
             executions: 1,
         }
+    }
+
+    #[test]
+    fn a_holder_is_counted_while_it_holds_and_told() {
+        let explored = explore(
+            || {
+                let gauge = crate::measure::Gauge::new();
+                hold("acquire()", "a permit", Some(7), &gauge);
+                hold("try_acquire()", "None", None::<u8>, &gauge);
+                assert_eq!((gauge.peak(), gauge.total()), (1, 1), "one holder, counted once");
+                panic!("told");
+            },
+            |f: &Failure| f.trace.join("; "),
+        );
+        let story = explored.unwrap_err().trace.join("; ");
+        assert!(story.contains("acquire(): a permit; caller: lets it go"), "{story}");
+        assert!(story.contains("try_acquire(): None"), "{story}");
+    }
+
+    /// loom aborts the process on a deadlock: shuttle only.
+    #[cfg(kata_shuttle)]
+    #[test]
+    fn a_lock_held_while_blocked_in_recv_is_told() {
+        use kata_sync::model::spawn_named;
+        use kata_sync::sync::{mpsc, Arc, Mutex};
+        let explored = explore(
+            || {
+                let (tx, rx) = mpsc::channel::<()>();
+                let shared = Arc::new(Mutex::new(rx));
+                let other = Arc::clone(&shared);
+                let second = spawn_named("second thread", move || {
+                    let rx = other.lock().unwrap();
+                    let _ = rx.recv();
+                });
+                let first = spawn_named("first thread", move || {
+                    let _rx = shared.lock().unwrap();
+                    let _ = tx.send(());
+                });
+                let _ = (second.join(), first.join());
+            },
+            |f: &Failure| f.message.clone(),
+        );
+        let failure = explored.unwrap_err();
+        assert!(failure.deadlock, "{failure:?}");
+        assert_eq!(
+            blocked_holding().as_deref(),
+            Some("second thread holds lock 1, which first thread waits for, and is blocked with it held")
+        );
     }
 
     #[test]

@@ -182,7 +182,7 @@ where
         }));
         panic::set_hook(previous);
         if let Err(payload) = outcome {
-            let message = original_message(&payload_text(payload.as_ref()));
+            let message = teaching(original_message(&payload_text(payload.as_ref())));
             let trace = std::mem::take(&mut *TRACE.lock().unwrap_or_else(|e| e.into_inner()));
             return Err(Failure {
                 deadlock: message.to_lowercase().contains("deadlock"),
@@ -216,6 +216,26 @@ fn original_message(text: &str) -> String {
         Some((_, original)) => original.trim().to_string(),
         None => text.trim().to_string(),
     }
+}
+
+/// What the checkers say when a schedule never ends: shuttle's step bound,
+/// loom's branch bound.
+const ENDLESS: [&str; 2] = ["exceeded max_steps bound", "exceeded maximum number of branches"];
+
+/// The checker's own words for a schedule that never ended are about the
+/// checker; what they mean is about the learner's code, and that is said.
+fn teaching(message: String) -> String {
+    let lower = message.to_lowercase();
+    if !ENDLESS.iter().any(|words| lower.contains(words)) {
+        return message;
+    }
+    "a thread looped without ever blocking until the model checker gave up on the schedule \
+     (a million steps): a loop that waits by looking again and again (at a flag, an atomic, a \
+     Mutex it re-locks, with `yield_now`, `spin_loop` or nothing in between) instead of \
+     sleeping. The checker may keep the thread it waits for from running at all, so the loop \
+     never ends. Wait on a `Condvar` (the state under its `Mutex`) and let the other thread \
+     notify, or block in a channel's `recv`."
+        .to_string()
 }
 
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -331,6 +351,18 @@ mod tests {
 
     fn alone() -> std::sync::MutexGuard<'static, ()> {
         ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    #[test]
+    fn a_schedule_that_never_ends_is_told_as_a_spin() {
+        for checker in [
+            "exceeded max_steps bound 1000000. this might be caused by an unfair schedule",
+            "Model exceeded maximum number of branches. This is often caused by spin locks",
+        ] {
+            let told = teaching(checker.to_string());
+            assert!(told.contains("looped without ever blocking") && told.contains("Condvar"));
+        }
+        assert_eq!(teaching("counted 3 of 4".into()), "counted 3 of 4");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Known wrong: every channel end behind one Mutex: a waiter blocks in `recv` holding it, so the thread whose turn it is can never send.
 //! Written blind: "a Receiver is not Sync, so put it in a Mutex": all four channel ends in ONE Mutex, and second/third block in recv() while holding it, so first can never lock it to send: deadlock whenever a waiter arrives first
-//! expect-fail: model-in-order: a thread slept for ever
+//! expect-fail: model-in-order: while holding a Mutex the thread whose turn it is needs
 use kata_sync::sync::mpsc::{channel, Receiver, Sender};
 use kata_sync::sync::{Condvar, Mutex};
 

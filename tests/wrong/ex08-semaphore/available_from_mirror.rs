@@ -1,6 +1,6 @@
 //! Known wrong: `available()` reads an atomic copy of the count stored after each lock scope: the copy can be left behind, so once every permit is back it may say fewer.
 //! Written blind: `available()` reads an AtomicUsize mirror of the count, kept up to date after each lock scope ("so available() never has to take the lock"): the mirror lags the real count, and histories with available() are not linearizable.
-//! expect-fail: model-peak-bounded: it must read the count under the lock
+//! expect-fail: model-peak-bounded: read the count under the lock
 
 use std::time::Duration;
 

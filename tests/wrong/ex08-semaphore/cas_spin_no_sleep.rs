@@ -1,7 +1,7 @@
 //! Known wrong: a lock-free AtomicUsize taken by compare_exchange, and waiters spin on it with `spin_loop` instead of sleeping: a waiter burns a core.
 //! Written blind: a lock-free AtomicUsize with a compare_exchange loop and spin_loop() hints, "faster than a Mutex": the counts are right, but a waiter never sleeps, it spins on the CAS.
 //! expect-fail: waiting-sleeps: kept the CPU busy while it waited
-//! expect-fail: model-timeout-on-time: a spin loop
+//! expect-fail: model-timeout-on-time: looped without ever blocking
 
 use std::time::Duration;
 

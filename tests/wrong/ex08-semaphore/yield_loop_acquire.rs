@@ -1,7 +1,7 @@
 //! Known wrong: acquire and acquire_timeout loop on try_acquire with `yield_now` and never sleep on a condvar: a waiter burns a core.
 //! Written blind: acquire is `loop { try_acquire(); yield_now() }`: correct counts, no Condvar to get wrong, and the learner thinks yield_now is "sleeping politely"; it burns a core for as long as it waits.
 //! expect-fail: waiting-sleeps: kept the CPU busy while it waited
-//! expect-fail: model-timeout-on-time: a spin loop
+//! expect-fail: model-timeout-on-time: looped without ever blocking
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! included, and a sleep only lets other threads run.
 
 use super::*;
-use kata_harness::model::{explore_each, join, until_asleep, verdict};
+use kata_harness::model::{blocked_holding, explore_each, join, until_asleep, verdict};
 use kata_harness::turns::alternating;
 use kata_sync::model::{narrate, sleeps, spawn_named, Failure};
 use kata_sync::sync::Arc;
@@ -54,6 +54,13 @@ fn explain(failure: &Failure, asleep: &str) -> String {
         )
     } else if let Some(what) = m.strip_prefix("OUT-OF-ORDER: ") {
         went_early(what)
+    } else if let Some(story) = blocked_holding().filter(|_| failure.deadlock) {
+        format!(
+            "{story}: a thread blocked (in `recv` or a wait) while holding a Mutex the thread \
+             whose turn it is needs. Never block with a lock held: give each thread its own \
+             channel end (a `Receiver` needs no Mutex when one thread owns it), or wait on a \
+             `Condvar`, which lets the lock go while it sleeps."
+        )
     } else if failure.deadlock {
         asleep.to_string()
     } else {

@@ -1,7 +1,6 @@
-//! The hidden checks of ex08 · A semaphore of your own. The plain build runs
-//! it on real threads, holders counted by the check's own gauge; the model
-//! build (`--cfg kata_shuttle`) judges the interleavings under shuttle, whose
-//! `Condvar` wakes spuriously and times out on a clock of its own.
+//! The hidden checks of ex08 · A semaphore of your own: on real threads, holders counted
+//! by the check's own gauge; under shuttle (`--cfg kata_shuttle`), every interleaving, with
+//! a `Condvar` that wakes spuriously and times out on a clock of its own.
 
 use kata_harness::Verdict;
 use std::process::ExitCode;

@@ -4,51 +4,43 @@
 use super::*;
 use kata_harness::contention::{Part, Scenario, Turn};
 use kata_harness::measure::Gauge;
-use kata_harness::model::{by_tag, until_asleep};
+use kata_harness::model::{self, by_tag, until_asleep};
 use kata_harness::timed::{gives_up_on_time, released_in_time, HOUR};
 use kata_harness::Outcome;
 use kata_sync::model::{narrate, sleeps, Failure};
 use kata_sync::thread::yield_now;
 
-/// Tells of `permit` and holds it for a step, inside the check's gauge.
+/// Tells what an acquire returned and holds it a step inside `gauge`.
 fn hold(what: &str, permit: Option<Permit<'_>>, gauge: &Gauge) {
-    narrate(format!("{what}: {}", some(&permit)));
-    if permit.is_some() {
-        let _inside = gauge.enter();
-        yield_now();
-        narrate("drops its permit");
-    }
+    model::hold(what, some(&permit), permit, gauge);
 }
 
-/// What a failure of the holder scenarios teaches, by the tag its panic
-/// carries.
+/// The lesson of a failed holder scenario, by the tag its panic carries.
 fn explain(failure: &Failure) -> String {
     let polls = "a waiter called thread::sleep: it sleeps and looks again, in a loop. Sleep on a \
                  `Condvar` instead, and let the drop of a permit wake you.";
-    let over = "more threads held a permit than there are permits (or the count went below \
-                zero): a waiter left `wait` and took a permit that was not there. A wake-up \
-                only means \"look again\" (it may be spurious, or another thread took the \
-                permit first): wait in a `while` loop, and check and take in one lock scope.";
+    let over = "more threads held a permit than there are permits (or the count went below 0): \
+                a waiter left `wait` and took a permit that was not there. A wake-up only means \
+                \"look again\" (spurious, or another thread was first): wait in a `while` loop, \
+                and check and take in one lock scope.";
     let stuck = "a thread slept in acquire() next to a free permit: the model checker found \
                  every other thread done and it still waiting. Dropping a permit must raise \
                  the count under the mutex the waiters sleep on, and then notify the condvar.";
-    let free = "once every permit was back, available() said fewer were free: it must read the \
-                count under the lock, the one the acquires and drops change (a copy kept beside \
-                it, in an atomic, is stored after the lock is let go and may be left behind)";
+    let free = "once every permit was back, available() said fewer were free: read the count \
+                under the lock that acquires and drops change (a copy in an atomic, stored after \
+                the lock is let go, may lag behind)";
     by_tag(failure, &[("POLLS", polls), ("overflow", over), ("OVER", over), ("FREE", free)], stuck)
 }
 
 /// A semaphore of `permits` and the check's gauge of its holders.
 type State = (Semaphore, Gauge);
 
-/// The judgement of both scenarios: never more holders than `permits`.
+/// The judgement of every scenario: never more holders than `permits`.
 fn bounded(permits: usize) -> impl Fn(&State, &[Part<()>]) -> Result<(), Outcome> {
     move |(sem, gauge), _| {
-        let peak = gauge.peak();
-        assert!(peak <= permits, "OVER: {peak} holders of {permits}");
+        assert!(gauge.peak() <= permits, "OVER: {} holders of {permits}", gauge.peak());
         assert!(sleeps() == 0, "POLLS: a waiter slept in a loop");
-        // More free than there are is a count gone wrong (the OVER lesson);
-        // fewer, with every permit back, is available() reading a copy.
+        // Above `permits` the count went wrong (OVER); below, available() read a copy (FREE).
         let free = sem.available();
         assert!(free <= permits, "OVER: available() says {free} of {permits} once all are back");
         assert!(free == permits, "FREE: available() says {free} of {permits} once all are back");
@@ -57,22 +49,20 @@ fn bounded(permits: usize) -> impl Fn(&State, &[Part<()>]) -> Result<(), Outcome
 }
 
 pub fn no_lost_wake_up() -> Verdict {
-    // Then 2 permits given back one after the other while 2 threads wait: a
-    // drop that notifies only when the count leaves 0 wakes one of them.
+    // Then 2 back in a row while 2 wait: a drop that notifies only from 0 wakes one.
     lost_wake_up(1)?;
     lost_wake_up(2)
 }
 
-/// `permits` holders (threads A, B) and 2 waiters: once both waiters sleep, the holders
-/// give their permits back, and both waiters must get one.
+/// `permits` holders and 2 waiters: once both sleep, the holders give back, both must get one.
 fn lost_wake_up(permits: usize) -> Verdict {
     fn waiter((sem, gauge): &State, _: &Turn) {
         hold("acquire()", Some(sem.acquire()), gauge);
     }
     fn holder((sem, gauge): &State, _: &Turn) {
         let held = sem.acquire();
+        let inside = gauge.enter(); // inside from taking to giving back, not a moment longer
         narrate("takes a permit");
-        let inside = gauge.enter();
         until_asleep(2); // both waiters asleep: now give it back
         narrate("drops its permit");
         drop((inside, held));
@@ -87,12 +77,13 @@ fn lost_wake_up(permits: usize) -> Verdict {
 }
 
 pub fn peak_bounded() -> Verdict {
-    let state = || (Semaphore::new(2), Gauge::new());
-    Scenario::new("3 threads on 2 permits", state)
-        .thread("thread A", |(sem, gauge), _| {
-            hold("acquire()", Some(sem.acquire()), gauge);
-            hold("acquire()", Some(sem.acquire()), gauge);
-        })
+    let two = || (Semaphore::new(2), Gauge::new());
+    let a = |(sem, gauge): &State, _: &Turn| {
+        hold("acquire()", Some(sem.acquire()), gauge);
+        hold("acquire()", Some(sem.acquire()), gauge);
+    };
+    Scenario::new("3 threads on 2 permits", two)
+        .thread("thread A", a)
         .thread("thread B", |(sem, gauge), _| {
             hold("acquire()", Some(sem.acquire()), gauge);
             hold("acquire_timeout(1 hour)", sem.acquire_timeout(HOUR), gauge);
@@ -102,8 +93,22 @@ pub fn peak_bounded() -> Verdict {
             hold("acquire()", Some(sem.acquire()), gauge);
         })
         .judge(bounded(2))
-        .check("never more than 2 holders", explain)
+        .check("never more than 2 holders", explain)?;
+    // A holds 1 of 2 at most: try_acquire must get the other, even while A has the lock.
+    Scenario::new("try_acquire() while thread A takes and gives back 1 of 2 permits", two)
+        .thread("thread A", a)
+        .thread("thread B", |(sem, gauge), _| {
+            let permit = sem.try_acquire();
+            assert!(permit.is_some(), "{BUSY}");
+            hold("try_acquire()", permit, gauge);
+        })
+        .judge(bounded(2))
+        .check("try_acquire() took the free permit", explain)
 }
+
+const BUSY: &str = "try_acquire() said None with a permit free, as thread A held the lock for a \
+                    moment: \"try\" means do not wait for a permit, not do not wait for the lock. \
+                    Take it with `lock()` (not `try_lock()`); None only when the count is 0.";
 
 pub fn timeout_on_time() -> Verdict {
     const TIMEOUT: Duration = Duration::from_millis(100);

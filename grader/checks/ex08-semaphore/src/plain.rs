@@ -14,8 +14,7 @@ pub fn counts() -> Verdict {
     within(step_limit(), "acquires and drops on one thread", || {
         let sem = Semaphore::new(3);
         let mut said = vec!["new(3)".to_string()];
-        // A step: what was called, what it returned and whether that is
-        // right, and what available() must say after it.
+        // A step: the call, what it returned, if that is right, and available() after it.
         let mut step = |what: &str, returned: &str, right: bool, want: usize| {
             let got = sem.available();
             said.push(format!("{what} → {returned}, then available() → {got}"));
@@ -108,8 +107,7 @@ pub fn waiting_sleeps() -> Verdict {
     judge_waiting(&waited, "a thread blocked in acquire()")
 }
 
-/// The semaphore as one thread sees it: a count of free permits. A call is
-/// its name; an `acquire` takes effect only at a moment when one is free.
+/// The sequential semaphore: free permits; `acquire` takes effect only when one is free.
 #[derive(Clone, Hash, PartialEq, Eq)]
 struct Free(usize);
 
@@ -130,9 +128,8 @@ impl Model for Free {
     }
 }
 
-/// 3 threads on 2 permits, 7 calls each picked by round, then a drop of
-/// what they hold. A thread holds one permit at most, and blocks in
-/// `acquire` only while holding none: those it waits for never wait.
+/// 3 threads on 2 permits, 7 calls each picked by round, then a drop of what they
+/// hold. Each holds 1 at most, and acquires only holding none: nobody waits on a waiter.
 pub fn linearizable() -> Verdict {
     let advice = "Check the count and change it in one lock scope, and let available() read \
                   that same count under that same lock.";

@@ -1,0 +1,65 @@
+//! Known wrong: run_phases starts k threads for every phase and joins them, instead of meeting at the barrier.
+//! expect-fail: phases-in-order: started threads afresh
+//! expect-fail: model-phases: started threads afresh
+
+use kata_sync::sync::{Condvar, Mutex};
+use kata_sync::thread;
+
+pub struct Barrier {
+    n: usize,
+    state: Mutex<State>,
+    cv: Condvar,
+}
+
+struct State {
+    arrived: usize,
+    generation: u64,
+}
+
+pub struct BarrierWaitResult {
+    leader: bool,
+}
+
+impl BarrierWaitResult {
+    pub fn is_leader(&self) -> bool {
+        self.leader
+    }
+}
+
+impl Barrier {
+    pub fn new(n: usize) -> Self {
+        Barrier { n: n.max(1), state: Mutex::new(State { arrived: 0, generation: 0 }), cv: Condvar::new() }
+    }
+
+    pub fn wait(&self) -> BarrierWaitResult {
+        let mut s = self.state.lock().unwrap();
+        let mine = s.generation;
+        s.arrived += 1;
+        if s.arrived == self.n {
+            s.arrived = 0;
+            s.generation += 1;
+            self.cv.notify_all();
+            return BarrierWaitResult { leader: true };
+        }
+        while s.generation == mine {
+            s = self.cv.wait(s).unwrap();
+        }
+        BarrierWaitResult { leader: false }
+    }
+}
+
+pub fn run_phases<T, F>(k: usize, p: usize, work: F) -> Vec<Vec<T>>
+where
+    T: Send,
+    F: Fn(usize, usize) -> T + Sync,
+{
+    let work = &work;
+    (0..p)
+        .map(|j| {
+            thread::scope(|s| {
+                let hs: Vec<_> = (0..k).map(|w| s.spawn(move || work(w, j))).collect();
+                hs.into_iter().map(|h| h.join().unwrap()).collect()
+            })
+        })
+        .collect()
+}
