@@ -29,6 +29,7 @@ pub mod measure;
 /// `--cfg kata_loom`), where there is a model checker to report on.
 #[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]
 pub mod model;
+pub mod panicking;
 /// A recorder of rounds that parties must meet between (barriers, phases).
 #[cfg(feature = "model")]
 pub mod phases;

@@ -82,6 +82,14 @@ pub fn by_tag(failure: &Failure, lessons: &[(&str, &str)], deadlock: &str) -> St
     }
 }
 
+/// What a tagged panic said after its tag, to the end of that line: for a
+/// message "EMPTY: take() on an empty queue", `after_tag(failure, "EMPTY: ")`
+/// is "take() on an empty queue". Empty when the tag is not there.
+pub fn after_tag<'a>(failure: &'a Failure, tag: &str) -> &'a str {
+    let after = failure.message.split_once(tag).map_or("", |(_, t)| t);
+    after.lines().next().unwrap_or(after)
+}
+
 /// Yields (a bounded number of times) until `n` threads sleep in a
 /// `Condvar` wait: a scenario's way to act only once its waiters are asleep.
 /// A design that never sleeps on a `Condvar` (channels) just goes on.
@@ -135,7 +143,7 @@ pub fn verdict(
             explored.executions, explored.how
         ))),
         Err(failure) if failure.message.contains("not yet implemented") => {
-            Err(fail("still a stub: a `todo!` of your code ran. Replace it with your code."))
+            Err(fail(crate::panicking::STILL_A_STUB))
         }
         // The grader's own word (a replay token that names no schedule).
         Err(failure) if failure.message.starts_with("kata: ") => Err(fail(failure.message)),
@@ -347,6 +355,15 @@ mod tests {
         let stub = Failure { message: "not yet implemented".into(), ..outcome_failure() };
         let told = verdict(Err(stub), "", |_| unreachable!()).unwrap_err();
         assert!(told.message.starts_with("still a stub"));
+    }
+
+    #[test]
+    fn after_a_tag_comes_its_line() {
+        let told = |m: &str| Failure { message: m.into(), ..outcome_failure() };
+        let two_lines = told("panicked: EMPTY: take() found nothing\nat line 9");
+        assert_eq!(after_tag(&two_lines, "EMPTY: "), "take() found nothing");
+        assert_eq!(after_tag(&two_lines, "OVER: "), "");
+        assert_eq!(after_tag(&told("SLEEPS: "), "SLEEPS: "), "");
     }
 
     fn outcome_failure() -> Failure {

@@ -1,6 +1,6 @@
 //! Known wrong: new(0) keeps n = 0, so `arrived == n` never holds and the first wait blocks for ever.
 //! Written blind: n stored as given: new(0) never reaches arrived == 0 and jams
-//! expect-fail: edges: Barrier::new(1).wait() and the edges of run_phases did not finish
+//! expect-fail: edges: new(0) acts as new(1), says the contract; a count of 0 is never reached
 use kata_sync::sync::{Condvar, Mutex};
 use kata_sync::thread;
 

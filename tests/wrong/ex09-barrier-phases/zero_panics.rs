@@ -1,5 +1,5 @@
 //! Known wrong: Barrier::new(0) panics, though the contract says 0 acts as 1.
-//! expect-fail: edges: Barrier::new(0) and 3 wait()s panicked
+//! expect-fail: edges: Barrier::new(0) and 3 wait()s on one thread panicked
 
 use kata_sync::sync::{Condvar, Mutex};
 use kata_sync::thread;

@@ -8,7 +8,8 @@
 //! finish, not luck; and the shapes vary (several lengths and thread
 //! counts), so code that is parallel only on one shape is seen.
 
-use kata_harness::measure::{self, Gauge, Meeting, ThreadPeak, Threads};
+use kata_harness::measure::{Gauge, Meeting, ThreadPeak, Threads};
+use kata_harness::panicking;
 use kata_harness::{ensure, fail, pass, step_limit, within, Verdict};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -192,22 +193,21 @@ fn empty_input() -> Verdict {
 
 /// The stub's contract: "Panics if `n` is zero, or if `f` panics."
 fn panics_as_documented() -> Verdict {
-    measure::quiet_deliberate_panics();
+    panicking::quiet_deliberate_panics();
     let (zero, in_f) = within(step_limit(), "parallel_map that must panic", || {
-        measure::expecting_panics(|| {
+        panicking::expecting_panics(|| {
             let zero = catch_unwind(|| parallel_map(vec![1u8, 2, 3], |x| x, 0));
             let f = |x| match x {
-                4 => measure::deliberate_panic(),
+                4 => panicking::deliberate_panic(),
                 x => x,
             };
             let in_f = catch_unwind(AssertUnwindSafe(|| parallel_map((0..6u8).collect(), f, 3)));
             (zero, in_f)
         })
     })?;
-    let stub = |ran: &std::thread::Result<_>| matches!(ran, Err(p) if measure::is_todo(p.as_ref()));
-    ensure(!stub(&zero) && !stub(&in_f), || {
-        fail("still a stub: a `todo!` of your code ran. Replace it with your code.")
-    })?;
+    let stub =
+        |ran: &std::thread::Result<_>| matches!(ran, Err(p) if panicking::is_todo(p.as_ref()));
+    ensure(!stub(&zero) && !stub(&in_f), || fail(panicking::STILL_A_STUB))?;
     let (zero, in_f) = (zero.ok(), in_f.ok());
     if let Some(got) = zero {
         return Err(fail(format!(

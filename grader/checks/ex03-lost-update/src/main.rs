@@ -68,7 +68,7 @@ fn sized(threads: usize, per_thread: u64) -> String {
 mod plain {
     use super::*;
     use kata_harness::contention::Scenario;
-    use kata_harness::measure::{is_todo, panic_text};
+    use kata_harness::panicking::{is_todo, panic_text};
     use kata_harness::{fail, pass, step_limit, within, Outcome};
     use kata_sync::sync::atomic::{AtomicU64, Ordering};
     use kata_sync::sync::Arc;

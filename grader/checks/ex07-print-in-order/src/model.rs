@@ -2,7 +2,7 @@
 //! included, and a sleep only lets other threads run.
 
 use super::*;
-use kata_harness::model::{blocked_holding, explore_each, join, until_asleep, verdict};
+use kata_harness::model::{after_tag, blocked_holding, explore_each, join, until_asleep, verdict};
 use kata_harness::turns::alternating;
 use kata_sync::model::{narrate, sleeps, spawn_named, Failure};
 use kata_sync::sync::Arc;
@@ -50,7 +50,7 @@ fn explain(failure: &Failure, asleep: &str) -> String {
              then the other thread has probably gone\"; on a busy machine it has not, and \
              under the model checker it has not either. Make the waiting thread sleep on a \
              `Condvar` (or a channel's `recv`) until the thread before it says its turn is over.",
-            m.split_once("SLEEPS: ").map_or("", |x| x.1)
+            after_tag(failure, "SLEEPS: ")
         )
     } else if let Some(what) = m.strip_prefix("OUT-OF-ORDER: ") {
         went_early(what)

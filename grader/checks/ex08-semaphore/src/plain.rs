@@ -5,7 +5,7 @@ use kata_harness::contention::Scenario;
 use kata_harness::histories::judge_rounds;
 use kata_harness::limit::Limit;
 use kata_harness::linearizable::Model;
-use kata_harness::measure::unwinding;
+use kata_harness::panicking::unwinding;
 use kata_harness::waiting::{judge_waiting, watch_wait};
 use kata_harness::{ensure, fail, pass, step_limit, within};
 use std::sync::Arc;

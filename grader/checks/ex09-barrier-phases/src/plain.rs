@@ -1,17 +1,19 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
-use kata_harness::measure::{is_todo, panic_text};
+use kata_harness::panicking::{is_todo, panic_text, STILL_A_STUB};
 use kata_harness::waiting::{idle_cpu, judge_idle};
-use kata_harness::{ensure, pass, step_limit, within};
+use kata_harness::{ensure, pass, staged, step_limit, within, Step, Steps};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{atomic::AtomicUsize, atomic::Ordering, mpsc, Arc};
 use std::time::Duration;
 
-/// Runs one edge, a panic in it told as what it is: a broken promise.
-fn edge<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Outcome> {
+/// Runs one edge (a hang names it), a panic in it told as a broken promise.
+fn edge<T>(steps: &Steps, step: Step, f: impl FnOnce() -> T) -> Result<T, Outcome> {
+    steps.begin(step);
+    let what = step.0;
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| match is_todo(&*panic) {
-        true => fail("still a stub: a `todo!` of your code ran. Replace it with your code."),
+        true => fail(STILL_A_STUB),
         false => fail(format!(
             "{what} panicked ({}): the contract names this edge, and it must not panic",
             panic_text(&*panic)
@@ -19,10 +21,24 @@ fn edge<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Outcome> {
     })
 }
 
+const NEW_ONE: Step = (
+    "Barrier::new(1) and 3 wait()s on one thread",
+    "a wait on a barrier of 1 completes its generation: does it sleep before `arrived == n`?",
+);
+const NEW_ZERO: Step = (
+    "Barrier::new(0) and 3 wait()s on one thread",
+    "new(0) acts as new(1), says the contract; a count of 0 is never reached: store n.max(1)",
+);
+const PHASES: &str = "a barrier of the wrong size? k workers meet at a barrier of k, and with \
+                      p = 0 or k = 0 nobody waits at all";
+const NO_PHASE: Step = ("run_phases(3, 0, work)", PHASES);
+const NO_WORKER: Step = ("run_phases(0, 3, work)", PHASES);
+const ONE_WORKER: Step = ("run_phases(1, 4, work)", PHASES);
+
 pub fn edges() -> Verdict {
-    within(step_limit(), "Barrier::new(1).wait() and the edges of run_phases", || {
-        for n in [1, 0] {
-            let leaders = edge(&format!("Barrier::new({n}) and 3 wait()s"), || {
+    staged(step_limit(), |steps| {
+        for (n, step) in [(1, NEW_ONE), (0, NEW_ZERO)] {
+            let leaders = edge(steps, step, || {
                 let barrier = Barrier::new(n);
                 (0..3).map(|_| barrier.wait().is_leader()).collect::<Vec<_>>()
             })?;
@@ -36,8 +52,8 @@ pub fn edges() -> Verdict {
         }
         let calls = AtomicUsize::new(0);
         let count = |w: usize, j: usize| (calls.fetch_add(1, Ordering::SeqCst), w, j).0;
-        let none = edge("run_phases(3, 0, work)", || run_phases(3, 0, count))?;
-        let empty = edge("run_phases(0, 3, work)", || run_phases(0, 3, count))?;
+        let none = edge(steps, NO_PHASE, || run_phases(3, 0, count))?;
+        let empty = edge(steps, NO_WORKER, || run_phases(0, 3, count))?;
         let calls = calls.load(Ordering::SeqCst);
         ensure(none.is_empty() && empty == vec![Vec::<usize>::new(); 3] && calls == 0, || {
             fail(format!(
@@ -46,7 +62,7 @@ pub fn edges() -> Verdict {
                  and neither calls work"
             ))
         })?;
-        let one = edge("run_phases(1, 4, work)", || run_phases(1, 4, |w, j| (w, j)))?;
+        let one = edge(steps, ONE_WORKER, || run_phases(1, 4, |w, j| (w, j)))?;
         let want: Vec<_> = (0..4).map(|j| vec![(0, j)]).collect();
         ensure(one == want, || {
             fail(format!(

@@ -4,8 +4,8 @@
 use super::*;
 use kata_harness::contention::{Part, Scenario, Turn};
 use kata_harness::inside::Inside;
-use kata_harness::measure::panic_text;
-use kata_harness::model::by_tag;
+use kata_harness::model::{after_tag, by_tag};
+use kata_harness::panicking::panic_text;
 use kata_harness::queues::judge_handoff;
 use kata_harness::timed::{gives_up_on_time, released_in_time, HOUR};
 use kata_harness::Outcome;
@@ -62,25 +62,18 @@ fn judge(n: u32) -> impl Fn(&State, &[Part<Vec<u32>>]) -> Result<(), Outcome> {
 }
 
 fn explain(failure: &Failure) -> String {
-    let after = |tag: &str| {
-        failure
-            .message
-            .split_once(tag)
-            .map_or("", |(_, t)| t.lines().next().unwrap_or(t))
-            .to_string()
-    };
     let empty = format!(
         "a take() panicked ({}): it left its wait with the queue empty. A wake-up only means \
          \"look again\": it may be spurious, or another taker (one that was not even waiting) \
          took the item first, a stolen wake-up. Wait in a `while` loop (`while \
          items.is_empty()`), and pop under the lock that saw the item.",
-        after("EMPTY: ")
+        after_tag(failure, "EMPTY: ")
     );
     let over = format!(
         "a put() returned with more items inside than the capacity: a putter left its wait with \
          the queue full, woken spuriously or beaten to the free place by another putter. {FULL}"
     );
-    let handoff = format!("{}. {ONCE_IN_ORDER}", after("HANDOFF: "));
+    let handoff = format!("{}. {ONCE_IN_ORDER}", after_tag(failure, "HANDOFF: "));
     let len = "once every item was out, len() did not say 0: read the count of the items under \
                the lock, from the items themselves.";
     let polls = "a waiter called thread::sleep: it sleeps and looks again, in a loop. Sleep on a \

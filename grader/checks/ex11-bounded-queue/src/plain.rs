@@ -6,7 +6,7 @@ use kata_harness::contention::{Round, Scenario, Turn};
 use kata_harness::histories::{judge_rounds, Thread};
 use kata_harness::inside::Inside;
 use kata_harness::linearizable::Model;
-use kata_harness::measure::panics;
+use kata_harness::panicking::panics;
 use kata_harness::queues::{judge_handoff, said, Fifo, QueueCall as Call};
 use kata_harness::waiting::judge_waiting;
 use kata_harness::{ensure, fail, ms, pass, step_limit, within, Outcome};

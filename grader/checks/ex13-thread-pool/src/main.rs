@@ -6,7 +6,8 @@
 //! wait for each other (with a deadline), and the check waits on counters.
 //! Sleeps only make jobs take time.
 
-use kata_harness::measure::{self, Gauge, Meeting, Threads};
+use kata_harness::measure::{Gauge, Meeting, Threads};
+use kata_harness::panicking;
 use kata_harness::protocol::human_duration;
 use kata_harness::{ensure, fail, pass, staged, step_limit, Step, Verdict};
 use std::cell::RefCell;
@@ -214,7 +215,7 @@ fn workers_joined() -> Verdict {
 }
 
 fn survives_panicking_jobs() -> Verdict {
-    measure::quiet_deliberate_panics();
+    panicking::quiet_deliberate_panics();
     let meeting = Meeting::new(patience());
     let m = Arc::clone(&meeting);
     let met = staged(step_limit(), move |steps| {
@@ -222,7 +223,7 @@ fn survives_panicking_jobs() -> Verdict {
         let pool = ThreadPool::new(2);
         steps.begin(EXECUTE);
         for _ in 0..2 {
-            pool.execute(|| measure::deliberate_panic());
+            pool.execute(|| panicking::deliberate_panic());
         }
         for _ in 0..2 {
             let meeting = Arc::clone(&m);

@@ -11,7 +11,8 @@
 //! up front or in batches are off it.
 
 use kata_fakes::{body_for, Call, FakeServer, Route, Script};
-use kata_harness::measure::{is_todo, ThreadPeak};
+use kata_harness::measure::ThreadPeak;
+use kata_harness::panicking::is_todo;
 use kata_harness::protocol::human_duration;
 use kata_harness::service::{ideal_time, jobs, one_result_each, Design, IdealLimits};
 use kata_harness::{ensure, fail, ms, pass, say, within, Outcome, Verdict};

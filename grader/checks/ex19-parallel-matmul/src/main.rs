@@ -32,7 +32,7 @@ mod calibrate;
 use baseline::{flops, ikj, library, mismatch, parallel_ikj, test_matrix, Shape};
 use kata_harness::cpu::{self, judge_spread, Clock, MeteredPool, Plan, Ratio, SpreadAdvice};
 use kata_harness::judge::Judgement;
-use kata_harness::measure::is_todo;
+use kata_harness::panicking::is_todo;
 use kata_harness::protocol::human_duration;
 use kata_harness::{ensure, fail, inconclusive, pass, within, Verdict};
 use std::hint::black_box;
