@@ -35,6 +35,7 @@ pub mod panicking;
 pub mod phases;
 pub mod picture;
 pub mod queues;
+pub mod rooms;
 #[cfg(feature = "async")]
 pub mod service;
 /// The protocol, from the crate at the bottom of the grader.
