@@ -1,25 +1,57 @@
-//! The hidden checks of ex10 · A read-write cache.
-//!
-//! Say here what the checks hand the code and what they measure: the
-//! learner's code is untrusted, so each check counts for itself.
+//! The hidden checks of ex10 · A read-write cache: on real threads (the check's own room
+//! of readers and writers, a relay of readers behind a waiting writer, blocked threads'
+//! CPU, histories), and under shuttle (`--cfg kata_shuttle`), whose `Condvar` wakes
+//! spuriously.
 
-use kata_harness::{ensure, fail, pass, within, Verdict};
+use kata_harness::Verdict;
+use std::process::ExitCode;
 
-kata_harness::exercise!(read_write_cache);
+kata_harness::exercise!(Cache, RwLock);
 
-fn main() -> std::process::ExitCode {
+#[cfg(kata_shuttle)]
+mod model;
+#[cfg(not(kata_shuttle))]
+mod plain;
+
+fn main() -> ExitCode {
     kata_harness::main(&kata_harness::checks! {
-        "sums-the-items" => sums_the_items,
-            "the sum of 1 to 100 is 5050";
+        #[cfg(not(kata_shuttle))] {
+            "one-thread" => plain::one_thread,
+                "reads see writes, two read guards at once, and get, insert, get_or_insert_with on one thread";
+            "readers-overlap" => plain::readers_overlap,
+                "3 reader threads: all 3 inside at once (one at a time is a mutex)";
+            "writer-exclusive" => plain::writer_exclusive,
+                "2 writers and 2 readers hammering the lock: a writer is never inside with anyone";
+            "writer-not-starved" => plain::writer_not_starved,
+                "a writer waits behind a reader while 2 readers relay: no read() gets in before the writer";
+            "released-on-panic" => plain::released_on_panic,
+                "a reader, a writer and a make() that panic leave the lock and the cache usable";
+            "waiting-sleeps" => plain::waiting_sleeps,
+                "a thread blocked in read() and one blocked in write() use almost no CPU";
+            "linearizable" => plain::linearizable,
+                "3 real threads calling get, insert and get_or_insert_with: every history has a sequential order";
+        }
+        #[cfg(kata_shuttle)] {
+            "model-writer-exclusive" => model::writer_exclusive,
+                "2 writers and 2 readers, spurious wake-ups: a writer is never inside with anyone, no write lost";
+            "model-no-lost-wake-up" => model::no_lost_wake_up,
+                "waiters behind a writer (2 readers and a writer) or a reader (2 writers): all get in";
+            "model-writer-first" => model::writer_first,
+                "a reader that comes while a writer waits behind a reader gets in after that writer";
+            "model-make-once" => model::make_once,
+                "2 threads ask get_or_insert_with for one key while a third reads: make runs once";
+        }
     })
 }
 
-fn sums_the_items() -> Verdict {
-    let got = within(kata_harness::step_limit(), "read_write_cache on 100 items", || {
-        read_write_cache((1..=100).collect())
-    })?;
-    ensure(got == 5050, || {
-        fail(format!("the sum of 1 to 100 is 5050, but read_write_cache returned {got}"))
-    })?;
-    Ok(pass("1 to 100 add up to 5050"))
-}
+/// What a writer inside with anyone (or two writers) means, and the fix.
+const TOGETHER: &str = "A writer must wait while anyone is inside (`while writer || readers > 0`), \
+                        a reader while a writer is inside or waiting; each looks in a `while` \
+                        loop under the one mutex (a wake-up only means \"look again\") and counts \
+                        itself in, in the same lock scope that saw the way clear.";
+
+/// What a reader getting in before a waiting writer means, and the fix.
+const PREFER: &str = "A writer-preferring lock counts a writer as waiting before its first look \
+                      (`writers_waiting += 1` in `write()`, before the loop), and `read()` waits \
+                      while `writer || writers_waiting > 0`; a lock whose readers only look at \
+                      `writer` lets a stream of readers keep the writer out for ever.";
