@@ -24,6 +24,7 @@ pub mod inside;
 pub mod judge;
 pub mod limit;
 pub mod linearizable;
+pub mod maps;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.

@@ -21,9 +21,10 @@
 //! (waiting for a lock nobody will give back) without waiting a time limit.
 
 use crate::sched::SchedClock;
+use crate::{fail, Outcome};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The check's count of the readers and writers inside a region.
@@ -35,6 +36,9 @@ pub struct Room {
     reads: AtomicUsize,
     writes: AtomicUsize,
     breach: Mutex<Option<String>>,
+    /// Panic at a breach, tagged `BOTH: ` (under a model checker, where a
+    /// failure is a panic and the story ends where it broke).
+    strict: bool,
 }
 
 /// One holder inside a [`Room`], until dropped.
@@ -53,7 +57,13 @@ impl Room {
             reads: AtomicUsize::new(0),
             writes: AtomicUsize::new(0),
             breach: Mutex::new(None),
+            strict: false,
         }
+    }
+
+    /// A room that panics at its first breach: "BOTH: a writer came in ...".
+    pub fn strict() -> Room {
+        Room { strict: true, ..Room::new() }
     }
 
     /// A reader is in (its guard was just returned).
@@ -84,6 +94,9 @@ impl Room {
     }
 
     fn breached(&self, what: String) {
+        if self.strict {
+            panic!("BOTH: {what}");
+        }
         self.breach.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(what);
     }
 
@@ -193,13 +206,161 @@ pub fn unless_stuck<T: Send + 'static>(
             // Asleep: unless it returned meanwhile (a thread that has
             // ended reads as not running too).
             Some(true) => {
-                return done_rx.recv_timeout(Duration::from_millis(5)).map_or(Ended::Asleep, returned)
+                return done_rx
+                    .recv_timeout(Duration::from_millis(5))
+                    .map_or(Ended::Asleep, returned)
             }
             Some(false) => {}
             None => break,
         }
     }
-    done_rx.recv_timeout(end.saturating_duration_since(Instant::now())).map_or(Ended::Running, returned)
+    done_rx
+        .recv_timeout(end.saturating_duration_since(Instant::now()))
+        .map_or(Ended::Running, returned)
+}
+
+/// Anything held: a guard, whatever its type.
+pub trait Held {}
+impl<T> Held for T {}
+
+/// Takes one side of a lock in `S` and returns its guard, boxed.
+pub type Take<S> = for<'a> fn(&'a S) -> Box<dyn Held + 'a>;
+
+/// A call that must return now that nothing holds it back, run by
+/// [`unless_stuck`]: `what` names it, `lesson` ends a failure.
+///
+/// # Errors
+/// It fell asleep for good, or had not returned within `limit`.
+pub fn returns<T: Send + 'static>(
+    what: &str,
+    lesson: &str,
+    limit: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Outcome> {
+    match unless_stuck(limit, f) {
+        Ended::Returned(got) => Ok(got),
+        Ended::Asleep => {
+            Err(fail(format!("{what} fell asleep, with nobody inside to wake it: {lesson}")))
+        }
+        Ended::Running => Err(fail(format!("{what} did not return: {lesson}"))),
+    }
+}
+
+/// How many reads came in while a writer waited ([`overtaking`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overtaken {
+    /// Reads that came in after the writer was seen waiting and before it
+    /// came in; the relay stops at [`RELAY`].
+    pub reads: usize,
+    /// Whether the writer was seen asleep in its call (else it was given
+    /// two seconds, and computed all the while: a spin).
+    pub asleep: bool,
+}
+
+/// Where the relay of [`overtaking`] stops.
+pub const RELAY: usize = 20;
+
+/// A writer's wait, counted in reads: a reader holds `lock` (taken with
+/// `read`); a writer calls `write` and is seen asleep; then 2 readers come
+/// and relay, each staying inside until the other has come in (or 200 ms),
+/// and the first reader leaves once one of them is in or asleep. A lock
+/// that prefers writers lets none of them in before the writer; one that
+/// prefers readers lets the relay run on ([`RELAY`] reads) while the writer
+/// waits. `hung` says what a hang within `limit` means.
+///
+/// # Errors
+/// `hung()`, if the writer or the readers never got in.
+pub fn overtaking<S: Send + Sync + 'static>(
+    lock: Arc<S>,
+    (read, write): (Take<S>, Take<S>),
+    limit: Duration,
+    hung: impl FnOnce() -> Outcome,
+) -> Result<Overtaken, Outcome> {
+    crate::on_thread("kata-relay", limit, move || Ok(relay(&lock, read, write)), hung)
+}
+
+fn relay<S: Send + Sync + 'static>(lock: &Arc<S>, read: Take<S>, write: Take<S>) -> Overtaken {
+    let shared = Arc::new((Room::new(), AtomicBool::new(false)));
+    let (room, stop) = (&shared.0, &shared.1);
+    let first = (read(lock), room.reader());
+    let started = |work: Box<dyn FnOnce() -> usize + Send>| {
+        let (clock, clock_rx) = mpsc::channel();
+        let thread = std::thread::spawn(move || (clock.send(Sleeper::this_thread()), work()).1);
+        (thread, clock_rx.recv().ok())
+    };
+    let (l, s) = (Arc::clone(lock), Arc::clone(&shared));
+    let (writer, clock) = started(Box::new(move || {
+        let (guard, inside) = (write(&l), s.0.writer());
+        let reads = s.0.reads();
+        drop((inside, guard));
+        reads
+    }));
+    let seen = clock.and_then(|c| c.asleep(Duration::from_secs(2)));
+    let asleep = seen.unwrap_or_else(|| (std::thread::sleep(Duration::from_millis(100)), true).1);
+    let mark = room.reads();
+    let relays: Vec<_> = (0..2)
+        .map(|_| {
+            let (l, s) = (Arc::clone(lock), Arc::clone(&shared));
+            started(Box::new(move || {
+                let going = || !s.1.load(Ordering::SeqCst) && s.0.reads() < mark + RELAY;
+                while going() {
+                    let inside = (read(&l), s.0.reader());
+                    let (me, began) = (s.0.reads(), Instant::now());
+                    while going()
+                        && s.0.reads() == me
+                        && began.elapsed() < Duration::from_millis(200)
+                    {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    drop((inside.1, inside.0));
+                }
+                0
+            }))
+        })
+        .collect();
+    let reader = relays[0].1.as_ref();
+    while room.reads() == mark
+        && reader.and_then(|r| r.asleep(Duration::from_millis(20))) == Some(false)
+    {}
+    drop((first.1, first.0));
+    let entered = writer.join().unwrap_or_else(|panic| resume_unwind(panic));
+    stop.store(true, Ordering::SeqCst);
+    relays.into_iter().for_each(|(relay, _)| drop(relay.join()));
+    Overtaken { reads: entered - mark, asleep }
+}
+
+/// `block` on a thread of its own while the check holds `held` (which keeps
+/// it blocked), the whole process's CPU read over 300 ms meanwhile and
+/// judged by [`judge_idle`](crate::waiting::judge_idle); then `held` is
+/// dropped, and `block` must return within `limit`. `what` names the call:
+/// "read() while a writer is inside".
+///
+/// # Errors
+/// The call returned at once (it did not wait), spun, or was never woken.
+#[cfg(feature = "cpu")]
+pub fn blocked_behind<S: Send + Sync + 'static, G>(
+    what: &str,
+    (state, held): (&Arc<S>, G),
+    block: fn(&S),
+    limit: Duration,
+    advice: &str,
+) -> crate::Verdict {
+    use crate::waiting::{idle_cpu, judge_idle};
+    let (state, (began, began_rx), (done, done_rx)) =
+        (Arc::clone(state), mpsc::channel(), mpsc::channel());
+    std::thread::spawn(move || (began.send(()), block(&state), done.send(())));
+    let _ = began_rx.recv();
+    std::thread::sleep(Duration::from_millis(50)); // into its wait
+    let length = Duration::from_millis(300);
+    let cpu = idle_cpu(length);
+    if done_rx.try_recv().is_ok() {
+        return Err(fail(format!("{what} returned at once: it did not wait")));
+    }
+    let verdict = judge_idle(cpu, length, &format!("a thread blocked in {what}"), advice);
+    drop(held);
+    let lost = || fail(format!("{what} was not woken when the holder left: a lost wake-up?"));
+    done_rx.recv_timeout(limit).map_err(|_| lost())?;
+    verdict
 }
 
 #[cfg(test)]
@@ -222,11 +383,17 @@ mod tests {
         let room = Room::new();
         let reader = room.reader();
         let writer = room.writer();
-        assert_eq!(room.breach().as_deref(), Some("a writer came in while 1 reader was inside (1)"));
+        assert_eq!(
+            room.breach().as_deref(),
+            Some("a writer came in while 1 reader was inside (1)")
+        );
         drop(reader);
         let _second = room.writer();
         drop(room.reader());
-        assert_eq!(room.breach().as_deref(), Some("a writer came in while 1 reader was inside (1)"));
+        assert_eq!(
+            room.breach().as_deref(),
+            Some("a writer came in while 1 reader was inside (1)")
+        );
         drop(writer);
         let fresh = Room::new();
         let _w = fresh.writer();
@@ -280,5 +447,97 @@ mod tests {
             std::hint::spin_loop();
         });
         assert_eq!(spun, Ended::<()>::Running);
+    }
+    /// A lock as a reader-preferring textbook one: readers look only at
+    /// the writer inside. With `prefer_writers`, also at the writers waiting.
+    struct Textbook {
+        state: std::sync::Mutex<(usize, bool, usize)>,
+        changed: std::sync::Condvar,
+        prefer_writers: bool,
+    }
+
+    struct Side<'a>(&'a Textbook, bool);
+
+    impl Drop for Side<'_> {
+        fn drop(&mut self) {
+            let mut s = self.0.state.lock().unwrap();
+            if self.1 {
+                s.1 = false
+            } else {
+                s.0 -= 1
+            }
+            self.0.changed.notify_all();
+        }
+    }
+
+    impl Textbook {
+        fn new(prefer_writers: bool) -> Arc<Textbook> {
+            Arc::new(Textbook {
+                state: Default::default(),
+                changed: Default::default(),
+                prefer_writers,
+            })
+        }
+        fn read(&self) -> Box<dyn Held + '_> {
+            let mut s = self.state.lock().unwrap();
+            while s.1 || (self.prefer_writers && s.2 > 0) {
+                s = self.changed.wait(s).unwrap();
+            }
+            s.0 += 1;
+            Box::new(Side(self, false))
+        }
+        fn write(&self) -> Box<dyn Held + '_> {
+            let mut s = self.state.lock().unwrap();
+            s.2 += 1;
+            while s.1 || s.0 > 0 {
+                s = self.changed.wait(s).unwrap();
+            }
+            (s.2, s.1) = (s.2 - 1, true);
+            Box::new(Side(self, true))
+        }
+    }
+
+    #[test]
+    fn a_reader_preferring_lock_is_overtaken_and_a_writer_preferring_one_is_not() {
+        let hung = || fail("hung");
+        let sides: (Take<Textbook>, Take<Textbook>) = (Textbook::read, Textbook::write);
+        let fair = overtaking(Textbook::new(true), sides, Duration::from_secs(10), hung).unwrap();
+        assert_eq!(fair.reads, 0);
+        let unfair =
+            overtaking(Textbook::new(false), sides, Duration::from_secs(10), hung).unwrap();
+        assert_eq!(unfair.reads, RELAY);
+    }
+
+    #[cfg(feature = "cpu")]
+    #[test]
+    fn a_blocked_reader_sleeps_and_is_woken() {
+        let lock = Textbook::new(true);
+        let writer = Textbook::write(&lock);
+        let block: fn(&Textbook) = |l| drop(l.read());
+        let verdict = blocked_behind("read()", (&lock, writer), block, Duration::from_secs(5), "");
+        // The process's CPU is judged, and other tests may run beside this
+        // one: only the ends are asserted here (judge_idle has its tests).
+        if let Err(told) = verdict {
+            assert!(told.message.contains("kept the CPU busy"), "{}", told.message);
+        }
+        let free = || blocked_behind("read()", (&lock, ()), block, Duration::from_secs(5), "");
+        assert!(free().unwrap_err().message.contains("returned at once"));
+    }
+
+    #[test]
+    fn returns_tells_a_call_that_sleeps_for_ever() {
+        let ms = Duration::from_millis;
+        assert_eq!(returns("get()", "", ms(1000), || 3).unwrap(), 3);
+        let (_keep, never) = mpsc::channel::<()>();
+        let told = returns("write()", "give it back", ms(3000), move || never.recv().is_ok());
+        assert!(told.unwrap_err().message.ends_with(": give it back"));
+    }
+
+    #[test]
+    #[should_panic(expected = "BOTH: a reader came in while a writer was inside")]
+    fn a_strict_room_panics_at_its_breach() {
+        let room = Room::strict();
+        let _w = room.writer();
+        drop(room.reader());
     }
 }

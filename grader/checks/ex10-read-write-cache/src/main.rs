@@ -45,7 +45,8 @@ fn main() -> ExitCode {
 }
 
 /// What a writer inside with anyone (or two writers) means, and the fix.
-const TOGETHER: &str = "A writer must wait while anyone is inside (`while writer || readers > 0`), \
+const TOGETHER: &str =
+    "A writer must wait while anyone is inside (`while writer || readers > 0`), \
                         a reader while a writer is inside or waiting; each looks in a `while` \
                         loop under the one mutex (a wake-up only means \"look again\") and counts \
                         itself in, in the same lock scope that saw the way clear.";
