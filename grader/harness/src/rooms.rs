@@ -115,6 +115,15 @@ impl Room {
         self.reads.load(Ordering::SeqCst)
     }
 
+    /// Waits (yielding, the model checker's way under one) until the room
+    /// has seen `reads` readers and `writes` writers come in.
+    #[cfg(feature = "model")]
+    pub fn until_seen(&self, reads: usize, writes: usize) {
+        while self.reads() < reads || self.writes() < writes {
+            kata_sync::thread::yield_now();
+        }
+    }
+
     /// How many writers came in so far.
     pub fn writes(&self) -> usize {
         self.writes.load(Ordering::SeqCst)
@@ -225,6 +234,27 @@ impl<T> Held for T {}
 
 /// Takes one side of a lock in `S` and returns its guard, boxed.
 pub type Take<S> = for<'a> fn(&'a S) -> Box<dyn Held + 'a>;
+
+/// A visit to a lock: takes a side of it (`writer` or not, with `take`),
+/// enters `room` as such, yields once inside (under shuttle, also until
+/// `holding` threads sleep in a `Condvar` wait: the waiters behind it),
+/// leaves the room and drops the guard, telling each step in the story of a
+/// model-checked execution.
+#[cfg(feature = "model")]
+pub fn visit<S>(lock: &S, room: &Room, (writer, take): (bool, Take<S>), holding: usize) {
+    use crate::contention::narrate;
+    let side = if writer { "writer" } else { "reader" };
+    narrate(if writer { "calls write()" } else { "calls read()" });
+    let guard = take(lock);
+    let inside = if writer { room.writer() } else { room.reader() };
+    narrate(format!("is in, as a {side}"));
+    kata_sync::thread::yield_now();
+    #[cfg(kata_shuttle)]
+    crate::model::until_asleep(holding);
+    let _ = holding;
+    narrate("drops its guard");
+    drop((inside, guard));
+}
 
 /// A call that must return now that nothing holds it back, run by
 /// [`unless_stuck`]: `what` names it, `lesson` ends a failure.

@@ -3,6 +3,7 @@
 //! CPU, histories), and under shuttle (`--cfg kata_shuttle`), whose `Condvar` wakes
 //! spuriously.
 
+use kata_harness::rooms::Take;
 use kata_harness::Verdict;
 use std::process::ExitCode;
 
@@ -43,6 +44,11 @@ fn main() -> ExitCode {
         }
     })
 }
+
+/// The lock as the checks use it, and its two sides as the harness's rooms take them.
+type Lock = RwLock<u32>;
+const READ: (bool, Take<Lock>) = (false, |lock| Box::new(lock.read()));
+const WRITE: (bool, Take<Lock>) = (true, |lock| Box::new(lock.write()));
 
 /// What a writer inside with anyone (or two writers) means, and the fix.
 const TOGETHER: &str =

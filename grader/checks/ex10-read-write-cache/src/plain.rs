@@ -1,16 +1,26 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
-use kata_harness::contention::Scenario;
+use kata_harness::contention::{Scenario, Turn};
 use kata_harness::histories::{judge_rounds, Thread};
 use kata_harness::limit::Limit;
+use kata_harness::linearizable::Model;
 use kata_harness::maps::{Map, MapCall};
 use kata_harness::panicking::{deliberate_panic, panics, unwinding};
-use kata_harness::rooms::{blocked_behind, overtaking, returns, Held, Room, RELAY};
+use kata_harness::rooms::{blocked_behind, overtaking, returns, visit, Room, RELAY};
 use kata_harness::{ensure, fail, ms, pass, staged, step_limit, within, Outcome};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::thread::yield_now;
+
+/// Makes `call` on `cache`; what it returned, as the model says it.
+fn perform(cache: &Cache<u8, u32>, call: MapCall) -> String {
+    call.said(match call {
+        MapCall::Get(k) => cache.get(&k),
+        MapCall::Insert(k, v) => cache.insert(k, v),
+        MapCall::GetOrInsert(k, v) => Some(cache.get_or_insert_with(k, || v)),
+    })
+}
 
 pub fn one_thread() -> Verdict {
     staged(step_limit(), |steps| {
@@ -19,45 +29,33 @@ pub fn one_thread() -> Verdict {
             said.push(what);
             ensure(right, || fail(format!("{}: the last is wrong", said.join("; "))))
         };
-        steps
-            .begin(("read() and write() on one thread", "a guard that never gives its side back?"));
+        steps.begin(("read() and write() on one thread", "a guard that never gives back?"));
         let lock = RwLock::new(5u32);
         let first = *lock.read();
-        step(format!("*read() → {first}"), first == 5)?;
         *lock.write() += 2;
         let now = *lock.read();
-        step(format!("*write() += 2, then *read() → {now}"), now == 7)?;
+        step(format!("*read() → {first}, *write() += 2, *read() → {now}"), (first, now) == (5, 7))?;
         let two = "a mutex in disguise: the second read() waits for the first guard, on its own \
                    thread. Readers share the lock: count them in, do not hold the mutex in the guard";
-        steps.begin(("two read() guards held at once on one thread", two));
+        steps.begin(("two read() guards held at once on one thread, then write()", two));
         let (a, b) = (lock.read(), lock.read());
-        step(format!("two read() guards at once → {} and {}", *a, *b), (*a, *b) == (7, 7))?;
+        let both = (*a, *b);
         drop((a, b));
-        steps.begin((
-            "write() after two read guards were dropped",
-            "the last reader out let nobody in?",
-        ));
         *lock.write() = 9;
         let now = *lock.read();
-        step(format!("both dropped, *write() = 9, then *read() → {now}"), now == 9)?;
-        steps.begin((
-            "the cache's calls on one thread",
-            "a read guard still held when write() is called?",
-        ));
-        let cache = Cache::new();
+        step(
+            format!("two read()s at once → {both:?}, then *write() = 9, *read() → {now}"),
+            both == (7, 7) && now == 9,
+        )?;
+        steps.begin(("the cache's calls on one thread", "a read guard held into write()?"));
+        use MapCall::*;
+        let (cache, mut model) = (Cache::new(), Map::default());
         step("Cache::new()".into(), true)?;
-        let mut call = |what: &str, got: Option<u32>, want: Option<u32>| {
-            step(format!("{what} → {got:?}"), got == want)
-        };
-        call("get(&1)", cache.get(&1), None)?;
-        call("insert(1, 10)", cache.insert(1, 10), None)?;
-        call("insert(1, 11)", cache.insert(1, 11), Some(10))?;
-        call("get(&1)", cache.get(&1), Some(11))?;
-        let stored = cache.get_or_insert_with(1, || 99);
-        call("get_or_insert_with(1, || 99) (1 is stored)", Some(stored), Some(11))?;
-        let made = cache.get_or_insert_with(2, || 20);
-        call("get_or_insert_with(2, || 20) (2 is missing)", Some(made), Some(20))?;
-        call("get(&2)", cache.get(&2), Some(20))?;
+        let script = [Get(1), Insert(1, 10), Insert(1, 11), Get(1), GetOrInsert(1, 9)];
+        for call in script.into_iter().chain([GetOrInsert(2, 20), Get(2)]) {
+            let (got, want) = (perform(&cache, call), model.step(&call).unwrap_or_default());
+            step(format!("{call} → {got}"), got == want)?;
+        }
         Ok(pass("reads see writes, two read guards at once, and the cache answers as a map"))
     })?
 }
@@ -85,56 +83,32 @@ pub fn readers_overlap() -> Verdict {
     )
 }
 
-type Lock = RwLock<u32>;
-
-fn read(lock: &Lock) -> Box<dyn Held + '_> {
-    Box::new(lock.read())
-}
-
-fn write(lock: &Lock) -> Box<dyn Held + '_> {
-    Box::new(lock.write())
-}
-
 pub fn writer_exclusive() -> Verdict {
-    let judge = |(lock, room): &(Lock, Room), _: &[_]| {
-        let (value, writes) = (*lock.read(), room.writes());
-        let lost = format!("{writes} writes of +1 left the value at {value}: writers overlapped");
-        let breach = room.breach().or((value as usize != writes).then_some(lost));
-        breach.map_or(Ok(()), |what| Err(fail(format!("{what}. {TOGETHER}"))))
+    let side = |side| {
+        move |(lock, room): &(Lock, Room), _: &Turn| {
+            (0..150).for_each(|_| visit(lock, room, side, 0))
+        }
     };
-    Scenario::new("2 writers and 2 readers", || (RwLock::new(0), Room::new()))
-        .threads(2, |(lock, room), _| {
-            for _ in 0..150 {
-                let (mut guard, inside) = (lock.write(), room.writer());
-                let value = *guard;
-                yield_now();
-                *guard = value + 1;
-                drop((inside, guard));
-            }
-        })
-        .threads(2, |(lock, room), _| {
-            for _ in 0..150 {
-                let inside = (lock.read(), room.reader());
-                yield_now();
-                drop((inside.1, inside.0));
-            }
-        })
-        .judge(judge)
+    let rounds = Scenario::new("2 writers and 2 readers", || (RwLock::new(0), Room::new()))
+        .threads(2, side(WRITE))
+        .threads(2, side(READ))
         .on_hang("a lost wake-up: a leaving writer or the last reader out woke nobody?")
         .stress(3, step_limit())?;
-    Ok(pass("3 rounds of 600 acquisitions: no writer inside with anyone, no write lost"))
+    if let Some(breach) = rounds.iter().find_map(|round| round.state.1.breach()) {
+        return Err(fail(format!("{breach}. {TOGETHER}")));
+    }
+    Ok(pass("3 rounds of 600 acquisitions: no writer inside with anyone"))
 }
 
 pub fn writer_not_starved() -> Verdict {
     let hung = || {
         fail(
-            "a reader held the lock, a writer waited, 2 more readers came, then the first \
-             reader left, and it did not finish: the last reader out woke nobody, or a leaving \
-             writer left the readers asleep?",
+            "a reader held the lock, a writer waited, 2 readers came, the first left: it did \
+              not finish. The last reader out woke nobody, or a leaving writer no reader?",
         )
     };
     let lock = Arc::new(RwLock::new(0));
-    let overtaken = overtaking(lock, (read, write), step_limit(), hung)?;
+    let overtaken = overtaking(lock, (READ.1, WRITE.1), step_limit(), hung)?;
     let n = overtaken.reads;
     let figure = |o: Outcome| o.figure("reads let in while the writer waited", n, "0");
     ensure(n == 0, || {
@@ -158,21 +132,14 @@ pub fn released_on_panic() -> Verdict {
     let (what, l) = ("after a reader panicked holding a read guard, write()", Arc::clone(&lock));
     returns(what, RAII, limit, move || *l.write() = 2)?;
     unwinding(|| {
-        *lock.write() = 5; // this guard is dropped here, the next one held
-        lock.write()
+        let mut guard = lock.write();
+        *guard = 5;
+        guard
     });
-    let (what, l) = ("after a writer panicked holding the write guard, read()", lock);
-    let left = returns(what, RAII, limit, move || {
-        let left = *l.read();
-        drop(l.write());
-        left
-    })?;
-    ensure(left == 5, || {
-        fail(format!(
-            "a writer wrote 5, then panicked holding the write guard; then *read() → {left}: \
-             the lock does not poison, the value stays as the holder left it"
-        ))
-    })?;
+    let what = "after a writer wrote 5 and panicked holding the write guard, *read()";
+    let left = returns(what, RAII, limit, move || *lock.read())?;
+    let lesson = "the lock does not poison: the value stays as the holder left it";
+    ensure(left == 5, || fail(format!("{what} → {left}: {lesson}")))?;
     let (cache, make) = (Arc::new(Cache::new()), "get_or_insert_with(1, make) whose make panics");
     let made = Arc::clone(&cache);
     let panicked =
@@ -203,13 +170,7 @@ pub fn linearizable() -> Verdict {
     let script = |cache: &Cache<u8, u32>, me: &mut Thread<'_, Map>| {
         for i in 0..6 {
             let call = MapCall::pick(&mut me.choices, me.index, i, 2);
-            me.call(call, || {
-                call.said(match call {
-                    MapCall::Get(k) => cache.get(&k),
-                    MapCall::Insert(k, v) => cache.insert(k, v),
-                    MapCall::GetOrInsert(k, v) => Some(cache.get_or_insert_with(k, || v)),
-                })
-            });
+            me.call(call, || perform(cache, call));
         }
     };
     let advice = "A miss under the read lock is only a guess: look again under the write lock \
