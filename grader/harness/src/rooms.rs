@@ -256,6 +256,22 @@ pub fn visit<S>(lock: &S, room: &Room, (writer, take): (bool, Take<S>), holding:
     drop((inside, guard));
 }
 
+/// A scenario thread's part ([`crate::contention::Scenario`], feature
+/// `model`) on a lock and its room: once the room has seen `seen` (readers,
+/// writers) come in, `times` [`visit`]s of `side`, each `holding` as there.
+#[cfg(feature = "model")]
+pub fn visits<S: 'static>(
+    side: (bool, Take<S>),
+    seen: (usize, usize),
+    times: usize,
+    holding: usize,
+) -> impl Fn(&(S, Room), &crate::contention::Turn) + Send + Sync + 'static {
+    move |(lock, room), _| {
+        room.until_seen(seen.0, seen.1);
+        (0..times).for_each(|_| visit(lock, room, side, holding));
+    }
+}
+
 /// A call that must return now that nothing holds it back, run by
 /// [`unless_stuck`]: `what` names it, `lesson` ends a failure.
 ///
@@ -348,10 +364,11 @@ fn relay<S: Send + Sync + 'static>(lock: &Arc<S>, read: Take<S>, write: Take<S>)
             }))
         })
         .collect();
-    let reader = relays[0].1.as_ref();
-    while room.reads() == mark
-        && reader.and_then(|r| r.asleep(Duration::from_millis(20))) == Some(false)
-    {}
+    // The first reader leaves once a relay reader is in, or asleep behind
+    // the writer (or, if it spins, after two seconds).
+    let (reader, patience) = (relays[0].1.as_ref(), Instant::now() + Duration::from_secs(2));
+    let asleep_behind = || reader.and_then(|r| r.asleep(Duration::from_millis(20))) != Some(false);
+    while room.reads() == mark && Instant::now() < patience && !asleep_behind() {}
     drop((first.1, first.0));
     let entered = writer.join().unwrap_or_else(|panic| resume_unwind(panic));
     stop.store(true, Ordering::SeqCst);

@@ -1,7 +1,5 @@
-//! The hidden checks of ex10 · A read-write cache: on real threads (the check's own room
-//! of readers and writers, a relay of readers behind a waiting writer, blocked threads'
-//! CPU, histories), and under shuttle (`--cfg kata_shuttle`), whose `Condvar` wakes
-//! spuriously.
+//! The hidden checks of ex10 · A read-write cache: on real threads, and under shuttle
+//! (`--cfg kata_shuttle`), whose `Condvar` wakes spuriously.
 
 use kata_harness::rooms::Take;
 use kata_harness::Verdict;

@@ -4,7 +4,7 @@
 use super::*;
 use kata_harness::contention::{Part, Scenario, Turn};
 use kata_harness::model::{after_tag, by_tag, until_asleep};
-use kata_harness::rooms::{self, Room};
+use kata_harness::rooms::{visits, Room};
 use kata_harness::Outcome;
 use kata_sync::model::{asleep, narrate, sleeps, Failure};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -14,14 +14,6 @@ type State = (Lock, Room);
 
 fn fresh() -> State {
     (RwLock::new(0), Room::strict())
-}
-
-/// Takes `side` and holds it until `holding` threads sleep, once `seen`
-/// (readers, writers) came in before.
-fn visit(side: (bool, Take<Lock>), seen: (usize, usize), holding: usize) -> impl Fn(&State, &Turn) {
-    move |(lock, room), _| {
-        (room.until_seen(seen.0, seen.1), rooms::visit(lock, room, side, holding)).1
-    }
 }
 
 /// Once every thread is done: nobody polled.
@@ -37,33 +29,29 @@ fn explain(failure: &Failure) -> String {
          in before that writer. {PREFER}"
     );
     let made = format!(
-        "{}: two threads both missed under the read lock and both made the value \
-         (check-then-act). Look again under the write lock before calling make, and store what \
-         it made in that same lock scope.",
+        "{}: two threads both missed under the read lock and both made the value. A miss is \
+         only a guess: look again under the write lock before calling make.",
         after_tag(failure, "MADE: ")
     );
     let polls = "a waiter called thread::sleep: it sleeps and looks again, in a loop. Sleep on a \
                  `Condvar` instead, and let the holder's drop wake you.";
-    let stuck = "a thread slept for ever in read() or write() though the way was clear. Readers \
-                 behind a writer all may come in when it leaves: `notify_all` them (`notify_one` \
-                 wakes one, and the others sleep on); the last reader out must wake a waiting \
-                 writer; and if readers and writers share one condvar, a `notify_one` can wake \
-                 a thread that only goes back to sleep. Change the state, then notify, after \
-                 every drop.";
+    let stuck = "a thread slept for ever in read() or write() though the way was clear. A \
+                 leaving writer must wake all the readers behind it (`notify_one` wakes one, \
+                 and the others sleep on), the last reader out a waiting writer; on one shared \
+                 condvar, `notify_one` may wake a thread that only sleeps again. Change the \
+                 state, then notify, after every drop.";
     let lessons =
         [("BOTH", &*both), ("OVERTAKEN", &*overtaken), ("MADE", &*made), ("POLLS", polls)];
     by_tag(failure, &lessons, stuck)
 }
 
 pub fn writer_exclusive() -> Verdict {
-    let twice = |side| {
-        move |s: &State, t: &Turn| (visit(side, (0, 0), 0)(s, t), visit(side, (0, 0), 0)(s, t)).0
-    };
     Scenario::new("2 writers and 2 readers", fresh)
-        .thread("writer A", twice(WRITE))
-        .thread("writer B", visit(WRITE, (0, 0), 0))
-        .thread("reader C", twice(READ))
-        .thread("reader D", visit(READ, (0, 0), 0))
+        .thread("writer A", visits(WRITE, (0, 0), 1, 0))
+        .thread("writer B", visits(WRITE, (0, 0), 1, 0))
+        .thread("reader C", visits(READ, (0, 0), 1, 0))
+        .thread("reader D", visits(READ, (0, 0), 1, 0))
+        .thread("writer E", visits(WRITE, (0, 0), 1, 0))
         .judge(judged)
         .check("no writer inside with anyone", explain)
 }
@@ -71,33 +59,34 @@ pub fn writer_exclusive() -> Verdict {
 pub fn no_lost_wake_up() -> Verdict {
     // A writer holds until 2 readers and a writer wait behind it.
     Scenario::new("a writer holding, 2 readers and a writer waiting", fresh)
-        .thread("writer H", visit(WRITE, (0, 0), 3))
-        .thread("reader A", visit(READ, (0, 1), 0))
-        .thread("writer B", visit(WRITE, (0, 1), 0))
-        .thread("reader C", visit(READ, (0, 1), 0))
+        .thread("writer H", visits(WRITE, (0, 0), 1, 3))
+        .thread("reader A", visits(READ, (0, 1), 1, 0))
+        .thread("writer B", visits(WRITE, (0, 1), 1, 0))
+        .thread("reader C", visits(READ, (0, 1), 1, 0))
         .judge(judged)
         .check("the waiters all got in", explain)?;
     // A reader holds until 2 writers wait behind it.
     Scenario::new("a reader holding, 2 writers waiting", fresh)
-        .thread("reader H", visit(READ, (0, 0), 2))
-        .thread("writer A", visit(WRITE, (1, 0), 0))
-        .thread("writer B", visit(WRITE, (1, 0), 0))
+        .thread("reader H", visits(READ, (0, 0), 1, 2))
+        .thread("writer A", visits(WRITE, (1, 0), 1, 0))
+        .thread("writer B", visits(WRITE, (1, 0), 1, 0))
         .judge(judged)
         .check("both writers got in", explain)
 }
 
 pub fn writer_first() -> Verdict {
     Scenario::new("a reader holding, a writer waiting, a reader coming", fresh)
-        .thread("reader R", visit(READ, (0, 0), 2))
-        .thread("writer W", visit(WRITE, (1, 0), 0))
+        .thread("reader R", visits(READ, (0, 0), 1, 2))
+        .thread("writer W", visits(WRITE, (1, 0), 1, 0))
         .thread("reader C", |(lock, room), _| {
             (room.until_seen(1, 0), until_asleep(1));
             // Only writer W can be asleep now: it waits, counted as waiting.
             let behind = asleep() >= 1 && room.writes() == 0;
-            narrate(format!(
-                "calls read(){}",
-                ["", ", writer W asleep in write()"][usize::from(behind)]
-            ));
+            narrate(if behind {
+                "calls read(), writer W asleep in write()"
+            } else {
+                "calls read()"
+            });
             let (guard, inside) = (lock.read(), room.reader());
             assert!(!behind || room.writes() == 1, "OVERTAKEN");
             drop((inside, guard));
@@ -110,14 +99,11 @@ pub fn make_once() -> Verdict {
     type Made = (Cache<u32, u32>, AtomicUsize);
     let asks = |value: u32| {
         move |(cache, made): &Made, _: &Turn| {
-            narrate(format!("calls get_or_insert_with(7, ↦ {value})"));
-            let got = cache.get_or_insert_with(7, || {
-                let n = made.fetch_add(1, SeqCst) + 1;
-                narrate(format!("make() runs (time {n}), gives {value}"));
+            Some(cache.get_or_insert_with(7, || {
+                let time = made.fetch_add(1, SeqCst) + 1;
+                narrate(format!("make() runs, time {time}, gives {value}"));
                 value
-            });
-            narrate(format!("get_or_insert_with returns {got}"));
-            Some(got)
+            }))
         }
     };
     let state = || (Cache::new(), AtomicUsize::new(0));
@@ -126,11 +112,10 @@ pub fn make_once() -> Verdict {
         .thread("thread B", asks(20))
         .thread("thread C", |(cache, _): &Made, _| cache.get(&7))
         .judge(|(cache, made), parts| {
-            let (a, b, c, n) =
-                (parts[0].result, parts[1].result, parts[2].result, made.load(SeqCst));
+            let ([a, b, c], n) = ([0, 1, 2].map(|i| parts[i].result), made.load(SeqCst));
             assert!(n == 1, "MADE: make() ran {n} times for key 7, A got {a:?} and B {b:?}");
-            assert!(a == b && (c.is_none() || c == a), "MADE: A got {a:?}, B {b:?}, C read {c:?}");
-            assert!(cache.get(&7) == a, "MADE: get(&7) afterwards said {:?}", cache.get(&7));
+            let (told, now) = (format!("A got {a:?}, B {b:?}, C read {c:?}"), cache.get(&7));
+            assert!(a == b && (c.is_none() || c == a) && now == a, "MADE: {told}, get(&7) {now:?}");
             Ok(())
         })
         .check("make ran once, and every caller got its value", explain)

@@ -1,13 +1,13 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
-use kata_harness::contention::{Scenario, Turn};
+use kata_harness::contention::Scenario;
 use kata_harness::histories::{judge_rounds, Thread};
 use kata_harness::limit::Limit;
 use kata_harness::linearizable::Model;
 use kata_harness::maps::{Map, MapCall};
 use kata_harness::panicking::{deliberate_panic, panics, unwinding};
-use kata_harness::rooms::{blocked_behind, overtaking, returns, visit, Room, RELAY};
+use kata_harness::rooms::{blocked_behind, overtaking, returns, visits, Room, RELAY};
 use kata_harness::{ensure, fail, ms, pass, staged, step_limit, within, Outcome};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -29,28 +29,25 @@ pub fn one_thread() -> Verdict {
             said.push(what);
             ensure(right, || fail(format!("{}: the last is wrong", said.join("; "))))
         };
-        steps.begin(("read() and write() on one thread", "a guard that never gives back?"));
+        let two = "the second read() waits for the first guard, on its own thread: a mutex in \
+                   disguise? Readers share the lock: count them in, do not keep the mutex's guard";
+        steps.begin(("read(), write() and two read() guards at once on one thread", two));
         let lock = RwLock::new(5u32);
         let first = *lock.read();
         *lock.write() += 2;
-        let now = *lock.read();
-        step(format!("*read() → {first}, *write() += 2, *read() → {now}"), (first, now) == (5, 7))?;
-        let two = "a mutex in disguise: the second read() waits for the first guard, on its own \
-                   thread. Readers share the lock: count them in, do not hold the mutex in the guard";
-        steps.begin(("two read() guards held at once on one thread, then write()", two));
         let (a, b) = (lock.read(), lock.read());
         let both = (*a, *b);
         drop((a, b));
         *lock.write() = 9;
-        let now = *lock.read();
-        step(
-            format!("two read()s at once → {both:?}, then *write() = 9, *read() → {now}"),
-            both == (7, 7) && now == 9,
-        )?;
+        let (now, seen) = (*lock.read(), (first, both.0, both.1));
+        let told = format!(
+            "*read() → {first}; *write() += 2; two read()s at once → {both:?}; \
+                            *write() = 9; *read() → {now}"
+        );
+        step(told, seen == (5, 7, 7) && now == 9)?;
         steps.begin(("the cache's calls on one thread", "a read guard held into write()?"));
         use MapCall::*;
         let (cache, mut model) = (Cache::new(), Map::default());
-        step("Cache::new()".into(), true)?;
         let script = [Get(1), Insert(1, 10), Insert(1, 11), Get(1), GetOrInsert(1, 9)];
         for call in script.into_iter().chain([GetOrInsert(2, 20), Get(2)]) {
             let (got, want) = (perform(&cache, call), model.step(&call).unwrap_or_default());
@@ -64,12 +61,7 @@ pub fn readers_overlap() -> Verdict {
     let state = || (RwLock::new(0u32), Limit::new(3, ms(2000)));
     let round = Scenario::new("3 threads calling read()", state)
         .threads(3, |(lock, limit), _| {
-            for _ in 0..20 {
-                let guard = lock.read();
-                let inside = limit.enter();
-                yield_now();
-                drop((inside, guard));
-            }
+            (0..20).for_each(|_| (lock.read(), limit.enter(), yield_now()).2);
         })
         .on_hang("a read guard that never gives its side back, or a lost wake-up?")
         .stress(1, step_limit())?
@@ -84,14 +76,9 @@ pub fn readers_overlap() -> Verdict {
 }
 
 pub fn writer_exclusive() -> Verdict {
-    let side = |side| {
-        move |(lock, room): &(Lock, Room), _: &Turn| {
-            (0..150).for_each(|_| visit(lock, room, side, 0))
-        }
-    };
     let rounds = Scenario::new("2 writers and 2 readers", || (RwLock::new(0), Room::new()))
-        .threads(2, side(WRITE))
-        .threads(2, side(READ))
+        .threads(2, visits(WRITE, (0, 0), 150, 0))
+        .threads(2, visits(READ, (0, 0), 150, 0))
         .on_hang("a lost wake-up: a leaving writer or the last reader out woke nobody?")
         .stress(3, step_limit())?;
     if let Some(breach) = rounds.iter().find_map(|round| round.state.1.breach()) {
@@ -101,14 +88,10 @@ pub fn writer_exclusive() -> Verdict {
 }
 
 pub fn writer_not_starved() -> Verdict {
-    let hung = || {
-        fail(
-            "a reader held the lock, a writer waited, 2 readers came, the first left: it did \
-              not finish. The last reader out woke nobody, or a leaving writer no reader?",
-        )
-    };
+    let hung = "a reader held the lock, a writer waited, 2 readers came, the first left: it \
+                did not finish. The last reader out woke nobody, or the writer no reader?";
     let lock = Arc::new(RwLock::new(0));
-    let overtaken = overtaking(lock, (READ.1, WRITE.1), step_limit(), hung)?;
+    let overtaken = overtaking(lock, (READ.1, WRITE.1), step_limit(), || fail(hung))?;
     let n = overtaken.reads;
     let figure = |o: Outcome| o.figure("reads let in while the writer waited", n, "0");
     ensure(n == 0, || {
@@ -141,9 +124,8 @@ pub fn released_on_panic() -> Verdict {
     let lesson = "the lock does not poison: the value stays as the holder left it";
     ensure(left == 5, || fail(format!("{what} → {left}: {lesson}")))?;
     let (cache, make) = (Arc::new(Cache::new()), "get_or_insert_with(1, make) whose make panics");
-    let made = Arc::clone(&cache);
-    let panicked =
-        panics(AssertUnwindSafe(move || made.get_or_insert_with(1, || deliberate_panic())));
+    let made = AssertUnwindSafe(Arc::clone(&cache));
+    let panicked = panics(move || made.get_or_insert_with(1, || deliberate_panic()));
     ensure(panicked, || fail(format!("{make} returned: the panic must go on to the caller")))?;
     let what = format!("after {make}, get(&1), insert(1, 5) and get_or_insert_with(2, || 7)");
     let got = returns(&what, RAII, limit, move || {
