@@ -37,7 +37,7 @@ pub struct Room {
     writes: AtomicUsize,
     breach: Mutex<Option<String>>,
     /// Panic at a breach, tagged `BOTH: ` (under a model checker, where a
-    /// failure is a panic and the story ends where it broke).
+    /// failure is a panic).
     strict: bool,
 }
 
@@ -61,7 +61,8 @@ impl Room {
         }
     }
 
-    /// A room that panics at its first breach: "BOTH: a writer came in ...".
+    /// A room whose breach is a panic ([`Room::judge_strictly`]): "BOTH: a
+    /// writer came in ...".
     pub fn strict() -> Room {
         Room { strict: true, ..Room::new() }
     }
@@ -87,17 +88,28 @@ impl Room {
         if others > 0 {
             self.breached("a second writer came in while a writer was inside".into());
         } else if readers > 0 {
-            let who = if readers == 1 { "1 reader was" } else { "readers were" };
-            self.breached(format!("a writer came in while {who} inside ({readers})"));
+            let who = if readers == 1 {
+                "1 reader was".into()
+            } else {
+                format!("{readers} readers were")
+            };
+            self.breached(format!("a writer came in while {who} inside"));
         }
         Occupant { room: self, writer: true }
     }
 
     fn breached(&self, what: String) {
-        if self.strict {
+        self.breach.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(what);
+    }
+
+    /// In a strict room, a panic with the first breach, if there was one.
+    /// [`visit`] calls it once the guard is dropped: a panic with a guard
+    /// held would unwind through the lock's own code, which under shuttle
+    /// may switch threads in the middle of the unwinding.
+    pub fn judge_strictly(&self) {
+        if let Some(what) = self.breach().filter(|_| self.strict) {
             panic!("BOTH: {what}");
         }
-        self.breach.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(what);
     }
 
     /// The first time two holders were inside who may not be together.
@@ -254,6 +266,7 @@ pub fn visit<S>(lock: &S, room: &Room, (writer, take): (bool, Take<S>), holding:
     let _ = holding;
     narrate("drops its guard");
     drop((inside, guard));
+    room.judge_strictly();
 }
 
 /// A scenario thread's part ([`crate::contention::Scenario`], feature
@@ -430,17 +443,11 @@ mod tests {
         let room = Room::new();
         let reader = room.reader();
         let writer = room.writer();
-        assert_eq!(
-            room.breach().as_deref(),
-            Some("a writer came in while 1 reader was inside (1)")
-        );
+        assert_eq!(room.breach().as_deref(), Some("a writer came in while 1 reader was inside"));
         drop(reader);
         let _second = room.writer();
         drop(room.reader());
-        assert_eq!(
-            room.breach().as_deref(),
-            Some("a writer came in while 1 reader was inside (1)")
-        );
+        assert_eq!(room.breach().as_deref(), Some("a writer came in while 1 reader was inside"));
         drop(writer);
         let fresh = Room::new();
         let _w = fresh.writer();
@@ -586,5 +593,6 @@ mod tests {
         let room = Room::strict();
         let _w = room.writer();
         drop(room.reader());
+        room.judge_strictly();
     }
 }

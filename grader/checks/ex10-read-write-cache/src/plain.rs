@@ -11,7 +11,6 @@ use kata_harness::rooms::{blocked_behind, overtaking, returns, visits, Room, REL
 use kata_harness::{ensure, fail, ms, pass, staged, step_limit, within, Outcome};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::thread::yield_now;
 
 /// Makes `call` on `cache`; what it returned, as the model says it.
 fn perform(cache: &Cache<u8, u32>, call: MapCall) -> String {
@@ -61,7 +60,10 @@ pub fn readers_overlap() -> Verdict {
     let state = || (RwLock::new(0u32), Limit::new(3, ms(2000)));
     let round = Scenario::new("3 threads calling read()", state)
         .threads(3, |(lock, limit), _| {
-            (0..20).for_each(|_| (lock.read(), limit.enter(), yield_now()).2);
+            for _ in 0..20 {
+                let inside = (lock.read(), limit.enter(), std::thread::yield_now());
+                drop((inside.1, inside.0)); // out of the count first, then out of the lock
+            }
         })
         .on_hang("a read guard that never gives its side back, or a lost wake-up?")
         .stress(1, step_limit())?
