@@ -289,14 +289,18 @@ pub fn visits<S: 'static>(
 /// [`unless_stuck`]: `what` names it, `lesson` ends a failure.
 ///
 /// # Errors
-/// It fell asleep for good, or had not returned within `limit`.
+/// It panicked, fell asleep for good, or had not returned within `limit`.
 pub fn returns<T: Send + 'static>(
     what: &str,
     lesson: &str,
     limit: Duration,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, Outcome> {
-    match unless_stuck(limit, f) {
+    let ended = catch_unwind(AssertUnwindSafe(|| unless_stuck(limit, f))).map_err(|panic| {
+        let said = crate::panicking::panic_text(&*panic);
+        fail(format!("{what} panicked ({said}): {lesson}"))
+    })?;
+    match ended {
         Ended::Returned(got) => Ok(got),
         Ended::Asleep => {
             Err(fail(format!("{what} fell asleep, with nobody inside to wake it: {lesson}")))
@@ -576,6 +580,15 @@ mod tests {
         }
         let free = || blocked_behind("read()", (&lock, ()), block, Duration::from_secs(5), "");
         assert!(free().unwrap_err().message.contains("returned at once"));
+    }
+
+    #[test]
+    fn returns_tells_a_call_that_panics() {
+        crate::panicking::quiet_deliberate_panics();
+        let told = returns("get()", "no poison", Duration::from_secs(1), || -> u8 {
+            crate::panicking::deliberate_panic()
+        });
+        assert!(told.unwrap_err().message.starts_with("get() panicked (kata: a deliberate"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Known wrong: the last reader out counts itself out but never notifies: a writer waiting behind readers sleeps for ever.
-//! expect-fail: model-no-lost-wake-up: the last reader out must wake a waiting writer
+//! expect-fail: model-no-lost-wake-up: the last reader out a waiting writer
 
 use std::collections::HashMap;
 use std::hash::Hash;

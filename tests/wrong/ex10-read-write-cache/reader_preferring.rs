@@ -1,6 +1,6 @@
 //! Known wrong: reader-preferring: read() waits only while a writer is inside, not while one waits, so overlapping readers keep a writer out for ever.
 //! expect-fail: writer-not-starved: read()s got in before the writer
-//! expect-fail: model-writer-first: got in before that writer
+//! expect-fail: model-writer-first: a reader that came while a writer waited got in first
 
 use std::collections::HashMap;
 use std::hash::Hash;

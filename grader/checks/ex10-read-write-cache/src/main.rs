@@ -1,8 +1,7 @@
 //! The hidden checks of ex10 · A read-write cache: on real threads, and under shuttle
 //! (`--cfg kata_shuttle`), whose `Condvar` wakes spuriously.
 
-use kata_harness::rooms::Take;
-use kata_harness::Verdict;
+use kata_harness::{rooms::Take, Verdict};
 use std::process::ExitCode;
 
 kata_harness::exercise!(Cache, RwLock);
@@ -27,6 +26,8 @@ fn main() -> ExitCode {
                 "a reader, a writer and a make() that panic leave the lock and the cache usable";
             "waiting-sleeps" => plain::waiting_sleeps,
                 "a thread blocked in read() and one blocked in write() use almost no CPU";
+            "own-lock" => plain::own_lock,
+                "read() is built on a Mutex and Condvars of your own, not on a library's RwLock";
             "linearizable" => plain::linearizable,
                 "3 real threads calling get, insert and get_or_insert_with: every history has a sequential order";
         }
@@ -48,14 +49,13 @@ type Lock = RwLock<u32>;
 const READ: (bool, Take<Lock>) = (false, |lock| Box::new(lock.read()));
 const WRITE: (bool, Take<Lock>) = (true, |lock| Box::new(lock.write()));
 
-/// What a writer inside with anyone (or two writers) means, and the fix.
+/// The lessons of a writer inside with anyone, and of a reader before a waiting writer.
 const TOGETHER: &str =
     "A writer must wait while anyone is inside (`while writer || readers > 0`), \
                         a reader while a writer is inside or waiting; each looks in a `while` \
                         loop under the one mutex (a wake-up only means \"look again\") and counts \
                         itself in, in the same lock scope that saw the way clear.";
 
-/// What a reader getting in before a waiting writer means, and the fix.
 const PREFER: &str = "A writer-preferring lock counts a writer as waiting before its first look \
                       (`writers_waiting += 1` in `write()`, before the loop), and `read()` waits \
                       while `writer || writers_waiting > 0`; a lock whose readers only look at \

@@ -9,24 +9,19 @@ use kata_sync::model::{asleep, narrate, sleeps, Failure};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 /// The lock and the check's room of who is inside (a breach panics there).
-type State = (Lock, Room);
-
-fn fresh() -> State {
+fn fresh() -> (Lock, Room) {
     (RwLock::new(0), Room::strict())
 }
 
 /// Once every thread is done: nobody polled.
-fn judged(_: &State, _: &[Part<()>]) -> Result<(), Outcome> {
+fn judged(_: &(Lock, Room), _: &[Part<()>]) -> Result<(), Outcome> {
     assert!(sleeps() == 0, "POLLS");
     Ok(())
 }
 
 fn explain(failure: &Failure) -> String {
     let both = format!("{}. {TOGETHER}", after_tag(failure, "BOTH: "));
-    let overtaken = format!(
-        "a reader called read() while a writer was asleep in write() behind a reader, and got \
-         in before that writer. {PREFER}"
-    );
+    let overtaken = format!("a reader that came while a writer waited got in first. {PREFER}");
     let made = format!(
         "{}: two threads both missed under the read lock and both made the value. A miss is \
          only a guess: look again under the write lock before calling make.",
@@ -39,9 +34,11 @@ fn explain(failure: &Failure) -> String {
                  and the others sleep on), the last reader out a waiting writer; on one shared \
                  condvar, `notify_one` may wake a thread that only sleeps again. Change the \
                  state, then notify, after every drop.";
-    let lessons =
-        [("BOTH", &*both), ("OVERTAKEN", &*overtaken), ("MADE", &*made), ("POLLS", polls)];
-    by_tag(failure, &lessons, stuck)
+    let said = failure.message.lines().next().unwrap_or_default();
+    let panicked = format!("your code panicked ({said}): were two inside together? {TOGETHER}");
+    let fallback = if failure.deadlock { stuck } else { &panicked };
+    let lessons = [("BOTH", &*both), ("OVERTAKEN", &overtaken), ("MADE", &made), ("POLLS", polls)];
+    by_tag(failure, &[&lessons[..], &[("", fallback)]].concat(), stuck)
 }
 
 pub fn writer_exclusive() -> Verdict {
@@ -113,9 +110,9 @@ pub fn make_once() -> Verdict {
         .thread("thread C", |(cache, _): &Made, _| cache.get(&7))
         .judge(|(cache, made), parts| {
             let ([a, b, c], n) = ([0, 1, 2].map(|i| parts[i].result), made.load(SeqCst));
-            assert!(n == 1, "MADE: make() ran {n} times for key 7, A got {a:?} and B {b:?}");
-            let (told, now) = (format!("A got {a:?}, B {b:?}, C read {c:?}"), cache.get(&7));
-            assert!(a == b && (c.is_none() || c == a) && now == a, "MADE: {told}, get(&7) {now:?}");
+            let now = cache.get(&7);
+            let told = format!("make() ran {n} times for key 7; A got {a:?}, B {b:?}, C {c:?}");
+            assert!(n == 1 && a == b && (c.is_none() || c == a) && now == a, "MADE: {told}");
             Ok(())
         })
         .check("make ran once, and every caller got its value", explain)

@@ -6,11 +6,11 @@ use kata_harness::histories::{judge_rounds, Thread};
 use kata_harness::limit::Limit;
 use kata_harness::linearizable::Model;
 use kata_harness::maps::{Map, MapCall};
-use kata_harness::panicking::{deliberate_panic, panics, unwinding};
+use kata_harness::panicking::{deliberate_panic, panics, unwinding, STILL_A_STUB};
 use kata_harness::rooms::{blocked_behind, overtaking, returns, visits, Room, RELAY};
-use kata_harness::{ensure, fail, ms, pass, staged, step_limit, within, Outcome};
-use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use kata_harness::source::Marker;
+use kata_harness::{ensure, fail, ms, pass, step_limit, within, Outcome};
+use std::{panic::AssertUnwindSafe, sync::Arc};
 
 /// Makes `call` on `cache`; what it returned, as the model says it.
 fn perform(cache: &Cache<u8, u32>, call: MapCall) -> String {
@@ -22,29 +22,20 @@ fn perform(cache: &Cache<u8, u32>, call: MapCall) -> String {
 }
 
 pub fn one_thread() -> Verdict {
-    staged(step_limit(), |steps| {
+    within(step_limit(), "read(), write(), two read guards at once, on one thread", || {
         let mut said = vec!["RwLock::new(5)".to_string()];
         let mut step = |what: String, right: bool| {
             said.push(what);
             ensure(right, || fail(format!("{}: the last is wrong", said.join("; "))))
         };
-        let two = "the second read() waits for the first guard, on its own thread: a mutex in \
-                   disguise? Readers share the lock: count them in, do not keep the mutex's guard";
-        steps.begin(("read(), write() and two read() guards at once on one thread", two));
         let lock = RwLock::new(5u32);
         let first = *lock.read();
         *lock.write() += 2;
-        let (a, b) = (lock.read(), lock.read());
-        let both = (*a, *b);
-        drop((a, b));
+        let both = [lock.read(), lock.read()].map(|guard| *guard); // two guards at once
         *lock.write() = 9;
-        let (now, seen) = (*lock.read(), (first, both.0, both.1));
-        let told = format!(
-            "*read() → {first}; *write() += 2; two read()s at once → {both:?}; \
-                            *write() = 9; *read() → {now}"
-        );
-        step(told, seen == (5, 7, 7) && now == 9)?;
-        steps.begin(("the cache's calls on one thread", "a read guard held into write()?"));
+        let now = *lock.read();
+        let told = format!("*read() → {first}; *write() += 2; read() twice → {both:?}; now {now}");
+        step(told, (first, both, now) == (5, [7, 7], 9))?;
         use MapCall::*;
         let (cache, mut model) = (Cache::new(), Map::default());
         let script = [Get(1), Insert(1, 10), Insert(1, 11), Get(1), GetOrInsert(1, 9)];
@@ -68,13 +59,9 @@ pub fn readers_overlap() -> Verdict {
         .on_hang("a read guard that never gives its side back, or a lost wake-up?")
         .stress(1, step_limit())?
         .remove(0);
-    round.state.1.judge(
-        "readers inside",
-        "impossible with readers only",
-        "the lock lets one reader in at a time: a mutex in disguise. A read guard that holds \
-         the mutex's guard keeps everyone else out; count the reader in under the mutex, let \
-         the mutex go, and read through a clone of the `Arc` (see the chapter)",
-    )
+    let under = "one reader at a time is a mutex in disguise. Count the reader in under the \
+                 mutex, let the mutex go, and read through a clone of the `Arc` (the chapter)";
+    round.state.1.judge("readers inside", "impossible with readers only", under)
 }
 
 pub fn writer_exclusive() -> Verdict {
@@ -127,7 +114,8 @@ pub fn released_on_panic() -> Verdict {
     ensure(left == 5, || fail(format!("{what} → {left}: {lesson}")))?;
     let (cache, make) = (Arc::new(Cache::new()), "get_or_insert_with(1, make) whose make panics");
     let made = AssertUnwindSafe(Arc::clone(&cache));
-    let panicked = panics(move || made.get_or_insert_with(1, || deliberate_panic()));
+    let call = move || panics(move || made.get_or_insert_with(1, || deliberate_panic()));
+    let panicked = returns(make, "a miss that locks itself out?", limit, call)?;
     ensure(panicked, || fail(format!("{make} returned: the panic must go on to the caller")))?;
     let what = format!("after {make}, get(&1), insert(1, 5) and get_or_insert_with(2, || 7)");
     let got = returns(&what, RAII, limit, move || {
@@ -163,4 +151,18 @@ pub fn linearizable() -> Verdict {
     within(step_limit(), "60 rounds of 3 threads calling the cache", move || {
         judge_rounds(what, (60, 3), &Map::default(), "a plain HashMap", Cache::new, script, advice)
     })?
+}
+
+pub fn own_lock() -> Verdict {
+    let sources = kata_harness::source_under_check!();
+    let sources = sources.map_err(|e| fail(format!("your crate could not be read: {e}")))?;
+    let reach = sources.reach("read").ok_or_else(|| fail("no `fn read` with a body found"))?;
+    match reach.first_of(&Marker::parse("RwLockReadGuard RwLockWriteGuard"), &[]) {
+        _ if reach.is_stub() => Err(fail(STILL_A_STUB)),
+        Some(found) => Err(fail(format!(
+            "your read() holds a {found}: a library's RwLock decides who waits, and that \
+             policy is the exercise. Build the lock from the facade's Mutex and Condvars."
+        ))),
+        None => Ok(pass("read() is built on a Mutex and Condvars, no library RwLock")),
+    }
 }
