@@ -240,6 +240,36 @@ pub fn unless_stuck<T: Send + 'static>(
         .map_or(Ended::Running, returned)
 }
 
+/// A value that counts its clones inside a [`Limit`](crate::limit::Limit)
+/// once one is set: a cache clones a value out under its read lock, so the
+/// clones of a stored `Metered` overlap exactly when the lookups share the
+/// lock. Set the limit after storing it ([`Metered::arm`]), so that a clone
+/// made while storing is not counted.
+#[derive(Default)]
+pub struct Metered(Arc<std::sync::OnceLock<crate::limit::Limit>>);
+
+impl Metered {
+    /// Counts the clones of this value (and of its clones) in `limit` from
+    /// now on (a value armed already keeps its limit).
+    pub fn arm(&self, limit: crate::limit::Limit) {
+        let _ = self.0.set(limit);
+    }
+
+    /// The limit its clones are counted in, once armed.
+    pub fn limit(&self) -> Option<&crate::limit::Limit> {
+        self.0.get()
+    }
+}
+
+impl Clone for Metered {
+    fn clone(&self) -> Self {
+        if let Some(limit) = self.0.get() {
+            drop(limit.enter());
+        }
+        Metered(Arc::clone(&self.0))
+    }
+}
+
 /// Anything held: a guard, whatever its type.
 pub trait Held {}
 impl<T> Held for T {}
@@ -392,6 +422,11 @@ fn relay<S: Send + Sync + 'static>(lock: &Arc<S>, read: Take<S>, write: Take<S>)
     relays.into_iter().for_each(|(relay, _)| drop(relay.join()));
     Overtaken { reads: entered - mark, asleep }
 }
+
+/// How a blocked thread should wait, for [`blocked_behind`]'s advice.
+pub const SLEEP: &str = "A blocked thread should sleep until it is woken: wait on a `Condvar` \
+                         in a `while` loop, never a loop that looks at a flag (with \
+                         `spin_loop`, `yield_now`, a short sleep, or nothing at all).";
 
 /// `block` on a thread of its own while the check holds `held` (which keeps
 /// it blocked), the whole process's CPU read over 300 ms meanwhile and
@@ -580,6 +615,20 @@ mod tests {
         }
         let free = || blocked_behind("read()", (&lock, ()), block, Duration::from_secs(5), "");
         assert!(free().unwrap_err().message.contains("returned at once"));
+    }
+
+    #[test]
+    fn metered_clones_meet_once_armed() {
+        let value = Metered::default();
+        drop(value.clone()); // not armed yet: not counted
+        value.arm(crate::limit::Limit::new(2, Duration::from_secs(5)));
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| drop(value.clone()));
+            }
+        });
+        let limit = value.limit().unwrap();
+        assert_eq!((limit.peak(), limit.entries()), (2, 2));
     }
 
     #[test]

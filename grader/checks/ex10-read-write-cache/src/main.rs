@@ -44,7 +44,6 @@ fn main() -> ExitCode {
     })
 }
 
-/// The lock as the checks use it, and its two sides as the harness's rooms take them.
 type Lock = RwLock<u32>;
 const READ: (bool, Take<Lock>) = (false, |lock| Box::new(lock.read()));
 const WRITE: (bool, Take<Lock>) = (true, |lock| Box::new(lock.write()));

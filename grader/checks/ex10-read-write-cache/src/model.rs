@@ -53,7 +53,6 @@ pub fn writer_exclusive() -> Verdict {
 }
 
 pub fn no_lost_wake_up() -> Verdict {
-    // A writer holds until 2 readers and a writer wait behind it.
     Scenario::new("a writer holding, 2 readers and a writer waiting", fresh)
         .thread("writer H", visits(WRITE, (0, 0), 1, 3))
         .thread("reader A", visits(READ, (0, 1), 1, 0))
@@ -61,7 +60,6 @@ pub fn no_lost_wake_up() -> Verdict {
         .thread("reader C", visits(READ, (0, 1), 1, 0))
         .judge(judged)
         .check("the waiters all got in", explain)?;
-    // A reader holds until 2 writers wait behind it.
     Scenario::new("a reader holding, 2 writers waiting", fresh)
         .thread("reader H", visits(READ, (0, 0), 1, 2))
         .thread("writer A", visits(WRITE, (1, 0), 1, 0))

@@ -7,7 +7,8 @@ use kata_harness::limit::Limit;
 use kata_harness::linearizable::Model;
 use kata_harness::maps::{Map, MapCall};
 use kata_harness::panicking::{deliberate_panic, panics, unwinding, STILL_A_STUB};
-use kata_harness::rooms::{blocked_behind, overtaking, returns, visits, Room, RELAY};
+use kata_harness::rooms::{blocked_behind, overtaking, returns, visits, Metered, Room};
+use kata_harness::rooms::{RELAY, SLEEP};
 use kata_harness::source::Marker;
 use kata_harness::{ensure, fail, ms, pass, step_limit, within, Outcome};
 use std::{panic::AssertUnwindSafe, sync::Arc};
@@ -23,45 +24,56 @@ fn perform(cache: &Cache<u8, u32>, call: MapCall) -> String {
 
 pub fn one_thread() -> Verdict {
     within(step_limit(), "read(), write(), two read guards at once, on one thread", || {
-        let mut said = vec!["RwLock::new(5)".to_string()];
-        let mut step = |what: String, right: bool| {
-            said.push(what);
-            ensure(right, || fail(format!("{}: the last is wrong", said.join("; "))))
-        };
         let lock = RwLock::new(5u32);
         let first = *lock.read();
         *lock.write() += 2;
         let both = [lock.read(), lock.read()].map(|guard| *guard); // two guards at once
         *lock.write() = 9;
         let now = *lock.read();
-        let told = format!("*read() → {first}; *write() += 2; read() twice → {both:?}; now {now}");
-        step(told, (first, both, now) == (5, [7, 7], 9))?;
+        let told = format!("new(5), read {first}, += 2, read twice {both:?}, = 9, read {now}");
+        ensure((first, both, now) == (5, [7, 7], 9), || fail(told))?;
         use MapCall::*;
         let (cache, mut model) = (Cache::new(), Map::default());
         let script = [Get(1), Insert(1, 10), Insert(1, 11), Get(1), GetOrInsert(1, 9)];
         for call in script.into_iter().chain([GetOrInsert(2, 20), Get(2)]) {
             let (got, want) = (perform(&cache, call), model.step(&call).unwrap_or_default());
-            step(format!("{call} → {got}"), got == want)?;
+            let told = || fail(format!("after the calls before it, {call} → {got}, not {want}"));
+            ensure(got == want, told)?;
         }
         Ok(pass("reads see writes, two read guards at once, and the cache answers as a map"))
     })?
 }
 
 pub fn readers_overlap() -> Verdict {
-    let state = || (RwLock::new(0u32), Limit::new(3, ms(2000)));
-    let round = Scenario::new("3 threads calling read()", state)
-        .threads(3, |(lock, limit), _| {
+    let state = || {
+        let (cache, value) = (Cache::new(), Metered::default());
+        cache.insert(1, value.clone());
+        value.arm(Limit::new(3, ms(2000)));
+        (RwLock::new(0u32), cache, value)
+    };
+    // Each clone of the value is counted: under a read guard, in get, in a get_or_insert_with hit.
+    let rounds = Scenario::new("3 threads calling read(), get or get_or_insert_with", state)
+        .threads(3, |(lock, cache, value), turn| {
             for _ in 0..20 {
-                let inside = (lock.read(), limit.enter(), std::thread::yield_now());
-                drop((inside.1, inside.0)); // out of the count first, then out of the lock
+                drop(match turn.round {
+                    0 => Some((lock.read(), value.clone()).1),
+                    1 => cache.get(&1),
+                    _ => Some(cache.get_or_insert_with(1, || panic!("1 is stored: no make"))),
+                });
             }
         })
         .on_hang("a read guard that never gives its side back, or a lost wake-up?")
-        .stress(1, step_limit())?
-        .remove(0);
-    let under = "one reader at a time is a mutex in disguise. Count the reader in under the \
-                 mutex, let the mutex go, and read through a clone of the `Arc` (the chapter)";
-    round.state.1.judge("readers inside", "impossible with readers only", under)
+        .stress(3, step_limit())?;
+    let kinds = [
+        ("read() guards", "a mutex in disguise: count readers in, keep no mutex guard"),
+        ("get() calls", "get must take the read lock, which readers share"),
+        ("get_or_insert_with() hits", "look under the read lock first, write lock on a miss only"),
+    ];
+    for (round, (kind, under)) in rounds.iter().zip(kinds) {
+        let limit = round.state.2.limit().expect("armed in the setup");
+        limit.judge(kind, "impossible with readers only", under)?;
+    }
+    Ok(pass("read() guards, get() calls and get_or_insert_with() hits: 3 inside at once"))
 }
 
 pub fn writer_exclusive() -> Verdict {
@@ -102,13 +114,9 @@ pub fn released_on_panic() -> Verdict {
     let (lock, limit) = (Arc::new(RwLock::new(1)), step_limit());
     unwinding(|| lock.read());
     let (what, l) = ("after a reader panicked holding a read guard, write()", Arc::clone(&lock));
-    returns(what, RAII, limit, move || *l.write() = 2)?;
-    unwinding(|| {
-        let mut guard = lock.write();
-        *guard = 5;
-        guard
-    });
-    let what = "after a writer wrote 5 and panicked holding the write guard, *read()";
+    returns(what, RAII, limit, move || *l.write() = 5)?;
+    unwinding(|| lock.write());
+    let what = "*write() = 5, then a writer panicked holding the write guard; then *read()";
     let left = returns(what, RAII, limit, move || *lock.read())?;
     let lesson = "the lock does not poison: the value stays as the holder left it";
     ensure(left == 5, || fail(format!("{what} → {left}: {lesson}")))?;
@@ -128,10 +136,7 @@ pub fn released_on_panic() -> Verdict {
 }
 
 pub fn waiting_sleeps() -> Verdict {
-    let advice = "A blocked thread should sleep until it is woken: wait on a `Condvar` in a \
-                  `while` loop, never a loop that looks at a flag (with `spin_loop`, \
-                  `yield_now`, a short sleep, or nothing at all).";
-    let (lock, limit) = (Arc::new(RwLock::new(0)), step_limit());
+    let (lock, limit, advice) = (Arc::new(RwLock::new(0)), step_limit(), SLEEP);
     let writer = (&lock, lock.write());
     blocked_behind("read() while a writer is inside", writer, |l| drop(l.read()), limit, advice)?;
     let reader = (&lock, lock.read());
@@ -154,8 +159,7 @@ pub fn linearizable() -> Verdict {
 }
 
 pub fn own_lock() -> Verdict {
-    let sources = kata_harness::source_under_check!();
-    let sources = sources.map_err(|e| fail(format!("your crate could not be read: {e}")))?;
+    let sources = kata_harness::source_under_check!().map_err(|e| fail(e.to_string()))?;
     let reach = sources.reach("read").ok_or_else(|| fail("no `fn read` with a body found"))?;
     match reach.first_of(&Marker::parse("RwLockReadGuard RwLockWriteGuard"), &[]) {
         _ if reach.is_stub() => Err(fail(STILL_A_STUB)),
