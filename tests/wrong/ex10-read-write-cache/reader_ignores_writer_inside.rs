@@ -1,5 +1,5 @@
 //! Known wrong: read() waits only while a writer waits, not while one is inside: a reader comes in beside the writer that just moved from waiting to inside.
-//! expect-fail: model-writer-exclusive: a reader came in while a writer was inside
+//! expect-fail: model-writer-exclusive: each looks in a `while` loop under the one mutex
 
 use std::collections::HashMap;
 use std::hash::Hash;
