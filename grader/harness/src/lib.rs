@@ -47,6 +47,7 @@ mod run;
 pub mod runtime;
 pub mod say;
 pub mod sched;
+pub mod sleepers;
 pub mod source;
 /// Timed waits judged on the model's clock: only under shuttle, whose
 /// `Condvar` times out (loom's ignores the duration).
