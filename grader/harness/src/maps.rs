@@ -6,7 +6,8 @@
 //! `dict.get`, `d[k] = v` and `setdefault`): `insert` returns the value it
 //! replaced, `get_or_insert_with(k, make)` the stored value, or `make()`'s
 //! once stored. Its `make` here returns the call's own value, so a history
-//! shows whose value won.
+//! shows whose value won; the values are [`Yielding`], so that the copies a
+//! cache makes under its locks take time.
 
 use crate::histories::Choices;
 use crate::linearizable::Model;
@@ -51,6 +52,20 @@ impl MapCall {
             (MapCall::GetOrInsert(..), Some(v)) => v.to_string(),
             (_, ret) => format!("{ret:?}"),
         }
+    }
+}
+
+/// A stored number whose `clone` lets the other threads run first
+/// (`yield_now`): what a cache clones under its lock then takes a while, so
+/// a copy of the map made under one lock and stored back under another (an
+/// insert that loses another's) is overtaken on a busy machine too.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Yielding(pub u32);
+
+impl Clone for Yielding {
+    fn clone(&self) -> Self {
+        std::thread::yield_now();
+        Yielding(self.0)
     }
 }
 

@@ -8,7 +8,7 @@
 //! call that must return by itself and tells one that fell asleep for good
 //! (waiting for a lock nobody will give back) without waiting a time limit;
 //! [`returns`] is its verdict. [`blocked_behind`] (feature `cpu`) holds a
-//! call blocked behind what the check holds, and judges the CPU it uses.
+//! call blocked behind what the check holds, and judges whether it slept.
 
 use crate::sched::SchedClock;
 use crate::{fail, Outcome};
@@ -131,16 +131,13 @@ pub fn returns<T: Send + 'static>(
     }
 }
 
-/// How a blocked thread should wait, for [`blocked_behind`]'s advice.
-pub const SLEEP: &str = "A blocked thread should sleep until it is woken: wait on a `Condvar` \
-                         in a `while` loop, never a loop that looks at a flag (with \
-                         `spin_loop`, `yield_now`, a short sleep, or nothing at all).";
-
 /// `block` on a thread of its own while the check holds `held` (which keeps
-/// it blocked), the whole process's CPU read over 300 ms meanwhile and
-/// judged by [`judge_idle`](crate::waiting::judge_idle); then `held` is
-/// dropped, and `block` must return within `limit`. `what` names the call:
-/// "read() while a writer is inside".
+/// it blocked) for 300 ms, then `held` is dropped and `block` must return
+/// within `limit`: [`watch_wait`](crate::waiting::watch_wait), judged by
+/// [`judge_waiting`](crate::waiting::judge_waiting) (the blocked thread's
+/// own time on or queued for a core, where the system says: a `yield_now`
+/// loop on a busy machine gives most of its CPU away, yet wants it all the
+/// time). `what` names the call: "read() while a writer is inside".
 ///
 /// # Errors
 /// The call returned at once (it did not wait), spun, or was never woken.
@@ -150,24 +147,12 @@ pub fn blocked_behind<S: Send + Sync + 'static, G>(
     (state, held): (&Arc<S>, G),
     block: fn(&S),
     limit: Duration,
-    advice: &str,
 ) -> crate::Verdict {
-    use crate::waiting::{idle_cpu, judge_idle};
-    let (state, (began, began_rx), (done, done_rx)) =
-        (Arc::clone(state), mpsc::channel(), mpsc::channel());
-    std::thread::spawn(move || (began.send(()), block(&state), done.send(())));
-    let _ = began_rx.recv();
-    std::thread::sleep(Duration::from_millis(50)); // into its wait
+    use crate::waiting::{judge_waiting, watch_wait};
+    let state = Arc::clone(state);
     let length = Duration::from_millis(300);
-    let cpu = idle_cpu(length);
-    if done_rx.try_recv().is_ok() {
-        return Err(fail(format!("{what} returned at once: it did not wait")));
-    }
-    let verdict = judge_idle(cpu, length, &format!("a thread blocked in {what}"), advice);
-    drop(held);
-    let lost = || fail(format!("{what} was not woken when the holder left: a lost wake-up?"));
-    done_rx.recv_timeout(limit).map_err(|_| lost())?;
-    verdict
+    let waited = watch_wait(what, length, limit, move || block(&state), move || drop(held))?;
+    judge_waiting(&waited, &format!("a thread blocked in {what}"))
 }
 
 #[cfg(test)]
@@ -259,13 +244,9 @@ mod tests {
             }
         }
         let held = (&flag, Raise(&flag));
-        let verdict = blocked_behind("wait()", held, block, Duration::from_secs(5), SLEEP);
-        // The process's CPU is judged, and other tests may run beside this
-        // one: only the ends are asserted here (judge_idle has its tests).
-        if let Err(told) = verdict {
-            assert!(told.message.contains("kept the CPU busy"), "{}", told.message);
-        }
-        let free = || blocked_behind("wait()", (&flag, ()), block, Duration::from_secs(5), "");
-        assert!(free().unwrap_err().message.contains("returned at once"));
+        let verdict = blocked_behind("wait()", held, block, Duration::from_secs(5));
+        assert!(verdict.is_ok(), "{verdict:?}");
+        let free = || blocked_behind("wait()", (&flag, ()), block, Duration::from_secs(5));
+        assert!(free().unwrap_err().message.contains("it did not block"));
     }
 }

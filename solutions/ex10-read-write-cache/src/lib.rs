@@ -58,8 +58,17 @@ pub struct WriteGuard<'a, T> {
 
 impl<T> RwLock<T> {
     pub fn new(value: T) -> Self {
-        let state = State { readers: 0, writer: false, writers_waiting: 0, value: Some(Arc::new(value)) };
-        RwLock { state: Mutex::new(state), readers_turn: Condvar::new(), writers_turn: Condvar::new() }
+        let state = State {
+            readers: 0,
+            writer: false,
+            writers_waiting: 0,
+            value: Some(Arc::new(value)),
+        };
+        RwLock {
+            state: Mutex::new(state),
+            readers_turn: Condvar::new(),
+            writers_turn: Condvar::new(),
+        }
     }
 
     pub fn read(&self) -> ReadGuard<'_, T> {
@@ -69,7 +78,10 @@ impl<T> RwLock<T> {
         // writer keeps new readers out, so a stream of readers cannot
         // starve it.
         while state.writer || state.writers_waiting > 0 {
-            state = self.readers_turn.wait(state).unwrap_or_else(|e| e.into_inner());
+            state = self
+                .readers_turn
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
         }
         // In, in the same lock scope that saw the way clear.
         state.readers += 1;
@@ -85,7 +97,10 @@ impl<T> RwLock<T> {
         // that arrive wait behind this writer.
         state.writers_waiting += 1;
         while state.writer || state.readers > 0 {
-            state = self.writers_turn.wait(state).unwrap_or_else(|e| e.into_inner());
+            state = self
+                .writers_turn
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
         }
         state.writers_waiting -= 1;
         state.writer = true;
@@ -104,7 +119,9 @@ impl<T> RwLock<T> {
 impl<T> Deref for ReadGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        self.value.as_deref().expect("a reader holds the value until it is dropped")
+        self.value
+            .as_deref()
+            .expect("a reader holds the value until it is dropped")
     }
 }
 
@@ -134,13 +151,18 @@ impl<T> Drop for ReadGuard<'_, T> {
 impl<T> Deref for WriteGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        self.value.as_deref().expect("a writer holds the value until it is dropped")
+        self.value
+            .as_deref()
+            .expect("a writer holds the value until it is dropped")
     }
 }
 
 impl<T> DerefMut for WriteGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        let value = self.value.as_mut().expect("a writer holds the value until it is dropped");
+        let value = self
+            .value
+            .as_mut()
+            .expect("a writer holds the value until it is dropped");
         // Every reader dropped its clone before it counted itself out, and
         // this writer came in only once the count was zero.
         Arc::get_mut(value).expect("a writer is alone with the value")
@@ -175,7 +197,9 @@ pub struct Cache<K, V> {
 
 impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     pub fn new() -> Self {
-        Cache { map: RwLock::new(HashMap::new()) }
+        Cache {
+            map: RwLock::new(HashMap::new()),
+        }
     }
 
     pub fn get(&self, key: &K) -> Option<V> {

@@ -5,20 +5,20 @@ use kata_harness::contention::Scenario;
 use kata_harness::histories::{judge_rounds, Thread};
 use kata_harness::limit::Limit;
 use kata_harness::linearizable::Model;
-use kata_harness::maps::{Map, MapCall};
+use kata_harness::maps::{Map, MapCall, Yielding};
 use kata_harness::panicking::{deliberate_panic, panics, unwinding, STILL_A_STUB};
 use kata_harness::rooms::{overtaking, visits, Metered, Room, RELAY};
-use kata_harness::sleepers::{blocked_behind, returns, SLEEP};
+use kata_harness::sleepers::{blocked_behind, returns};
 use kata_harness::source::Marker;
 use kata_harness::{ensure, fail, ms, pass, step_limit, within, Outcome};
 use std::{panic::AssertUnwindSafe, sync::Arc};
 
 /// Makes `call` on `cache`; what it returned, as the model says it.
-fn perform(cache: &Cache<u8, u32>, call: MapCall) -> String {
+fn perform(cache: &Cache<u8, Yielding>, call: MapCall) -> String {
     call.said(match call {
-        MapCall::Get(k) => cache.get(&k),
-        MapCall::Insert(k, v) => cache.insert(k, v),
-        MapCall::GetOrInsert(k, v) => Some(cache.get_or_insert_with(k, || v)),
+        MapCall::Get(k) => cache.get(&k).map(|v| v.0),
+        MapCall::Insert(k, v) => cache.insert(k, Yielding(v)).map(|v| v.0),
+        MapCall::GetOrInsert(k, v) => Some(cache.get_or_insert_with(k, || Yielding(v)).0),
     })
 }
 
@@ -136,15 +136,15 @@ pub fn released_on_panic() -> Verdict {
 }
 
 pub fn waiting_sleeps() -> Verdict {
-    let (lock, limit, advice) = (Arc::new(RwLock::new(0)), step_limit(), SLEEP);
+    let (lock, limit) = (Arc::new(RwLock::new(0)), step_limit());
     let writer = (&lock, lock.write());
-    blocked_behind("read() while a writer is inside", writer, |l| drop(l.read()), limit, advice)?;
+    blocked_behind("read() while a writer is inside", writer, |l| drop(l.read()), limit)?;
     let reader = (&lock, lock.read());
-    blocked_behind("write() while a reader is inside", reader, |l| drop(l.write()), limit, advice)
+    blocked_behind("write() while a reader is inside", reader, |l| drop(l.write()), limit)
 }
 
 pub fn linearizable() -> Verdict {
-    let script = |cache: &Cache<u8, u32>, me: &mut Thread<'_, Map>| {
+    let script = |cache: &Cache<u8, Yielding>, me: &mut Thread<'_, Map>| {
         for i in 0..6 {
             let call = MapCall::pick(&mut me.choices, me.index, i, 2);
             me.call(call, || perform(cache, call));
