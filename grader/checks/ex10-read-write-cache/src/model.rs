@@ -73,14 +73,10 @@ pub fn writer_first() -> Verdict {
         .thread("reader R", visits(READ, (0, 0), 1, 2))
         .thread("writer W", visits(WRITE, (1, 0), 1, 0))
         .thread("reader C", |(lock, room), _| {
-            (room.until_seen(1, 0), until_asleep(1));
+            room.until_seen(1, 0);
             // Only writer W can be asleep now: it waits, counted as waiting.
-            let behind = asleep() >= 1 && room.writes() == 0;
-            narrate(if behind {
-                "calls read(), writer W asleep in write()"
-            } else {
-                "calls read()"
-            });
+            let behind = (until_asleep(1), asleep() >= 1 && room.writes() == 0).1;
+            narrate(["calls read()", "calls read(), writer W asleep in write()"][behind as usize]);
             let (guard, inside) = (lock.read(), room.reader());
             let overtook = behind && room.writes() == 0;
             drop((inside, guard));
