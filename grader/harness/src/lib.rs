@@ -29,6 +29,7 @@ pub mod inside;
 pub mod judge;
 pub mod limit;
 pub mod linearizable;
+pub mod maps;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
 /// `--cfg kata_loom`), where there is a model checker to report on.
@@ -40,6 +41,7 @@ pub mod panicking;
 pub mod phases;
 pub mod picture;
 pub mod queues;
+pub mod rooms;
 #[cfg(feature = "async")]
 pub mod service;
 /// The protocol, from the crate at the bottom of the grader.
@@ -50,6 +52,7 @@ mod run;
 pub mod runtime;
 pub mod say;
 pub mod sched;
+pub mod sleepers;
 pub mod source;
 /// Timed waits judged on the model's clock: only under shuttle, whose
 /// `Condvar` times out (loom's ignores the duration).

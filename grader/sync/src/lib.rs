@@ -70,6 +70,12 @@ pub mod sync {
 
     pub use crate::lock::{Condvar, Mutex, MutexGuard, WaitTimeoutResult};
 
+    /// The facade's `Mutex` poisons the std way in every build, so its
+    /// errors are std's, under a model checker too (whose own `sync` has
+    /// none of these names).
+    #[cfg(any(kata_shuttle, kata_loom))]
+    pub use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
+
     #[cfg(kata_loom)]
     pub use crate::loom_mpsc as mpsc;
 }

@@ -180,7 +180,13 @@ where
                 test()
             })
         }));
-        panic::set_hook(previous);
+        // A learner's panic that unwinds through its own lock under shuttle
+        // (a guard's drop is a scheduling point) can leave this OS thread
+        // counted as panicking, and then `set_hook` would panic in turn and
+        // bury the failure: the silent hook is left in place instead.
+        if !std::thread::panicking() {
+            panic::set_hook(previous);
+        }
         if let Err(payload) = outcome {
             let message = teaching(original_message(&payload_text(payload.as_ref())));
             let trace = std::mem::take(&mut *TRACE.lock().unwrap_or_else(|e| e.into_inner()));
