@@ -13,7 +13,9 @@
 use crate::sched::SchedClock;
 use crate::{fail, Outcome};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
+#[cfg(feature = "cpu")]
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How many looks in a row must find a thread sleeping before it counts as
