@@ -217,11 +217,11 @@ mod tests {
     }
 
     /// A queue of at most 2 items on std's Mutex and Condvar.
-    #[cfg(feature = "model")]
+    #[cfg(all(feature = "model", not(any(kata_shuttle, kata_loom))))]
     #[derive(Default)]
     struct Two(std::sync::Mutex<VecDeque<u32>>, std::sync::Condvar);
 
-    #[cfg(feature = "model")]
+    #[cfg(all(feature = "model", not(any(kata_shuttle, kata_loom))))]
     impl Two {
         fn put(&self, item: u32) {
             let items = self.0.lock().unwrap();
@@ -237,7 +237,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "model")]
+    #[cfg(all(feature = "model", not(any(kata_shuttle, kata_loom))))]
     #[test]
     fn a_handoff_runs_four_threads_and_is_judged() {
         let handoff = Handoff(50);
