@@ -36,7 +36,8 @@
 //! - **the runtime is not blocked** (as in ex25): the runtime thread's own
 //!   CPU time stays at most 20% of what processing costs on a plain thread,
 //!   and a heartbeat task beside your code never waits 50 ms;
-//! - **1,000 records** (with storage stalling 100 ms once): never more than
+//! - **1,000 records** (processing slower than fetching, and storage
+//!   stalling 100 ms once): never more than
 //!   `fetch_concurrency + cpu_workers + 2 × buffer + 4` records in memory at
 //!   once, counted by the records themselves; the first record is written
 //!   before the last is fetched;
