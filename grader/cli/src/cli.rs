@@ -241,6 +241,18 @@ pub struct DevCheckArgs {
     /// `kata-dev/target` under this workbook's target dir).
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<std::path::PathBuf>,
+    /// Only the fixtures whose path holds this (`tests/wrong/`, `blind_`,
+    /// `solutions/`); may be given more than once.
+    #[arg(long, value_name = "TEXT")]
+    pub only: Vec<String>,
+    /// Grade each fixture this many times, and tally how often each got
+    /// the verdict its header says (a flaky check shows as less than all).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub repeat: u16,
+    /// Grade this many exercises at once, each in a copy and a target dir
+    /// of its own (`<target-dir>-2`, ...): each is a load on the other.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=8))]
+    pub jobs: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -95,35 +95,95 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
         let mut root = kata_core::pin::StableHash::default();
         root.write(workbook.root().as_os_str().as_encoded_bytes());
         let name = format!("kata-dev-workbook-{}", &root.hex()[..8]);
-        let copy = kata_core::scratch::placed(base.join(&name), &target, &name);
-        if copy != base.join("workbook") {
+        if kata_core::scratch::placed(base.join(&name), &target, &name) != base.join("workbook") {
             // A copy an older kata left inside the target dir: cargo would
             // go on judging builds fresh by the times of its files.
             let _ = std::fs::remove_dir_all(base.join("workbook"));
         }
-        // One dev check at a time per target dir: the builds in it are of
-        // one copy at a time (see `Bench::new`).
-        let _only_us = kata_core::scratch::hold(&target)?;
-        let bench = Bench::new(workbook, &copy, target)?;
-        let table = Arc::new(Mutex::new(Table::new(human)));
+        // With `--jobs`, each bench has a copy and a target dir of its own
+        // (`<target>-2`, ...): two copies must not build in one at once.
+        let mut holds = Vec::new();
+        let mut benches = Vec::new();
+        for job in 1..=args.jobs {
+            let (target, copy) = match job {
+                1 => (target.clone(), kata_core::scratch::placed(base.join(&name), &target, &name)),
+                n => {
+                    let mut numbered = target.clone().into_os_string();
+                    numbered.push(format!("-{n}"));
+                    let target = std::path::PathBuf::from(numbered);
+                    // Beside its target dir, as the first one is beside its.
+                    let name = format!("{name}-{n}");
+                    let copy = kata_core::scratch::placed(target.join(&name), &target, &name);
+                    (target, copy)
+                }
+            };
+            // One dev check at a time per target dir: the builds in it are
+            // of one copy at a time (see `Bench::new`).
+            holds.push(kata_core::scratch::hold(&target)?);
+            benches.push(Bench::new(workbook, &copy, target)?);
+        }
+        // Rows as they come with one bench; with more, the exercises'
+        // rows would interleave, so the table comes at the end.
+        let live = human && args.jobs == 1;
+        let table = Arc::new(Mutex::new(Table::new(human, live)));
         let shown = Arc::clone(&table);
+        let selection =
+            dev::Selection { only: args.only.clone(), repeat: usize::from(args.repeat) };
         let report = dev::check(
             workbook,
             &exercises,
-            &bench,
+            &selection,
+            &benches,
             strict,
             Arc::new(move |event| shown.lock().unwrap_or_else(|e| e.into_inner()).show(event)),
         );
-        table.lock().unwrap_or_else(|e| e.into_inner()).bar.finish_and_clear();
-        report?
+        let mut table = table.lock().unwrap_or_else(|e| e.into_inner());
+        table.bar.finish_and_clear();
+        let report = report?;
+        if human && !live {
+            for (_, graded) in &report.exercises {
+                graded.iter().for_each(|g| table.row(g));
+            }
+        }
+        drop(holds);
+        report
     };
     let problems = report.problems();
     if human {
+        if args.repeat > 1 {
+            tally(&report, args.repeat);
+        }
         summary(&report, &problems, args.structure);
     } else {
         print_json(&report, &problems)?;
     }
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// With `--repeat`: how often each fixture got the verdict its header
+/// says, and its slowest run.
+fn tally(report: &dev::Report, repeat: u16) {
+    println!("\n{}", format!("Each fixture {repeat} times:").bold());
+    for (_, graded) in &report.exercises {
+        let mut files: Vec<(&std::path::Path, usize, usize, f64)> = Vec::new();
+        for g in graded {
+            let met = usize::from(g.problems.is_empty());
+            let seconds = g.elapsed.as_secs_f64();
+            match files.last_mut() {
+                Some((file, runs, ok, slowest)) if *file == g.fixture.file.as_path() => {
+                    *runs += 1;
+                    *ok += met;
+                    *slowest = slowest.max(seconds);
+                }
+                _ => files.push((&g.fixture.file, 1, met, seconds)),
+            }
+        }
+        for (file, runs, ok, slowest) in files {
+            let mark = if ok == runs { "✓".green().bold() } else { "✗".red().bold() };
+            let name = file.strip_prefix("tests").unwrap_or(file);
+            println!("  {mark} {ok:>3}/{runs:<3} {:60} slowest {slowest:>5.1} s", name.display());
+        }
+    }
 }
 
 fn summary(report: &dev::Report, problems: &[String], structure: bool) {
@@ -232,15 +292,17 @@ fn got(graded: &Graded) -> String {
 /// The table, a row per fixture as each is graded, with a spinner on a
 /// terminal saying which one runs and what it is doing.
 struct Table {
-    human: bool,
+    /// Print each row as its fixture is graded (else the caller prints
+    /// them at the end).
+    live: bool,
     bar: ProgressBar,
     exercise: Option<String>,
 }
 
 impl Table {
-    fn new(human: bool) -> Table {
+    fn new(human: bool, live: bool) -> Table {
         let bar = if human { render::spinner() } else { ProgressBar::hidden() };
-        Table { human, bar, exercise: None }
+        Table { live, bar, exercise: None }
     }
 
     fn show(&mut self, event: DevEvent) {
@@ -257,7 +319,7 @@ impl Table {
                 ..
             })) => self.bar.set_message(format!("building {package}")),
             DevEvent::Grading(_) => {}
-            DevEvent::Graded(graded) if self.human => self.row(&graded),
+            DevEvent::Graded(graded) if self.live => self.row(&graded),
             DevEvent::Graded(_) => {}
         }
     }
