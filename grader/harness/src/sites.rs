@@ -339,9 +339,11 @@ pub fn call<T: Send + 'static>(
     let value = match got {
         Ok(value) => value,
         Err(panic) if is_todo(&*panic) => resume_unwind(panic),
-        Err(_) => return Err(fail(format!(
+        Err(_) => {
+            return Err(fail(format!(
             "{label} panicked: a page that fails is a value (it goes into `failed`), never a panic"
-        ))),
+        )))
+        }
     };
     let left = started.left_after(ms(500)).unwrap_or(0);
     ensure(left == 0, || {
@@ -406,8 +408,8 @@ mod tests {
             .page("/bad", Route::status(500), Vec::<String>::new());
         let url = |p: &str| format!("http://h{p}");
         let set = |ps: &[&str]| -> BTreeSet<String> { ps.iter().map(|p| url(p)).collect() };
-        let mut stats = Stats::default();
-        stats.per_path = [("/".into(), 1), ("/a".into(), 1), ("/bad".into(), 1)].into();
+        let per_path = [("/".into(), 1), ("/a".into(), 1), ("/bad".into(), 1)].into();
+        let mut stats = Stats { per_path, ..Stats::default() };
         let (ok, bad) = (set(&["/", "/a"]), set(&["/bad"]));
         let judged = |fetched, failed, stats: &Stats| {
             site.judge("/", Got { fetched, failed }, stats, (&url, "away"), "why")
