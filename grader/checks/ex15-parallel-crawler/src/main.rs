@@ -286,7 +286,7 @@ fn max_pages() -> Verdict {
 fn edges() -> Verdict {
     let site = Site::new()
         .page("/", fast(0), ["/slow", "/ok"])
-        .page("/slow", fast(3000), ["/ok"])
+        .page("/slow", fast(1500), ["/ok"])
         .page("/ok", fast(0), ["/"])
         .page("/gone", Route::status(404), ["/ok"])
         .page("/alone", fast(0), ["/alone"]);
@@ -323,7 +323,7 @@ fn edges() -> Verdict {
     let (fetched, failed) = (want(&["/", "/ok"]), want(&["/slow"]));
     ensure(done.value.fetched == fetched && done.value.failed == failed, || {
         fail(format!(
-            "/slow answers after 3 s and the timeout was {}: the crawl must fetch / and /ok and list /slow in \
+            "/slow answers after 1.5 s and the timeout was {}: the crawl must fetch / and /ok and list /slow in \
              `failed`, but it gave {:?} (in {}). Pass `timeout` to `agent(timeout)`.",
             human(timeout),
             done.value,
