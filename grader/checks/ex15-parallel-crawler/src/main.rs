@@ -248,8 +248,10 @@ fn no_level_wait() -> Verdict {
 
 fn max_pages() -> Verdict {
     let site = Site::new().page("/", fast(0), Site::paths("/m", 60));
+    // Each page links to the other host first: that link must not take a unit of the budget.
+    let away = |i| format!("http://{{host:1}}/m/{i}");
     let site = site.fan("/m", 60, fast(5), |i| {
-        vec!["/".into(), format!("/m/{}", (i + 1) % 60), format!("/deep/{i}")]
+        vec![away(i), "/".into(), format!("/m/{}", (i + 1) % 60), format!("/deep/{i}")]
     });
     let site = site.fan("/deep", 60, fast(0), |_| vec!["/m/0"]);
     let reachable = site.reachable("/").len();
@@ -264,10 +266,13 @@ fn max_pages() -> Verdict {
             fail(format!(
                 "with max_pages {max} and {reachable} pages reachable, the server received {} requests: make \
                  exactly min(max_pages, reachable) requests. Take one unit of the budget in the same locked \
-                 step that lets a URL in (checking a count and adding to it later lets several workers through).",
+                 step that lets a new same-host URL in (checking a count and adding to it later lets several workers through).",
                 stats.requests
             ))
             .figure("requests (server-side)", stats.requests, format!("== {max}"))
+        })?;
+        ensure(stats.per_host.get(&s.host_name(1)) == Some(&0), || {
+            fail("a link to the other host was followed: only links on the start's host:port are; filter with `host(link) == host(start)` first")
         })?;
         ensure(listed == asked, || {
             fail(format!(
