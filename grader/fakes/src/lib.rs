@@ -63,6 +63,24 @@ const LISTEN_BACKLOG: u32 = 1024;
 struct HostCtx {
     meter: Meter,
     host: String,
+    /// Every host's `127.0.0.1:PORT`, in order: what `{host:N}` in a body
+    /// becomes.
+    hosts: std::sync::Arc<[String]>,
+}
+
+/// `body` with every `{host:N}` replaced by `hosts[N]` (`127.0.0.1:PORT` of
+/// host `N`), so that a scripted body can link to the server's own hosts,
+/// whose ports are only known once it listens (a link graph:
+/// `http://{host:1}/away`). Other text, and `{host:N}` of a host that does
+/// not exist, is left as it is.
+pub fn fill_hosts(body: &str, hosts: &[String]) -> String {
+    if !body.contains("{host:") {
+        return body.to_owned();
+    }
+    hosts
+        .iter()
+        .enumerate()
+        .fold(body.to_owned(), |body, (n, name)| body.replace(&format!("{{host:{n}}}"), name))
 }
 
 /// Every request of every host lands here.
@@ -76,7 +94,7 @@ async fn handle(State(ctx): State<HostCtx>, req: Request) -> Response {
         tokio::time::sleep(answer.latency).await;
     }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, answer.body).into_response();
+    let mut response = (status, fill_hosts(&answer.body, &ctx.hosts)).into_response();
     for (name, value) in answer.headers {
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             response.headers_mut().insert(name, value);
@@ -130,9 +148,11 @@ fn run_server(
         let addrs: Vec<SocketAddr> = listeners.iter().map(|(addr, _)| *addr).collect();
         let meter = Meter::new(script, tokio::time::Instant::from_std(epoch))
             .with_hosts(addrs.iter().map(ToString::to_string));
+        let hosts: std::sync::Arc<[String]> = addrs.iter().map(ToString::to_string).collect();
         let mut servers = JoinSet::new();
         for (addr, listener) in listeners {
-            let ctx = HostCtx { meter: meter.clone(), host: addr.to_string() };
+            let ctx =
+                HostCtx { meter: meter.clone(), host: addr.to_string(), hosts: hosts.clone() };
             let router = Router::new().fallback(handle).with_state(ctx);
             let listener = listener.tap_io(|tcp: &mut TcpStream| {
                 // Small answers must not wait on Nagle + delayed ACKs.

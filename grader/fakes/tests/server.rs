@@ -282,3 +282,17 @@ fn a_busy_route_answers_429_first_and_the_calls_say_what_they_were_told() {
     assert_eq!(told, [wait, wait, None]);
     assert_eq!(server.stats().rate_limited, 2);
 }
+
+#[test]
+fn a_body_names_the_servers_own_hosts() {
+    let server = start(
+        Script::new()
+            .hosts(2)
+            .route("/links", Route::ok().body("http://{host:0}/a\nhttp://{host:1}/b\n{host:7}")),
+    );
+    let (status, body) = get(&agent(), &server.url("/links"));
+    assert_eq!(status, 200);
+    let want = format!("{}\n{}\n{{host:7}}", server.url("/a"), server.url_on(1, "/b"));
+    assert_eq!(body, want);
+    assert_eq!(kata_fakes::fill_hosts("no hosts here", &["x".into()]), "no hosts here");
+}

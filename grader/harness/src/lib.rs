@@ -52,6 +52,8 @@ mod run;
 pub mod runtime;
 pub mod say;
 pub mod sched;
+#[cfg(feature = "async")]
+pub mod sites;
 pub mod sleepers;
 pub mod source;
 /// Timed waits judged on the model's clock: only under shuttle, whose

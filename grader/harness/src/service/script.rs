@@ -68,7 +68,9 @@ impl Route {
         self
     }
 
-    /// Answer `s` instead of the default body.
+    /// Answer `s` instead of the default body. Over HTTP
+    /// (`kata_fakes::FakeServer`), `{host:N}` in it is answered as host
+    /// `N`'s `127.0.0.1:PORT`, so that a body can link to the server itself.
     pub fn body(mut self, s: impl Into<String>) -> Route {
         self.body = Some(s.into());
         self
