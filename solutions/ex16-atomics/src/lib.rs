@@ -25,7 +25,10 @@ impl IdAllocator {
     /// The ids `first..limit` (none when `first >= limit`).
     pub fn starting_at(first: u64, limit: u64) -> IdAllocator {
         // An empty range starts used up: `min` keeps the state in range.
-        IdAllocator { next: AtomicU64::new(first.min(limit)), limit }
+        IdAllocator {
+            next: AtomicU64::new(first.min(limit)),
+            limit,
+        }
     }
 
     /// The next unused id, or `None` once every id is taken.
@@ -44,7 +47,9 @@ impl IdAllocator {
         // value in its order of writes, so no two calls can take the same
         // `n`. Nothing else is published through the allocator.
         self.next
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < self.limit).then(|| n + 1))
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < self.limit).then(|| n + 1)
+            })
             .ok()
     }
 }
@@ -57,7 +62,9 @@ pub struct Progress {
 impl Progress {
     /// Nothing done yet.
     pub fn new() -> Progress {
-        Progress { done: AtomicU64::new(0) }
+        Progress {
+            done: AtomicU64::new(0),
+        }
     }
 
     /// `n` more items done.
@@ -100,7 +107,9 @@ const STOPPED: u64 = 1 << 32;
 impl StopFlag {
     /// Not stopped.
     pub fn new() -> StopFlag {
-        StopFlag { state: AtomicU64::new(0) }
+        StopFlag {
+            state: AtomicU64::new(0),
+        }
     }
 
     /// Stops, for `reason`, unless it was already stopped.
@@ -116,7 +125,12 @@ impl StopFlag {
         // flag and still read the old value of the answer it was stored
         // for. On failure we wrote nothing and publish nothing: Relaxed.
         self.state
-            .compare_exchange(0, STOPPED | u64::from(reason), Ordering::Release, Ordering::Relaxed)
+            .compare_exchange(
+                0,
+                STOPPED | u64::from(reason),
+                Ordering::Release,
+                Ordering::Relaxed,
+            )
             .is_ok()
     }
 
