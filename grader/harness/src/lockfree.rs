@@ -1,20 +1,17 @@
 //! Lock-free tools (an allocator, a count, a flag that hands data over)
 //! judged the same way on real threads and under the model checker: each
-//! piece is a [`Scenario`] of the contention runner, with a pure judgement
-//! beside it (unit-tested here) and a problem type that the exercise turns
-//! into its own words.
+//! piece is a [`Scenario`] of the contention runner with a pure judgement
+//! (unit-tested here) and a problem type the exercise puts in its words.
 //!
-//! - handouts from a supply (ids, tickets): [`judge_handouts`], and
-//!   [`handouts`], callers that ask more often than the supply holds;
+//! - handouts from a supply (ids, tickets): [`handouts`], [`judge_handouts`];
 //! - a count that workers add to while a monitor reads it: [`counting`],
-//!   judged by [`judge_count`] (exact, never falling, never ahead);
-//! - a hand-over through a signal: raisers each write a payload (`Relaxed`)
-//!   and then raise the signal with a tag; watchers look, and when a look
-//!   names a tag they read that raiser's payload. [`judge_handover`]: one
-//!   raise wins, every look that names a tag names the winner's and sees
-//!   its payload (else the signal carried no happens-before: a stale read),
-//!   and a raised signal stays raised. Under loom a stale read is a real
-//!   execution, shown step by step.
+//!   [`judge_count`] (exact, never falling, never ahead);
+//! - a hand-over through a signal ([`handover`], [`judge_handover`]):
+//!   raisers write a payload (`Relaxed`), then raise the signal with a tag;
+//!   watchers look, and read the payload of the tag a look names. One raise
+//!   wins, every look names its tag and sees its payload (else the signal
+//!   carried no happens-before: a stale read, which loom shows step by
+//!   step), and a raised signal stays raised.
 
 use crate::contention::{narrate, pause, Part, Scenario, Turn};
 use crate::{fail, ms};
@@ -107,7 +104,7 @@ pub fn first_fall(readings: &[u64]) -> Option<(usize, u64, u64)> {
     readings.windows(2).enumerate().find(|(_, w)| w[1] < w[0]).map(|(i, w)| (i + 1, w[0], w[1]))
 }
 
-/// `0..3`, `u64::MAX - 1..u64::MAX`: a range as a message writes it.
+/// `0..3`, `u64::MAX - 1..u64::MAX`.
 pub fn span(range: &Range<u64>) -> String {
     let at = |n: u64| match u64::MAX - n {
         0 => "u64::MAX".to_string(),
@@ -176,6 +173,9 @@ pub fn judge_count(seen: &[u64], last: u64, total: u64) -> Result<(), Count> {
     (last == total).then_some(()).ok_or(Count::Lost { last, total })
 }
 
+/// How to add to a count, and how to read it.
+pub type Counter<C> = (fn(&C, u64), fn(&C) -> u64);
+
 /// A count, and what its monitor read.
 pub struct Monitored<C> {
     count: C,
@@ -191,7 +191,7 @@ const READINGS: usize = 100_000;
 /// Judged by [`judge_count`], told by `lesson`; `calls` names the two.
 pub fn counting<C: Send + Sync + 'static>(
     make: fn() -> C,
-    (add, read): (fn(&C, u64), fn(&C) -> u64),
+    (add, read): Counter<C>,
     calls: (&'static str, &'static str),
     (adds, repeat, looks): (&'static [&'static [u64]], u64, usize),
     lesson: fn(&Count) -> String,
@@ -253,7 +253,7 @@ pub struct Saw {
     pub looks: Vec<(Option<u32>, Option<u64>)>,
 }
 
-/// What is wrong with a hand-over; `who` is a thread's name in the story.
+/// What is wrong with a hand-over (`who`: a thread's name in the story).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Handover {
     /// Not exactly one raise won: `won` of `raises` did.

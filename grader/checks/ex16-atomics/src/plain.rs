@@ -23,7 +23,7 @@ pub fn ids_edges() -> Verdict {
             let ids = IdAllocator::starting_at(first, limit);
             let got: Vec<Option<u64>> = (0..calls).map(|_| ids.next_id()).collect();
             let call = format!("one thread × {calls} next_id() on {}", span(&(first..limit)));
-            judge_handouts(&[got.clone()], first..limit).map_err(|h| {
+            judge_handouts(std::slice::from_ref(&got), first..limit).map_err(|h| {
                 fail(id_lesson(&h, &(first..limit), &call)).detail(format!("It got {got:?}."))
             })?;
         }

@@ -3,7 +3,8 @@
 
 use super::target::{IdAllocator, Progress, StopFlag};
 use kata_harness::contention::Scenario;
-use kata_harness::lockfree::{self, named, span, Board, Count, Handout, Handover, Monitored, Saw};
+use kata_harness::lockfree::{self, named, span, Board, Count, Counter, Handout, Handover};
+use kata_harness::lockfree::{Monitored, Saw};
 
 /// What a handout problem means, and what to do: `call` names the scenario.
 pub fn id_lesson(problem: &Handout, range: &std::ops::Range<u64>, call: &str) -> String {
@@ -89,10 +90,7 @@ pub fn progress(
     repeat: u64,
     looks: usize,
 ) -> Scenario<Monitored<Progress>, ()> {
-    let calls = (
-        (|p: &Progress, n| p.add(n)) as fn(&Progress, u64),
-        Progress::done as fn(&Progress) -> u64,
-    );
+    let calls: Counter<Progress> = (Progress::add, Progress::done);
     lockfree::counting(Progress::new, calls, ("add", "done()"), (adds, repeat, looks), count_lesson)
 }
 
