@@ -76,9 +76,7 @@ pub struct StopFlag {
 impl StopFlag {
     /// Not stopped.
     pub fn new() -> StopFlag {
-        StopFlag {
-            state: AtomicU64::new(0),
-        }
+        StopFlag { stopped: AtomicBool::new(false), reason: AtomicU32::new(0) }
     }
 
     /// Stops, for `reason`, unless it was already stopped.
