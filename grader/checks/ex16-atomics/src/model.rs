@@ -13,8 +13,14 @@ use kata_sync::model::Failure;
 fn explain(failure: &Failure) -> String {
     if failure.deadlock {
         return "loom found every thread blocked: none of these tools waits for another \
-                thread, so a lock held across a call (or one never unlocked) is the likely \
-                cause. Use atomics: no lock is needed."
+                thread, so a lock held across a call (or never unlocked) is likely. Use atomics."
+            .into();
+    }
+    if failure.message.contains("looped without ever blocking") {
+        return "a thread looped until loom gave up on the schedule: a compare-exchange loop \
+                that can never succeed? When compare_exchange fails, retry with the value it \
+                returned (the state now), not the one you read before, and leave the loop once \
+                the range is used up."
             .into();
     }
     if failure.message.contains("overflow") {
