@@ -190,7 +190,7 @@ fn a_replay_of_nothing_is_an_error_that_says_why() {
     );
     assert_screen!(
         "replay_of_another_checker",
-        screen(&dir, &["check", "ex05", "--replay", "loom"])
+        screen(&dir, &["check", "ex05", "--replay", "loom-3"])
     );
     let (code, _, stderr) =
         support::run(support::kata(&dir).args(["check", "--all", "--replay", "pct-1"]));

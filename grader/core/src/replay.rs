@@ -14,7 +14,7 @@ use crate::Error;
 pub use kata_protocol::Schedule;
 
 /// Reads a token as the model checks print it (`random-17`, `pct-4`,
-/// `loom`) as a schedule of one of `exercise`'s model checkers.
+/// `loom-7`) as a schedule of one of `exercise`'s model checkers.
 pub fn schedule(token: &str, exercise: &Exercise) -> Result<Schedule, Error> {
     let id = exercise.id();
     if exercise.models.is_empty() {
@@ -27,7 +27,7 @@ pub fn schedule(token: &str, exercise: &Exercise) -> Result<Schedule, Error> {
         Error::Grader(format!(
             "`--replay {token}` names no schedule: kata would run nothing it was asked for. A schedule is what a \
              failing model check printed after `--replay`: `random-<seed>` or `pct-<seed>` for shuttle, \
-             `loom` for loom. Copy it from the message of the check that failed."
+             `loom-<n>` for loom. Copy it from the message of the check that failed."
         ))
     })?;
     if !exercise.models.contains(&model(schedule)) {
@@ -46,7 +46,7 @@ pub fn schedule(token: &str, exercise: &Exercise) -> Result<Schedule, Error> {
 pub fn model(schedule: Schedule) -> Model {
     match schedule {
         Schedule::Random(_) | Schedule::Pct(_) => Model::Shuttle,
-        Schedule::Loom => Model::Loom,
+        Schedule::Loom(_) => Model::Loom,
     }
 }
 
@@ -66,10 +66,10 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        for token in ["random-17", "pct-4", "loom", "random-0"] {
+        for token in ["random-17", "pct-4", "loom-7", "random-0"] {
             assert_eq!(Schedule::parse(token).unwrap().to_string(), token);
         }
-        for bad in ["", "random-", "random-x", "pct-+4", "pct4", "shuttle-1", "loom-1"] {
+        for bad in ["", "random-", "random-x", "pct-+4", "pct4", "shuttle-1", "loom", "loom-"] {
             assert_eq!(Schedule::parse(bad), None, "{bad}");
         }
     }
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn a_schedule_of_another_model_checker_is_refused() {
         let shuttle = exercise("models = [\"shuttle\"]");
-        let error = schedule("loom", &shuttle).unwrap_err().to_string();
+        let error = schedule("loom-3", &shuttle).unwrap_err().to_string();
         assert!(error.contains("with shuttle only"), "{error}");
         assert_eq!(schedule("pct-4", &shuttle).unwrap(), Schedule::Pct(4));
     }

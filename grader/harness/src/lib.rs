@@ -29,6 +29,10 @@ pub mod inside;
 pub mod judge;
 pub mod limit;
 pub mod linearizable;
+/// Lock-free tools (allocators, counts, flags) on the facade's atomics:
+/// scenarios that run on real threads and under the model checker alike.
+#[cfg(feature = "model")]
+pub mod lockfree;
 pub mod maps;
 pub mod measure;
 /// Only in the grader's model-checking builds (`--cfg kata_shuttle` or

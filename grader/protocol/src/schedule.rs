@@ -1,8 +1,9 @@
 //! The name of one schedule of a model checker, as a failing model check
 //! prints it and `kata check --replay` hands it back (in
 //! [`var::REPLAY`](crate::var::REPLAY)): `random-17` and `pct-4` are
-//! shuttle's (its random and PCT schedulers, with a seed), `loom` is loom's
-//! one exhaustive run. Written here once, for the grader that reads it from
+//! shuttle's (its random and PCT schedulers, with a seed), `loom-7` is
+//! loom's 7th execution (its search runs in one order, so the count names
+//! one interleaving; a replay runs the search up to it). Written here once, for the grader that reads it from
 //! the learner and the checks that run it.
 
 /// One schedule of one model checker.
@@ -12,9 +13,10 @@ pub enum Schedule {
     Random(u64),
     /// Shuttle's PCT scheduler with this seed: `pct-4`.
     Pct(u64),
-    /// Loom explores every interleaving within its bound, all in one run:
-    /// `loom` names that run.
-    Loom,
+    /// Loom's `n`-th execution, counted over the checks process (loom
+    /// explores in one fixed order, so the number names one interleaving):
+    /// `loom-7`. The model facade (`kata_sync::model`) prints these.
+    Loom(u64),
 }
 
 impl Schedule {
@@ -26,13 +28,11 @@ impl Schedule {
                 .then(|| digits.parse().ok())
                 .flatten()
         };
-        if token == "loom" {
-            return Some(Schedule::Loom);
-        }
         let (kind, digits) = token.split_once('-')?;
         match kind {
             "random" => seed(digits).map(Schedule::Random),
             "pct" => seed(digits).map(Schedule::Pct),
+            "loom" => seed(digits).map(Schedule::Loom),
             _ => None,
         }
     }
@@ -41,7 +41,7 @@ impl Schedule {
     pub fn checker(self) -> &'static str {
         match self {
             Schedule::Random(_) | Schedule::Pct(_) => "shuttle",
-            Schedule::Loom => "loom",
+            Schedule::Loom(_) => "loom",
         }
     }
 }
@@ -52,7 +52,7 @@ impl std::fmt::Display for Schedule {
         match self {
             Schedule::Random(seed) => write!(f, "random-{seed}"),
             Schedule::Pct(seed) => write!(f, "pct-{seed}"),
-            Schedule::Loom => f.write_str("loom"),
+            Schedule::Loom(n) => write!(f, "loom-{n}"),
         }
     }
 }
@@ -63,11 +63,11 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        for token in ["random-17", "pct-4", "loom", "random-0"] {
+        for token in ["random-17", "pct-4", "loom-7", "random-0"] {
             assert_eq!(Schedule::parse(token).unwrap().to_string(), token);
         }
         assert_eq!(Schedule::parse("pct-4").unwrap().checker(), "shuttle");
-        for bad in ["", "random-", "random-x", "pct-+4", "pct4", "shuttle-1", "loom-1"] {
+        for bad in ["", "random-", "random-x", "pct-+4", "pct4", "shuttle-1", "loom", "loom-"] {
             assert_eq!(Schedule::parse(bad), None, "{bad}");
         }
     }
