@@ -23,6 +23,7 @@ pub mod consumers;
 pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod drops;
 pub mod footprint;
 pub mod histories;
 pub mod inside;
