@@ -28,7 +28,7 @@ const ENDLESS: &str = "a wait loop never ended: under loom a loop that does not 
 
 const LOCK_LESSONS: [(&str, &str); 3] = [
     ("TWO HOLDERS", "two threads held the guard at once (below): `lock` must return only after this thread itself changed the flag from free to held in one read-modify-write (`compare_exchange_weak(false, true, ..)` that succeeded, or `swap(true, ..)` that returned false); a load that saw it free proves nothing, another thread may take it right after."),
-    ("Causality violation", "a holder reached the value without the previous holder's writes happening before (below): the unlock in the guard's Drop must be `store(false, Ordering::Release)` and the exchange that takes the lock must succeed with `Ordering::Acquire`. With `Relaxed` on either side the flag is handed over but the value is not: the next holder may read it as it was before the last holder's write."),
+    ("Causality violation", "a holder reached the value without the previous holder's writes happening before (below). Take the lock with one read-modify-write that reads the last holder's unlock, `compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)` or `swap(true, Ordering::Acquire)`, not a load then a store (which lets a thread in on a stale \"free\"), and unlock in the guard's Drop with `store(false, Ordering::Release)`. With `Relaxed` on either side the flag is handed over but the value is not: the next holder may read it as it was before the last holder's write."),
     ("COUNT", "the count came out wrong (below), though no two holders were seen at once: is every change made through the guard, and does each thread's lock see the previous holder's write?"),
 ];
 
