@@ -20,8 +20,9 @@
 //!
 //! Import the atomics, `Arc`, `hint`, `thread` and the `UnsafeCell` from
 //! `kata_sync` (not `std`): the grader runs this crate under loom, which
-//! tries every interleaving of 2 and 3 threads (up to 2 preemptions) and
-//! models the memory orderings, and it only sees what comes from the facade.
+//! tries every interleaving of its scenarios' threads (the caller and one
+//! or two more, up to 2 preemptions) and models the memory orderings, and it
+//! only sees what comes from the facade.
 //! `kata_sync::cell::UnsafeCell` has loom's API: `with(|ptr| ..)` reads
 //! through a `*const T`, `with_mut(|ptr| ..)` writes through a `*mut T`,
 //! and under loom each of those is an access it checks: one that is not
@@ -52,8 +53,11 @@
 //!
 //! What it cannot see: the spin check reads the code, not the machine: it
 //! sees that `lock` loads the flag, not that the load is the loop you wait
-//! in. Under loom the exploration is bounded (2-3 threads, 2 preemptions).
-//! Fairness is not checked: a spin lock is not fair, and that is allowed.
+//! in. Under loom the exploration is bounded (2-3 threads, 2 preemptions),
+//! and loom cannot finish a lock whose waiters retry a `swap` (each try is a
+//! write, so its search never ends): the model check of the lock then says
+//! "inconclusive" and the real-thread checks decide. Fairness is not
+//! checked: a spin lock is not fair, and that is allowed.
 //!
 //! Read: book/src/exercises/ex17-spin-lock-and-oneshot.md
 //! Check: cargo kata check ex17

@@ -1,5 +1,5 @@
 //! Known wrong: the guard has no Drop that unlocks: the second `lock` spins forever.
-//! expect-fail: model-lock: a lock never unlocked
+//! expect-fail: lock-counts: does the guard's Drop unlock
 
 use kata_sync::cell::UnsafeCell;
 use kata_sync::hint;

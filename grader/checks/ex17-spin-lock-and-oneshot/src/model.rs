@@ -8,6 +8,7 @@
 
 use super::*;
 use kata_harness::drops::{Drops, Tracked};
+use kata_harness::inconclusive;
 use kata_harness::model::{by_tag, explore_each, join, verdict};
 use kata_sync::model::{narrate, spawn_named, Failure};
 use kata_sync::sync::Arc;
@@ -16,6 +17,8 @@ use kata_sync::sync::atomic::{AtomicUsize, Ordering};
 const NAMES: [&str; 3] = ["thread A", "thread B", "thread C"];
 
 /// (threads, lockings each): 2 preemptions reach every overlap of these.
+/// (Three threads that spin on one lock make loom's search endless even for
+/// a right lock: the waiters keep it exploring turns in which they spin.)
 const SIZES: [(usize, u64); 2] = [(2, 1), (2, 2)];
 
 /// What a wait loop that never ends means here (the facade's words are
@@ -91,7 +94,19 @@ pub fn lock() -> Verdict {
             assert!(got == want, "COUNT: {threads} threads × {each} left {got} of {want}");
         },
     );
-    verdict(explored, "one holder at a time, and the count exact", |f| explain(f, &LOCK_LESSONS))
+    match explored {
+        Err(f) if f.message.contains("looped without ever blocking") => Ok(inconclusive(format!(
+            "loom gave up after {} schedules on one in which a thread kept spinning. loom cannot \
+             finish some right spin locks (a waiter that retries a `swap` writes the flag on every \
+             turn, so there is always a new value to read), and gives up too on a lock that is \
+             never unlocked or a wait loop without `hint::spin_loop()`. The schedules before it \
+             held; lock-counts (real threads) and spins-on-a-load judge the rest.",
+            f.executions
+        ))),
+        explored => verdict(explored, "one holder at a time, and the count exact", |f| {
+            explain(f, &LOCK_LESSONS)
+        }),
+    }
 }
 
 /// The ways the two ends of a channel meet: who acts on the second thread,
