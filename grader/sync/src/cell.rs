@@ -103,19 +103,67 @@ impl<T> From<T> for UnsafeCell<T> {
 mod tests {
     use super::UnsafeCell;
 
+    /// Runs `body` as loom needs its objects to be used: inside a model.
+    fn run(body: impl Fn() + Send + Sync + 'static) {
+        #[cfg(kata_loom)]
+        loom::model(body);
+        #[cfg(not(kata_loom))]
+        body();
+    }
+
     #[test]
     fn reads_and_writes_go_through_the_closures() {
-        let mut cell = UnsafeCell::new(vec![1]);
-        // SAFETY: one thread, and no borrow outlives its closure.
-        cell.with_mut(|v| unsafe { (*v).push(2) });
-        assert_eq!(cell.with(|v| unsafe { (*v).len() }), 2);
-        cell.get_mut().push(3);
-        assert_eq!(cell.into_inner(), [1, 2, 3]);
+        run(|| {
+            let mut cell = UnsafeCell::new(vec![1]);
+            // SAFETY: one thread, and no borrow outlives its closure.
+            cell.with_mut(|v| unsafe { (*v).push(2) });
+            assert_eq!(cell.with(|v| unsafe { (*v).len() }), 2);
+            cell.get_mut().push(3);
+            assert_eq!(cell.into_inner(), [1, 2, 3]);
+        });
     }
 
     #[test]
     fn send_when_the_value_is() {
         fn send<T: Send>() {}
         send::<UnsafeCell<Vec<u8>>>();
+    }
+
+    /// A value handed over by a flag: with Release / Acquire the reader's
+    /// access is ordered after the writer's; with Relaxed, loom says so.
+    #[cfg(kata_loom)]
+    fn hand_over(store: std::sync::atomic::Ordering) {
+        use crate::sync::atomic::{AtomicBool, Ordering};
+        use crate::sync::Arc;
+        struct Slot(AtomicBool, UnsafeCell<u32>);
+        // SAFETY: the test is about whether the flag makes this sound.
+        unsafe impl Sync for Slot {}
+        loom::model(move || {
+            let slot = Arc::new(Slot(AtomicBool::new(false), UnsafeCell::new(0)));
+            let writer = Arc::clone(&slot);
+            let t = crate::thread::spawn(move || {
+                // SAFETY: the reader waits for the flag (or the test fails).
+                writer.1.with_mut(|p| unsafe { *p = 7 });
+                writer.0.store(true, store);
+            });
+            if slot.0.load(Ordering::Acquire) {
+                // SAFETY: as above.
+                assert_eq!(slot.1.with(|p| unsafe { *p }), 7);
+            }
+            t.join().unwrap();
+        });
+    }
+
+    #[cfg(kata_loom)]
+    #[test]
+    fn loom_orders_a_release_handover() {
+        hand_over(std::sync::atomic::Ordering::Release);
+    }
+
+    #[cfg(kata_loom)]
+    #[test]
+    #[should_panic(expected = "Causality violation")]
+    fn loom_catches_a_relaxed_handover() {
+        hand_over(std::sync::atomic::Ordering::Relaxed);
     }
 }

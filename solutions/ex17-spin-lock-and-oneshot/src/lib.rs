@@ -33,7 +33,10 @@ unsafe impl<T: Send> Sync for SpinLock<T> {}
 impl<T> SpinLock<T> {
     /// An unlocked lock holding `value`.
     pub fn new(value: T) -> SpinLock<T> {
-        SpinLock { locked: AtomicBool::new(false), value: UnsafeCell::new(value) }
+        SpinLock {
+            locked: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
     }
 
     /// Waits until the lock is free, takes it, and returns the guard.
@@ -111,8 +114,16 @@ unsafe impl<T: Send> Sync for Shared<T> {}
 
 /// A channel for one value.
 pub fn oneshot<T: Send>() -> (Sender<T>, Receiver<T>) {
-    let shared = Arc::new(Shared { state: AtomicU8::new(EMPTY), value: UnsafeCell::new(None) });
-    (Sender { shared: Arc::clone(&shared) }, Receiver { shared })
+    let shared = Arc::new(Shared {
+        state: AtomicU8::new(EMPTY),
+        value: UnsafeCell::new(None),
+    });
+    (
+        Sender {
+            shared: Arc::clone(&shared),
+        },
+        Receiver { shared },
+    )
 }
 
 /// The sending end of [`oneshot`].
@@ -130,7 +141,9 @@ impl<T> Sender<T> {
     pub fn send(self, value: T) {
         // SAFETY: the state is EMPTY (this is the only sender, and it has
         // not sent), so the receiver does not read the cell yet.
-        self.shared.value.with_mut(|ptr| unsafe { *ptr = Some(value) });
+        self.shared
+            .value
+            .with_mut(|ptr| unsafe { *ptr = Some(value) });
         // Ordering: Release, so a receiver that sees SENT sees the value.
         self.shared.state.store(SENT, Ordering::Release);
         // `self` drops here: its `Drop` finds SENT and leaves it.
@@ -141,7 +154,10 @@ impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
         // EMPTY -> GONE only: after a send the state is SENT and stays so.
         // Ordering: Release, the sender's last word (it carries no data).
-        let _ = self.shared.state.compare_exchange(EMPTY, GONE, Ordering::Release, Ordering::Relaxed);
+        let _ =
+            self.shared
+                .state
+                .compare_exchange(EMPTY, GONE, Ordering::Release, Ordering::Relaxed);
     }
 }
 

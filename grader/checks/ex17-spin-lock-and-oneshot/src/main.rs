@@ -93,7 +93,8 @@ mod plain {
                     handle.join().map_err(|_| "a thread panicked inside lock".to_string())?;
                 }
                 let want = threads as u64 * each;
-                let got = Arc::try_unwrap(lock).map_err(|_| "the lock is still shared")?.into_inner();
+                let got =
+                    Arc::try_unwrap(lock).map_err(|_| "the lock is still shared")?.into_inner();
                 let overlapped = overlaps.load(Ordering::SeqCst);
                 if overlapped > 0 || got != want {
                     return Err(format!(
@@ -191,14 +192,19 @@ mod plain {
             let _ = receiver.join();
             drop(oneshot::<Tracked>());
             steps.begin(("a thousand hand-overs", RECV_HANG));
-            let (senders, receivers): (Vec<_>, Vec<_>) = (0..1_000).map(|_| oneshot::<Tracked>()).unzip();
+            let (senders, receivers): (Vec<_>, Vec<_>) =
+                (0..1_000).map(|_| oneshot::<Tracked>()).unzip();
             let values: Vec<_> = (0..1_000).map(|_| drops.make()).collect();
             let sender = thread::spawn(move || {
                 for (tx, v) in senders.into_iter().zip(values) {
                     tx.send(v);
                 }
             });
-            let bad = receivers.into_iter().map(|rx| rx.recv()).filter(|v| !v.as_ref().is_some_and(Tracked::intact)).count();
+            let bad = receivers
+                .into_iter()
+                .map(|rx| rx.recv())
+                .filter(|v| !v.as_ref().is_some_and(Tracked::intact))
+                .count();
             let _ = sender.join();
             if bad > 0 {
                 return Err(format!("{bad} of 1 000 values sent one after another came back as None or not whole: is `send` a `Release` store after writing the value, and `recv` an `Acquire` load before reading it?"));

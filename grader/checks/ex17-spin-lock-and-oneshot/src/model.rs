@@ -11,8 +11,8 @@ use kata_harness::drops::{Drops, Tracked};
 use kata_harness::inconclusive;
 use kata_harness::model::{by_tag, explore_each, join, verdict};
 use kata_sync::model::{narrate, spawn_named, Failure};
-use kata_sync::sync::Arc;
 use kata_sync::sync::atomic::{AtomicUsize, Ordering};
+use kata_sync::sync::Arc;
 
 const NAMES: [&str; 3] = ["thread A", "thread B", "thread C"];
 
@@ -75,7 +75,10 @@ pub fn lock() -> Verdict {
                             let mut guard = lock.lock();
                             narrate("lock() returned the guard");
                             let holders = inside.fetch_add(1, Ordering::Relaxed) + 1;
-                            assert!(holders == 1, "TWO HOLDERS: {name} got the guard while another thread held it");
+                            assert!(
+                                holders == 1,
+                                "TWO HOLDERS: {name} got the guard while another thread held it"
+                            );
                             let seen = *guard;
                             narrate(format!("reads {seen}"));
                             *guard = seen + 1;
@@ -113,16 +116,16 @@ pub fn lock() -> Verdict {
 /// and whether anything is sent.
 #[derive(Clone, Copy)]
 enum Path {
-    SendThere,
-    RecvThere,
-    DropSenderThere,
-    DropReceiverThere,
+    Sends,
+    Receives,
+    DropsSender,
+    DropsReceiver,
 }
 
 pub fn oneshot_paths() -> Verdict {
     use Path::*;
     let explored = explore_each(
-        &[SendThere, RecvThere, DropSenderThere, DropReceiverThere],
+        &[Sends, Receives, DropsSender, DropsReceiver],
         |f: &Failure| explain(f, &ONESHOT_LESSONS),
         |path| {
             let drops = Drops::new();
@@ -146,17 +149,17 @@ pub fn oneshot_paths() -> Verdict {
                 narrate("send returned");
             };
             match path {
-                SendThere => {
+                Sends => {
                     let there = spawn_named("sender", move || send(tx, value));
                     receive(rx, true);
                     join(there);
                 }
-                RecvThere => {
+                Receives => {
                     let there = spawn_named("receiver", move || receive(rx, true));
                     send(tx, value);
                     join(there);
                 }
-                DropSenderThere => {
+                DropsSender => {
                     drop(value);
                     let there = spawn_named("sender", move || {
                         narrate("drops the Sender without sending");
@@ -165,7 +168,7 @@ pub fn oneshot_paths() -> Verdict {
                     receive(rx, false);
                     join(there);
                 }
-                DropReceiverThere => {
+                DropsReceiver => {
                     let there = spawn_named("receiver", move || {
                         narrate("drops the Receiver without recv");
                         drop(rx);
