@@ -55,6 +55,7 @@ pub mod say;
 pub mod sched;
 pub mod sleepers;
 pub mod source;
+pub mod spinning;
 /// Timed waits judged on the model's clock: only under shuttle, whose
 /// `Condvar` times out (loom's ignores the duration).
 #[cfg(all(feature = "model", kata_shuttle))]

@@ -1,33 +1,19 @@
-//! The loom build: the lock and the channel under every interleaving up to
-//! 2 preemptions, with loom's memory model. The learner's `UnsafeCell` is
-//! loom's (through the facade), so an access of the value that is not
-//! ordered after the previous thread's fails the execution ("Causality
-//! violation"); the scenario narrates each step, so the failure reads as
-//! the interleaving that shows the stale read. Failures are tagged
-//! (`TWO HOLDERS:`, `NONE:` ...) and told in this exercise's words.
+//! The loom build: the lock and the channel in every interleaving up to 2
+//! preemptions, narrated; the learner's `UnsafeCell` is loom's, so an access
+//! not ordered after the last one fails. Tagged panics pick the lesson.
 
 use super::*;
 use kata_harness::drops::{Drops, Tracked};
-use kata_harness::inconclusive;
-use kata_harness::model::{by_tag, explore_each, join, verdict};
+use kata_harness::model::{explore_each, join, verdict};
+use kata_harness::spinning::{gave_up, gave_up_verdict, lesson};
 use kata_sync::model::{narrate, spawn_named, Failure};
 use kata_sync::sync::atomic::{AtomicUsize, Ordering};
 use kata_sync::sync::Arc;
 
 const NAMES: [&str; 3] = ["thread A", "thread B", "thread C"];
 
-/// (threads, lockings each): 2 preemptions reach every overlap of these.
-/// (Three threads that spin on one lock make loom's search endless even for
-/// a right lock: the waiters keep it exploring turns in which they spin.)
+/// (threads, lockings each); 3 spinning threads make loom's search endless.
 const SIZES: [(usize, u64); 2] = [(2, 1), (2, 2)];
-
-/// What a wait loop that never ends means here (the facade's words are
-/// about `Condvar`s, which this exercise has none of).
-const ENDLESS: &str = "a wait loop never ended: under loom a loop that does not call \
-    `hint::spin_loop()` (or `thread::yield_now()`) on every turn never lets the thread it waits \
-    for run, so call it in each wait loop, in `lock` and in `recv`. Or the loop waits for \
-    something that never comes: a lock never unlocked, or a `recv` whose sender was dropped \
-    without the Sender's Drop saying so (recv must then return None).";
 
 const LOCK_LESSONS: [(&str, &str); 3] = [
     ("TWO HOLDERS", "two threads held the guard at once (below): `lock` must return only after this thread itself changed the flag from free to held in one read-modify-write (`compare_exchange_weak(false, true, ..)` that succeeded, or `swap(true, ..)` that returned false); a load that saw it free proves nothing, another thread may take it right after."),
@@ -43,146 +29,101 @@ const ONESHOT_LESSONS: [(&str, &str); 5] = [
     ("leaked", "loom found memory that was never freed at the end of the execution (below): an `Arc` of the channel forgotten, or a value never dropped?"),
 ];
 
-fn explain(failure: &Failure, lessons: &[(&str, &str)]) -> String {
-    if failure.message.contains("looped without ever blocking") {
-        return ENDLESS.to_string();
-    }
-    let lesson = by_tag(failure, lessons, ENDLESS);
-    if lesson == failure.message {
-        format!("your code panicked under loom: {}", failure.message)
-    } else {
-        lesson
-    }
-}
-
 pub fn lock() -> Verdict {
     let explored = explore_each(
         &SIZES,
-        |f: &Failure| explain(f, &LOCK_LESSONS),
+        |f: &Failure| lesson(&f.message, &LOCK_LESSONS),
         |(threads, each)| {
             narrate(format!("makes a SpinLock(0); {threads} threads lock it {each} time(s) each"));
             let lock = Arc::new(SpinLock::new(0u64));
-            // Relaxed, and a loom atomic: each update is a point where loom
-            // may switch threads, and orders nothing (a SeqCst one would
-            // hand the value over in place of the learner's unlock).
+            // Loom's, Relaxed: a switch point that orders nothing (SeqCst would).
             let inside = Arc::new(AtomicUsize::new(0));
-            let handles: Vec<_> = NAMES[..threads]
-                .iter()
-                .map(|&name| {
-                    let (lock, inside) = (Arc::clone(&lock), Arc::clone(&inside));
-                    spawn_named(name, move || {
-                        for _ in 0..each {
-                            let mut guard = lock.lock();
-                            narrate("lock() returned the guard");
-                            let holders = inside.fetch_add(1, Ordering::Relaxed) + 1;
-                            assert!(
-                                holders == 1,
-                                "TWO HOLDERS: {name} got the guard while another thread held it"
-                            );
-                            let seen = *guard;
-                            narrate(format!("reads {seen}"));
-                            *guard = seen + 1;
-                            narrate(format!("writes {}", seen + 1));
-                            inside.fetch_sub(1, Ordering::Relaxed);
-                            drop(guard);
-                            narrate("drops the guard (unlocks)");
-                        }
-                    })
-                })
-                .collect();
+            let mut handles = Vec::new();
+            for name in &NAMES[..threads] {
+                let (lock, inside) = (Arc::clone(&lock), Arc::clone(&inside));
+                handles.push(spawn_named(name, move || {
+                    for _ in 0..each {
+                        let mut guard = lock.lock();
+                        narrate("lock() returned the guard; reads the value through it");
+                        let holders = inside.fetch_add(1, Ordering::Relaxed) + 1;
+                        assert!(
+                            holders == 1,
+                            "TWO HOLDERS: {name} got the guard while another held it"
+                        );
+                        let seen = *guard;
+                        *guard = seen + 1;
+                        narrate(format!(
+                            "read {seen}, writes {}, drops the guard (unlocks)",
+                            seen + 1
+                        ));
+                        inside.fetch_sub(1, Ordering::Relaxed);
+                    }
+                }));
+            }
             handles.into_iter().for_each(join);
-            let want = threads as u64 * each;
-            let got = *lock.lock();
+            let (want, got) = (threads as u64 * each, *lock.lock());
             narrate(format!("locks after the joins: the value is {got}"));
             assert!(got == want, "COUNT: {threads} threads × {each} left {got} of {want}");
         },
     );
     match explored {
-        Err(f) if f.message.contains("looped without ever blocking") => Ok(inconclusive(format!(
-            "loom gave up after {} schedules on one in which a thread kept spinning. loom cannot \
-             finish some right spin locks (a waiter that retries a `swap` writes the flag on every \
-             turn, so there is always a new value to read), and gives up too on a lock that is \
-             never unlocked or a wait loop without `hint::spin_loop()`. The schedules before it \
-             held; lock-counts (real threads) and spins-on-a-load judge the rest.",
-            f.executions
-        ))),
+        Err(f) if gave_up(&f.message) => {
+            gave_up_verdict(f.executions, "lock-counts (real threads) and spins-on-a-load")
+        }
         explored => verdict(explored, "one holder at a time, and the count exact", |f| {
-            explain(f, &LOCK_LESSONS)
+            lesson(&f.message, &LOCK_LESSONS)
         }),
     }
 }
 
-/// The ways the two ends of a channel meet: who acts on the second thread,
-/// and whether anything is sent.
-#[derive(Clone, Copy)]
-enum Path {
-    Sends,
-    Receives,
-    DropsSender,
-    DropsReceiver,
-}
+/// (sends, receives, the end on the second thread): the other end is the
+/// caller's; a receiver that does not receive is dropped.
+const PATHS: [(bool, bool, &str); 4] = [
+    (true, true, "sender"),
+    (true, true, "receiver"),
+    (false, true, "sender"),
+    (true, false, "receiver"),
+];
 
 pub fn oneshot_paths() -> Verdict {
-    use Path::*;
     let explored = explore_each(
-        &[Sends, Receives, DropsSender, DropsReceiver],
-        |f: &Failure| explain(f, &ONESHOT_LESSONS),
-        |path| {
+        &PATHS,
+        |f: &Failure| lesson(&f.message, &ONESHOT_LESSONS),
+        |(sends, receives, there)| {
             let drops = Drops::new();
             let (tx, rx) = oneshot::<Tracked>();
-            let value = drops.make();
-            let receive = |rx: target::Receiver<Tracked>, sent: bool| {
-                narrate("calls recv()");
-                match (rx.recv(), sent) {
-                    (Some(v), true) => {
-                        narrate(format!("recv() returned value {}", v.number()));
-                        assert!(v.intact(), "Causality violation: the value received is not whole");
-                    }
-                    (None, true) => panic!("NONE: recv() returned None after a send"),
-                    (Some(_), false) => panic!("SOME: recv() returned a value nobody sent"),
-                    (None, false) => narrate("recv() returned None"),
+            let value = sends.then(|| drops.make());
+            let sender = move || {
+                narrate(if sends { "calls send(value 0)" } else { "drops the Sender unsent" });
+                if let Some(v) = value {
+                    tx.send(v);
+                    narrate("send returned");
                 }
             };
-            let send = |tx: target::Sender<Tracked>, v: Tracked| {
-                narrate("calls send(value 0)");
-                tx.send(v);
-                narrate("send returned");
+            let receiver = move || match (receives, receives.then(|| rx.recv())) {
+                (false, _) => narrate("drops the Receiver without recv"),
+                (_, Some(Some(v))) if sends => {
+                    narrate(format!("recv() returned value {}", v.number()));
+                    assert!(v.intact(), "Causality violation: the value received is not whole");
+                }
+                (_, Some(None)) if sends => panic!("NONE: recv() returned None after a send"),
+                (_, Some(Some(_))) => panic!("SOME: recv() returned a value nobody sent"),
+                _ => narrate("recv() returned None"),
             };
-            match path {
-                Sends => {
-                    let there = spawn_named("sender", move || send(tx, value));
-                    receive(rx, true);
-                    join(there);
-                }
-                Receives => {
-                    let there = spawn_named("receiver", move || receive(rx, true));
-                    send(tx, value);
-                    join(there);
-                }
-                DropsSender => {
-                    drop(value);
-                    let there = spawn_named("sender", move || {
-                        narrate("drops the Sender without sending");
-                        drop(tx);
-                    });
-                    receive(rx, false);
-                    join(there);
-                }
-                DropsReceiver => {
-                    let there = spawn_named("receiver", move || {
-                        narrate("drops the Receiver without recv");
-                        drop(rx);
-                    });
-                    send(tx, value);
-                    join(there);
-                }
-            }
+            type Side = Box<dyn FnOnce() + Send>;
+            let (here, away): (Side, Side) = match there {
+                "sender" => (Box::new(receiver), Box::new(sender)),
+                _ => (Box::new(sender), Box::new(receiver)),
+            };
+            let other = spawn_named(there, away);
+            here();
+            join(other);
             if let Some(problem) = drops.problem() {
                 panic!("DROPS: {problem} when both ends were gone");
             }
         },
     );
     verdict(explored, "the value seen whole and dropped exactly once", |f| {
-        explain(f, &ONESHOT_LESSONS)
+        lesson(&f.message, &ONESHOT_LESSONS)
     })
 }

@@ -1,11 +1,9 @@
-//! How `lock` waits, read from the learner's crate (every file of it): a
-//! lock that retries its compare-exchange in a tight loop excludes just as
-//! well as one that waits on a load, so behaviour cannot tell them apart,
-//! and timing them on a shared 2-core machine would measure the machine.
-//! The reading is the harness's (`kata_harness::source`).
+//! How `lock` waits, read from the learner's crate: a lock that retries its
+//! compare-exchange excludes as well as one that waits on a load, and timing
+//! them on a shared 2-core machine would measure the machine.
 
-use kata_harness::source::{judge, Finding, Rule};
-use kata_harness::{fail, inconclusive, pass, Verdict};
+use kata_harness::source::Rule;
+use kata_harness::Verdict;
 
 const RULE: Rule = Rule {
     function: "lock",
@@ -40,23 +38,9 @@ const RULE: Rule = Rule {
 };
 
 pub fn spins_on_a_load() -> Verdict {
-    let sources = match kata_harness::source_under_check!() {
-        Ok(sources) => sources,
-        Err(e) => {
-            return Ok(inconclusive(format!(
-                "could not read your crate's source to see how `lock` waits: {e}"
-            )))
-        }
-    };
-    match judge(&sources, &RULE) {
-        Finding::Fine => Ok(pass(format!(
-            "read in {}: lock takes the flag with a read-modify-write and waits on a load",
-            sources.shown()
-        ))),
-        Finding::Stub => Err(fail(kata_harness::panicking::STILL_A_STUB)),
-        Finding::Missing(why) | Finding::Problem(why) => Err(fail(why).detail(format!(
-            "(Read from {}: the body of `fn lock` and what of those files it names.)",
-            sources.shown()
-        ))),
-    }
+    kata_harness::spinning::built_as(
+        kata_harness::source_under_check!(),
+        &RULE,
+        "lock takes the flag with a read-modify-write and waits on a load",
+    )
 }
