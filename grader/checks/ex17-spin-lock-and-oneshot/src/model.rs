@@ -46,16 +46,10 @@ pub fn lock() -> Verdict {
                         let mut guard = lock.lock();
                         narrate("lock() returned the guard; reads the value through it");
                         let holders = inside.fetch_add(1, Ordering::Relaxed) + 1;
-                        assert!(
-                            holders == 1,
-                            "TWO HOLDERS: {name} got the guard while another held it"
-                        );
+                        assert!(holders == 1, "TWO HOLDERS: {name} took a guard that was held");
                         let seen = *guard;
                         *guard = seen + 1;
-                        narrate(format!(
-                            "read {seen}, writes {}, drops the guard (unlocks)",
-                            seen + 1
-                        ));
+                        narrate(format!("read {seen}, writes {}, unlocks", seen + 1));
                         inside.fetch_sub(1, Ordering::Relaxed);
                     }
                 }));
@@ -99,25 +93,31 @@ pub fn oneshot_paths() -> Verdict {
                     tx.send(v);
                     narrate("send returned");
                 }
+                None
             };
-            let receiver = move || match (receives, receives.then(|| rx.recv())) {
-                (false, _) => narrate("drops the Receiver without recv"),
-                (_, Some(Some(v))) if sends => {
-                    narrate(format!("recv() returned value {}", v.number()));
-                    assert!(v.intact(), "Causality violation: the value received is not whole");
+            // Told after the joins: a panic while the other thread runs aborts loom.
+            let receiver = move || {
+                let got = receives.then(|| rx.recv());
+                narrate(match &got {
+                    None => "drops the Receiver without recv".to_string(),
+                    Some(v) => format!("recv() returned {:?}", v.as_ref().map(Tracked::number)),
+                });
+                match (sends, got) {
+                    (true, Some(Some(v))) if !v.intact() => Some("Causality violation: not whole"),
+                    (true, Some(None)) => Some("NONE: recv() returned None after a send"),
+                    (false, Some(Some(_))) => Some("SOME: recv() returned a value nobody sent"),
+                    _ => None,
                 }
-                (_, Some(None)) if sends => panic!("NONE: recv() returned None after a send"),
-                (_, Some(Some(_))) => panic!("SOME: recv() returned a value nobody sent"),
-                _ => narrate("recv() returned None"),
             };
-            type Side = Box<dyn FnOnce() + Send>;
+            type Side = Box<dyn FnOnce() -> Option<&'static str> + Send>;
             let (here, away): (Side, Side) = match there {
                 "sender" => (Box::new(receiver), Box::new(sender)),
                 _ => (Box::new(sender), Box::new(receiver)),
             };
             let other = spawn_named(there, away);
-            here();
-            join(other);
+            if let Some(wrong) = here().or(join(other)) {
+                panic!("{wrong}");
+            }
             if let Some(problem) = drops.problem() {
                 panic!("DROPS: {problem} when both ends were gone");
             }
