@@ -23,6 +23,7 @@ pub mod consumers;
 pub mod contention;
 #[cfg(feature = "cpu")]
 pub mod cpu;
+pub mod drops;
 pub mod footprint;
 pub mod histories;
 pub mod inside;
@@ -60,6 +61,7 @@ pub mod sched;
 pub mod sites;
 pub mod sleepers;
 pub mod source;
+pub mod spinning;
 /// Timed waits judged on the model's clock: only under shuttle, whose
 /// `Condvar` times out (loom's ignores the duration).
 #[cfg(all(feature = "model", kata_shuttle))]

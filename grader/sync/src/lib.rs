@@ -11,8 +11,9 @@
 //! code that reaches past the facade.
 //!
 //! Only what all three provide is promised: `sync::{Arc, Mutex, RwLock,
-//! Condvar, atomic, mpsc}` and `thread::{spawn, JoinHandle, yield_now,
-//! current}`. `thread::scope` and `sync::Barrier` exist with std and shuttle,
+//! Condvar, atomic, mpsc}`, `thread::{spawn, JoinHandle, yield_now,
+//! current}`, `hint::spin_loop` and [`cell::UnsafeCell`] (loom's closure API
+//! in every build, so `unsafe` code is race-checked under loom). `thread::scope` and `sync::Barrier` exist with std and shuttle,
 //! not loom. With std and shuttle (not loom) there is also `time::Instant`,
 //! `thread::sleep` and `Condvar::wait_timeout`: under shuttle they run on the
 //! model's clock, and the `Condvar` wakes spuriously and times out at moments
@@ -80,6 +81,7 @@ pub mod sync {
     pub use crate::loom_mpsc as mpsc;
 }
 
+pub mod cell;
 mod lock;
 #[cfg(kata_loom)]
 #[doc(hidden)]
