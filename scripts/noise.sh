@@ -28,7 +28,11 @@ name=${NAME:-noise}
 root=$PWD
 
 cargo build --quiet -p kata
-kata=$root/target/debug/kata
+# A copy of its own: a rebuild of kata meanwhile must not pull the binary
+# (and the build wrapper it is) from under the runs.
+mkdir -p "$root/target/kata-$name"
+cp "$root/target/debug/kata" "$root/target/kata-$name/kata"
+kata=$root/target/kata-$name/kata
 scratch=$root/target/kata-$name/workbook
 export CARGO_TARGET_DIR=$root/target/kata-$name/target
 rm -rf "$scratch" && mkdir -p "$scratch"
