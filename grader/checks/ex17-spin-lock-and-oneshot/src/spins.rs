@@ -12,7 +12,7 @@ const RULE: Rule = Rule {
                 `hint::spin_loop()` each turn), and try to take it only when a load saw it free",
     requires: &[
         (
-            ".compare_exchange .compare_exchange_weak .swap .fetch_or",
+            ".compare_exchange .compare_exchange_weak .swap .fetch_or .fetch_add", // a ticket, too
             "it never takes the flag with a read-modify-write (`compare_exchange_weak(false, \
              true, Acquire, Relaxed)` or `swap(true, Acquire)`): a `load` then a `store` lets \
              two threads both see it free and both take it",

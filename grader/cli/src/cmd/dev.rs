@@ -117,9 +117,11 @@ fn check(workbook: &Workbook, args: &DevCheckArgs) -> anyhow::Result<ExitCode> {
                     (target, copy)
                 }
             };
-            // One dev check at a time per target dir: the builds in it are
-            // of one copy at a time (see `Bench::new`).
+            // One dev check at a time per target dir (the builds in it are
+            // of one copy at a time, see `Bench::new`) and per copy (two
+            // runs with other target dirs would put their files in it).
             holds.push(kata_core::scratch::hold(&target)?);
+            holds.push(kata_core::scratch::hold(&copy)?);
             benches.push(Bench::new(workbook, &copy, target)?);
         }
         // Rows as they come with one bench; with more, the exercises'

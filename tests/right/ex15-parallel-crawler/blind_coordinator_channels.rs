@@ -1,0 +1,136 @@
+//! Known right: the calling thread owns the frontier, the visited set and the budget; workers take URLs from a shared receiver and send bodies back.
+//! Written blind: right: the calling thread is a coordinator that owns frontier/seen/budget and counts outstanding URLs; workers pull URLs from a shared mpsc receiver and send back (url, body); dropping the work sender ends them
+use std::collections::HashSet;
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::thread;
+use std::time::Duration;
+
+pub fn crawl(start: &str, max_pages: usize, workers: usize, timeout: Duration) -> Crawl {
+    assert!(workers > 0);
+    let mut out = Crawl::default();
+    if max_pages == 0 {
+        return out;
+    }
+    let origin = host(start).to_owned();
+    let agent = agent(timeout);
+    let (work_tx, work_rx) = mpsc::channel::<String>();
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(String, Option<String>)>();
+    thread::scope(|s| {
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            let agent = &agent;
+            s.spawn(move || loop {
+                let next = work_rx.lock().unwrap().recv();
+                let Ok(url) = next else { return };
+                let body = fetch(agent, &url);
+                if done_tx.send((url, body)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut seen = HashSet::new();
+        seen.insert(start.to_owned());
+        let mut budget = max_pages - 1;
+        let mut outstanding = 1usize;
+        work_tx.send(start.to_owned()).unwrap();
+        while outstanding > 0 {
+            let (url, body) = done_rx.recv().expect("a worker died");
+            outstanding -= 1;
+            match body {
+                Some(body) => {
+                    for l in links(&body) {
+                        let Some(next) = resolve(&url, &l) else { continue };
+                        if host(&next) == origin && budget > 0 && seen.insert(next.clone()) {
+                            budget -= 1;
+                            outstanding += 1;
+                            work_tx.send(next).unwrap();
+                        }
+                    }
+                    out.fetched.insert(url);
+                }
+                None => {
+                    out.failed.insert(url);
+                }
+            }
+        }
+        drop(work_tx);
+    });
+    out
+}
+
+/// What a crawl did. Every URL that was requested is in exactly one of the
+/// two sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Crawl {
+    /// The URLs that answered with a 2xx status (their links were
+    /// followed).
+    pub fetched: std::collections::BTreeSet<String>,
+    /// The URLs that were requested but failed: a 4xx or 5xx status, a
+    /// timeout, a refused connection. They have no links to follow.
+    pub failed: std::collections::BTreeSet<String>,
+}
+
+
+// ---------------------------------------------------------------------------
+// Given: fetching and parsing. Use them as they are.
+// ---------------------------------------------------------------------------
+
+/// A `ureq` agent with no proxy and a per-request timeout of `timeout`:
+/// make one and share it between your threads (`&ureq::Agent` is `Send`).
+pub fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+/// GETs `url`: `Some(body)` on a 2xx answer, `None` on anything else (a
+/// 4xx or 5xx status, a timeout, a refused connection, a bad URL).
+pub fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let mut response = agent.get(url).call().ok()?;
+    response.body_mut().read_to_string().ok()
+}
+
+/// The links a page's body lists: one per line, trimmed, blank lines
+/// skipped. They are not resolved yet: see [`resolve`].
+pub fn links(body: &str) -> Vec<String> {
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The absolute URL of `link`, found on the page at `page`, without its
+/// `#fragment`: `http://…` is taken as it is, `/a/b` is on `page`'s host,
+/// and `c` (no leading `/`) sits beside `page` (`http://h/x/y` + `c` is
+/// `http://h/x/c`). Anything else (`mailto:`, `https://`, an empty link)
+/// is `None`.
+pub fn resolve(page: &str, link: &str) -> Option<String> {
+    let link = link.split('#').next().unwrap_or_default();
+    if link.starts_with("http://") {
+        return Some(link.to_owned());
+    }
+    if link.is_empty() || link.contains(':') {
+        return None;
+    }
+    let origin = format!("http://{}", host(page));
+    if link.starts_with('/') {
+        return Some(format!("{origin}{link}"));
+    }
+    let path = &page[origin.len().min(page.len())..];
+    let dir = path.rfind('/').map_or("/", |at| &path[..=at]);
+    Some(format!("{origin}{dir}{link}"))
+}
+
+/// The `host:port` of an `http://` URL: `http://127.0.0.1:8080/a` gives
+/// `127.0.0.1:8080`.
+pub fn host(url: &str) -> &str {
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}

@@ -1,0 +1,140 @@
+//! Known wrong: no same-host filter: another port of the server is crawled
+//! Written blind: links are resolved but never filtered by host, so an absolute link to another port of 127.0.0.1 is crawled too; the learner assumed `resolve` already keeps the crawl on one site
+//! expect-fail: reachable-set: it should not
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+#[derive(Default)]
+struct State {
+    frontier: VecDeque<String>,
+    seen: HashSet<String>,
+    budget: usize,
+    busy: usize,
+    out: Crawl,
+}
+
+pub fn crawl(start: &str, max_pages: usize, workers: usize, timeout: Duration) -> Crawl {
+    assert!(workers > 0);
+    if max_pages == 0 {
+        return Crawl::default();
+    }
+    let agent = agent(timeout);
+    let mut init = State::default();
+    init.frontier.push_back(start.to_owned());
+    init.seen.insert(start.to_owned());
+    init.budget = max_pages - 1;
+    let state = Mutex::new(init);
+    let cv = Condvar::new();
+    thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                let mut st = state.lock().unwrap();
+                loop {
+                    if let Some(url) = st.frontier.pop_front() {
+                        st.busy += 1;
+                        drop(st);
+                        let body = fetch(&agent, &url);
+                        st = state.lock().unwrap();
+                        st.busy -= 1;
+                        match body {
+                            Some(b) => {
+                                for n in links(&b).iter().filter_map(|l| resolve(&url, l)) {
+                                    if st.budget > 0 && st.seen.insert(n.clone()) {
+                                        st.budget -= 1;
+                                        st.frontier.push_back(n);
+                                    }
+                                }
+                                st.out.fetched.insert(url);
+                            }
+                            None => {
+                                st.out.failed.insert(url);
+                            }
+                        }
+                        cv.notify_all();
+                    } else if st.busy == 0 {
+                        cv.notify_all();
+                        return;
+                    } else {
+                        st = cv.wait(st).unwrap();
+                    }
+                }
+            });
+        }
+    });
+    state.into_inner().unwrap().out
+}
+
+/// What a crawl did. Every URL that was requested is in exactly one of the
+/// two sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Crawl {
+    /// The URLs that answered with a 2xx status (their links were
+    /// followed).
+    pub fetched: std::collections::BTreeSet<String>,
+    /// The URLs that were requested but failed: a 4xx or 5xx status, a
+    /// timeout, a refused connection. They have no links to follow.
+    pub failed: std::collections::BTreeSet<String>,
+}
+
+
+// ---------------------------------------------------------------------------
+// Given: fetching and parsing. Use them as they are.
+// ---------------------------------------------------------------------------
+
+/// A `ureq` agent with no proxy and a per-request timeout of `timeout`:
+/// make one and share it between your threads (`&ureq::Agent` is `Send`).
+pub fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+/// GETs `url`: `Some(body)` on a 2xx answer, `None` on anything else (a
+/// 4xx or 5xx status, a timeout, a refused connection, a bad URL).
+pub fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let mut response = agent.get(url).call().ok()?;
+    response.body_mut().read_to_string().ok()
+}
+
+/// The links a page's body lists: one per line, trimmed, blank lines
+/// skipped. They are not resolved yet: see [`resolve`].
+pub fn links(body: &str) -> Vec<String> {
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The absolute URL of `link`, found on the page at `page`, without its
+/// `#fragment`: `http://…` is taken as it is, `/a/b` is on `page`'s host,
+/// and `c` (no leading `/`) sits beside `page` (`http://h/x/y` + `c` is
+/// `http://h/x/c`). Anything else (`mailto:`, `https://`, an empty link)
+/// is `None`.
+pub fn resolve(page: &str, link: &str) -> Option<String> {
+    let link = link.split('#').next().unwrap_or_default();
+    if link.starts_with("http://") {
+        return Some(link.to_owned());
+    }
+    if link.is_empty() || link.contains(':') {
+        return None;
+    }
+    let origin = format!("http://{}", host(page));
+    if link.starts_with('/') {
+        return Some(format!("{origin}{link}"));
+    }
+    let path = &page[origin.len().min(page.len())..];
+    let dir = path.rfind('/').map_or("/", |at| &path[..=at]);
+    Some(format!("{origin}{dir}{link}"))
+}
+
+/// The `host:port` of an `http://` URL: `http://127.0.0.1:8080/a` gives
+/// `127.0.0.1:8080`.
+pub fn host(url: &str) -> &str {
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}

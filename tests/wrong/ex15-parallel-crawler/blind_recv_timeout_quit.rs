@@ -1,0 +1,125 @@
+//! Known wrong: workers quit after recv_timeout(200 ms), guessing the crawl is over
+//! Written blind: workers share a channel of URLs and quit after recv_timeout(200 ms) finds nothing, a guess at "the crawl is over", so a page slower than that strands its links (or leaves fewer workers); timeouts instead of counting in-flight work
+//! expect-fail: no-level-wait: as soon as they are free
+use std::collections::HashSet;
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::thread;
+use std::time::Duration;
+
+pub fn crawl(start: &str, max_pages: usize, workers: usize, timeout: Duration) -> Crawl {
+    assert!(workers > 0);
+    if max_pages == 0 {
+        return Crawl::default();
+    }
+    let origin = host(start).to_owned();
+    let agent = agent(timeout);
+    let (tx, rx) = mpsc::channel::<String>();
+    let rx = Mutex::new(rx);
+    let admit = Mutex::new((HashSet::from([start.to_owned()]), max_pages - 1));
+    let out = Mutex::new(Crawl::default());
+    tx.send(start.to_owned()).unwrap();
+    thread::scope(|s| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (rx, admit, out, agent, origin) = (&rx, &admit, &out, &agent, &origin);
+            s.spawn(move || loop {
+                let got = rx.lock().unwrap().recv_timeout(Duration::from_millis(200));
+                let Ok(url) = got else { return };
+                match fetch(agent, &url) {
+                    Some(b) => {
+                        {
+                            let mut a = admit.lock().unwrap();
+                            for l in links(&b) {
+                                let Some(n) = resolve(&url, &l) else { continue };
+                                if host(&n) == origin.as_str() && a.1 > 0 && a.0.insert(n.clone()) {
+                                    a.1 -= 1;
+                                    let _ = tx.send(n);
+                                }
+                            }
+                        }
+                        out.lock().unwrap().fetched.insert(url);
+                    }
+                    None => {
+                        out.lock().unwrap().failed.insert(url);
+                    }
+                }
+            });
+        }
+    });
+    drop(tx);
+    out.into_inner().unwrap()
+}
+
+/// What a crawl did. Every URL that was requested is in exactly one of the
+/// two sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Crawl {
+    /// The URLs that answered with a 2xx status (their links were
+    /// followed).
+    pub fetched: std::collections::BTreeSet<String>,
+    /// The URLs that were requested but failed: a 4xx or 5xx status, a
+    /// timeout, a refused connection. They have no links to follow.
+    pub failed: std::collections::BTreeSet<String>,
+}
+
+
+// ---------------------------------------------------------------------------
+// Given: fetching and parsing. Use them as they are.
+// ---------------------------------------------------------------------------
+
+/// A `ureq` agent with no proxy and a per-request timeout of `timeout`:
+/// make one and share it between your threads (`&ureq::Agent` is `Send`).
+pub fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+/// GETs `url`: `Some(body)` on a 2xx answer, `None` on anything else (a
+/// 4xx or 5xx status, a timeout, a refused connection, a bad URL).
+pub fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let mut response = agent.get(url).call().ok()?;
+    response.body_mut().read_to_string().ok()
+}
+
+/// The links a page's body lists: one per line, trimmed, blank lines
+/// skipped. They are not resolved yet: see [`resolve`].
+pub fn links(body: &str) -> Vec<String> {
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The absolute URL of `link`, found on the page at `page`, without its
+/// `#fragment`: `http://…` is taken as it is, `/a/b` is on `page`'s host,
+/// and `c` (no leading `/`) sits beside `page` (`http://h/x/y` + `c` is
+/// `http://h/x/c`). Anything else (`mailto:`, `https://`, an empty link)
+/// is `None`.
+pub fn resolve(page: &str, link: &str) -> Option<String> {
+    let link = link.split('#').next().unwrap_or_default();
+    if link.starts_with("http://") {
+        return Some(link.to_owned());
+    }
+    if link.is_empty() || link.contains(':') {
+        return None;
+    }
+    let origin = format!("http://{}", host(page));
+    if link.starts_with('/') {
+        return Some(format!("{origin}{link}"));
+    }
+    let path = &page[origin.len().min(page.len())..];
+    let dir = path.rfind('/').map_or("/", |at| &path[..=at]);
+    Some(format!("{origin}{dir}{link}"))
+}
+
+/// The `host:port` of an `http://` URL: `http://127.0.0.1:8080/a` gives
+/// `127.0.0.1:8080`.
+pub fn host(url: &str) -> &str {
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}

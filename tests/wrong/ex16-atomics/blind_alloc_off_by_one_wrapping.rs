@@ -1,0 +1,86 @@
+//! Known wrong: fetch_update with n <= limit and wrapping_add: hands out the limit itself
+//! Written blind: fetch_update with n <= limit and wrapping_add: hands out limit itself, and at u64::MAX wraps to 0; wrapping_add added to silence an overflow panic
+//! expect-fail: ids-edges: outside the range
+
+#[allow(unused_imports)]
+use kata_sync::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, Ordering};
+
+pub struct IdAllocator {
+    next: AtomicU64,
+    limit: u64,
+}
+
+impl IdAllocator {
+    pub fn new(limit: u64) -> IdAllocator {
+        IdAllocator::starting_at(0, limit)
+    }
+
+    pub fn starting_at(first: u64, limit: u64) -> IdAllocator {
+        IdAllocator { next: AtomicU64::new(first), limit }
+    }
+
+    pub fn next_id(&self) -> Option<u64> {
+        // `limit` is the last id: hand it out too. wrapping_add so u64::MAX does not panic.
+        self.next
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n <= self.limit).then(|| n.wrapping_add(1)))
+            .ok()
+    }
+}
+
+pub struct Progress {
+    done: AtomicU64,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        Progress { done: AtomicU64::new(0) }
+    }
+
+    // Relaxed: the counter publishes nothing but itself. Atomicity of the RMW
+    // loses no addition, and the coherence order of one location means one
+    // reader never sees it go back; join() gives the final total.
+    pub fn add(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+}
+
+const STOPPED: u64 = 1 << 32;
+
+pub struct StopFlag {
+    /// 0 while running; STOPPED | reason once stopped.
+    state: AtomicU64,
+}
+
+impl StopFlag {
+    pub fn new() -> StopFlag {
+        StopFlag { state: AtomicU64::new(0) }
+    }
+
+    pub fn stop(&self, reason: u32) -> bool {
+        // Release on success publishes the stopper's earlier writes.
+        self.state
+            .compare_exchange(0, STOPPED | u64::from(reason), Ordering::Release, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    pub fn stopped(&self) -> Option<u32> {
+        let s = self.state.load(Ordering::Acquire);
+        (s & STOPPED != 0).then_some(s as u32)
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Progress {
+        Progress::new()
+    }
+}
+
+impl Default for StopFlag {
+    fn default() -> StopFlag {
+        StopFlag::new()
+    }
+}
