@@ -100,7 +100,11 @@ pub fn crawl(start: &str, max_pages: usize, workers: usize, timeout: Duration) -
 /// A `ureq` agent with no proxy and a per-request timeout of `timeout`:
 /// make one and share it between your threads (`&ureq::Agent` is `Send`).
 pub fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder().proxy(None).timeout_global(Some(timeout)).build().into()
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
 }
 
 /// GETs `url`: `Some(body)` on a 2xx answer, `None` on anything else (a
@@ -113,7 +117,11 @@ pub fn fetch(agent: &ureq::Agent, url: &str) -> Option<String> {
 /// The links a page's body lists: one per line, trimmed, blank lines
 /// skipped. They are not resolved yet: see [`resolve`].
 pub fn links(body: &str) -> Vec<String> {
-    body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The absolute URL of `link`, found on the page at `page`, without its
