@@ -1,6 +1,6 @@
 //! Known wrong: the receiver's guard lives through the whole match: consumers take turns at handling, and a panic in handle poisons the lock for the others.
 //! Written blind: `match receiver.lock().unwrap().recv() { Item(x) => handle(x) }` keeps the guard for the whole match, so consumers take turns at handling, and a panic in handle poisons the lock and takes every other consumer down with it
-//! expect-fail: consumers-as-asked: never two at once
+//! expect-fail: consumers-as-asked: the guard lives through the body
 //! expect-fail: a-panic-loses-nothing: must go on
 
 use kata_sync::sync::{mpsc, Arc, Mutex};

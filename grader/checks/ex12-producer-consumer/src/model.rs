@@ -30,22 +30,17 @@ fn explain(failure: &Failure) -> String {
     by_tag(failure, &[("ONCE", &*once)], stuck)
 }
 
+/// `cases` explored, each judged by [`pipeline`]; `said` on a pass.
+fn judged(cases: &[(&'static [u32], usize)], said: &str) -> Verdict {
+    verdict(explore_each(cases, explain, pipeline), said, explain)
+}
+
 pub fn every_item_once() -> Verdict {
-    let cases: &[(&'static [u32], usize)] = &[(&[2, 1], 2), (&[0, 1], 1)];
-    let explored = explore_each(cases, explain, pipeline);
-    verdict(
-        explored,
-        "each item was handled once and run returned (2 producers for 2 consumers, and for 1)",
-        explain,
-    )
+    let said = "each item was handled once and run returned (2 producers for 2 consumers, and 1)";
+    judged(&[(&[2, 1], 2), (&[0, 1], 1)], said)
 }
 
 pub fn consumers_exit() -> Verdict {
-    let cases: &[(&'static [u32], usize)] = &[(&[1, 0], 3), (&[], 2)];
-    let explored = explore_each(cases, explain, pipeline);
-    verdict(
-        explored,
-        "with 1 item for 3 consumers, and with no items, every consumer exited and run returned",
-        explain,
-    )
+    let said = "with 1 item for 3 consumers, and with no items, every consumer exited and returned";
+    judged(&[(&[1, 0], 3), (&[], 2)], said)
 }

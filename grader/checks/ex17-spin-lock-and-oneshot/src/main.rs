@@ -37,9 +37,10 @@ mod plain {
     use kata_harness::drops::{Drops, Tracked};
     use kata_harness::panicking::{deliberate_panic, expecting_panics};
     use kata_harness::{fail, measure::Gauge, ms, pass, staged, step_limit, Steps};
-    use std::thread;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::{thread, time::Instant};
 
-    /// (threads, lockings each): one alone, then more threads than cores.
+    /// (threads, lockings each, or fewer after 600 ms): one, then more than cores.
     const SIZES: [(usize, u64); 4] = [(1, 1_000), (2, 5_000), (3, 3_000), (4, 2_500)];
     const LOCK_HANG: &str = "does the guard's Drop unlock (store false), and does `lock` take \
                              the lock when it sees it free?";
@@ -50,13 +51,17 @@ mod plain {
         staged(step_limit(), |steps: &Steps| -> Result<(), String> {
             for (threads, each) in SIZES {
                 steps.begin(("locking on threads", LOCK_HANG));
-                let (lock, gauge) = (SpinLock::new(0u64), Gauge::new());
+                let (lock, gauge, done) = (SpinLock::new(0u64), Gauge::new(), AtomicU64::new(0));
+                // A fair (ticket) lock hands over to waiters a busy machine has not run.
+                let (stop, to) = (Instant::now() + ms(600), Ordering::Relaxed);
+                let in_time = |i: &u64| i % 64 != 0 || Instant::now() < stop;
                 thread::scope(|s| {
                     for t in 0..threads as u64 {
-                        let (lock, gauge) = (&lock, &gauge);
+                        let (lock, gauge, done) = (&lock, &gauge, &done);
                         s.spawn(move || {
                             thread::sleep(ms(t)); // arrivals differ
-                            for i in 0..each {
+                            for i in (0..each).take_while(in_time) {
+                                done.fetch_add(1, to);
                                 let mut guard = lock.lock();
                                 let _inside = gauge.enter();
                                 let seen = *guard;
@@ -68,10 +73,10 @@ mod plain {
                         });
                     }
                 });
-                let (want, got) = (threads as u64 * each, lock.into_inner());
+                let (want, got) = (done.into_inner(), lock.into_inner());
                 if gauge.peak() > 1 || got != want {
                     return Err(format!(
-                        "{threads} threads × {each} lockings: the count came out {got} of {want}, \
+                        "{threads} threads, {want} lockings in all: the count came out {got}, \
                          and up to {} threads held the guard at once. `lock` must return only once \
                          *this* thread turned the flag from free to held (a compare_exchange that \
                          succeeded, a swap that returned false); the guard's Drop sets it back.",
@@ -98,15 +103,8 @@ mod plain {
             }
             steps.begin(("locking after a holder panicked", LOCK_HANG));
             let lock = SpinLock::new(7u64);
-            expecting_panics(|| {
-                thread::scope(|s| {
-                    let holds = || {
-                        let _guard = lock.lock();
-                        deliberate_panic()
-                    };
-                    let _ = s.spawn(holds).join();
-                })
-            });
+            let holds = || (lock.lock(), deliberate_panic()); // panics holding the guard
+            expecting_panics(|| thread::scope(|s| s.spawn(holds).join().map(drop)));
             let _ = *lock.lock();
             Ok(())
         })?
