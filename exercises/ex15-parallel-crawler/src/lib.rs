@@ -30,6 +30,8 @@
 //!   there is enough to fetch: not more (a thread per link), not fewer
 //!   (workers taking turns, or workers that quit while a slow page's links
 //!   were still to come);
+//! - workers with nothing to take wait asleep: while one fetches a slow page,
+//!   the others use almost no CPU (a loop that looks and yields burns cores);
 //! - a slow page does not hold up the rest: a crawl that waits for a whole
 //!   level of the BFS before starting the next is measured against the time
 //!   of workers that take the next URL as soon as they are free;
@@ -39,6 +41,8 @@
 //! What it cannot see: which `max_pages` pages you fetched when more are
 //! reachable (any of them, each once, is right), the order of the fetches,
 //! or whether you coordinate with a `Mutex` + `Condvar` or with channels.
+//! Nor a thread that was never joined but ends a moment after `crawl`
+//! returns: join your workers (`thread::scope` does it for you).
 //!
 //! Read: book/src/exercises/ex15-parallel-crawler.md
 //! Check: cargo kata check ex15

@@ -49,7 +49,10 @@
 //!   `load` while it is taken and tries to take it only when it looks free
 //!   (read from your crate's source: a compare-exchange or swap in a tight
 //!   loop writes the flag's cache line on every try, which takes the line
-//!   away from the holder and slows the very thread you wait for).
+//!   away from the holder and slows the very thread you wait for);
+//! - `SpinLock<T>` is `Sync`, and the channel's ends are `Send`, exactly
+//!   when `T` is `Send` (read from the types: no `T: Send` bound lets an
+//!   `Rc` cross threads; a `T: Sync` bound forbids a lock of a `Cell`).
 //!
 //! What it cannot see: the spin check reads the code, not the machine: it
 //! sees that `lock` loads the flag, not that the load is the loop you wait

@@ -13,6 +13,7 @@
 /// Only with the `cpu` feature: built on [`waiting`].
 #[cfg(feature = "cpu")]
 pub mod blocked;
+pub mod bounds;
 #[cfg(feature = "cpu")]
 pub mod calibrate;
 /// Only with the `model` feature (thread ids are the facade's) and the

@@ -1,6 +1,6 @@
 //! Known wrong: workers quit after recv_timeout(200 ms), guessing the crawl is over
 //! Written blind: workers share a channel of URLs and quit after recv_timeout(200 ms) finds nothing, a guess at "the crawl is over", so a page slower than that strands its links (or leaves fewer workers); timeouts instead of counting in-flight work
-//! expect-fail: no-level-wait: as soon as they are free
+//! expect-fail: no-level-wait: does it wait for a quiet spell
 use std::collections::HashSet;
 use std::sync::mpsc;
 use std::sync::Mutex;

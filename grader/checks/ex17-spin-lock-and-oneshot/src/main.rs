@@ -1,8 +1,6 @@
-//! The hidden checks of ex17 · Spin lock and one-shot channel. Plain build:
-//! real threads (staggered arrivals, lingering holders, the check's gauge in
-//! the guard, values that count their drops) and how `lock` waits
-//! (`spins.rs`); loom build (`model.rs`): every interleaving, where loom's
-//! `UnsafeCell` fails an access not ordered after the last one.
+//! The hidden checks of ex17 · Spin lock and one-shot channel. Plain build: real threads
+//! (staggered arrivals, lingering holders, a gauge in the guard, values that count their drops),
+//! and how it is built (`spins.rs`); loom build (`model.rs`): every interleaving.
 
 use kata_harness::Verdict;
 
@@ -21,6 +19,8 @@ fn main() -> std::process::ExitCode {
                 "oneshot on real threads: received whether the receiver comes first or last, None for a dropped sender, every value dropped once";
             "spins-on-a-load" => spins::spins_on_a_load,
                 "lock waits by loading the flag, not by retrying the exchange (read from your crate's source)";
+            "send-and-sync" => spins::send_and_sync,
+                "SpinLock is Sync, and the channel's ends Send, exactly when T is Send (read from the types)";
         }
         #[cfg(kata_loom)] {
             "model-lock" => model::lock,
