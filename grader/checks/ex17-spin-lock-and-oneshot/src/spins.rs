@@ -39,7 +39,7 @@ pub fn send_and_sync() -> Verdict {
     ];
     let why = wrong.iter().find_map(|&(bad, why)| bad.then_some(why));
     why.map_or_else(
-        || pass("Sync and Send exactly where T is Send (tried: Rc, Cell)"),
-        |why| fail(format!("{why}.")),
+        || Ok(pass("Sync and Send exactly where T is Send (tried: Rc, Cell)")),
+        |why| Err(fail(format!("{why}."))),
     )
 }
