@@ -157,15 +157,13 @@ fn judge(case: &Case) -> Result<Tried, Outcome> {
     let spawned =
         "(is the loop or the attempt a spawned task? dropping a JoinHandle does not stop it)";
     let asked_ = |g: Duration| format!("it was asked {}", hd(g));
-    if let Some(i) = (0..got.asked.len()).find(|&i| Some(&got.asked[i]) != due.asked.get(i)) {
-        let (want, got_i) = (due.asked.get(i).copied(), got.asked[i]);
-        let why = match (want, got_i) {
-            (None, _) if dropped => format!("after the caller dropped the call at {}: nothing of it may go on {spawned}", hd(due.returned)),
-            (None, _) => format!("{attempts} attempts have {waits} waits between them: nothing comes before the first attempt or after the last"),
-            (Some(_), g) if g > p.cap => format!("{}, above the cap ({}): cap every delay", asked_(g), hd(p.cap)),
-            (Some(w), g) if g == w * 2 => format!("{}, twice that: the first wait is base, not 2 × base", asked_(g)),
-            (Some(_), g) if i > 0 && g == (case.jitter)(i - 1, due.asked[i - 1]) * 2 => format!("{}: that doubles the jittered wait; double the delay itself, and jitter each one apart", asked_(g)),
-            (Some(_), g) => format!("{}: the delay starts at base ({}), doubles after each wait and stops at cap ({})", asked_(g), hd(p.base), hd(p.cap)),
+    if let Some(i) = (0..waits.min(got.asked.len())).find(|&i| got.asked[i] != due.asked[i]) {
+        let (w, g) = (due.asked[i], got.asked[i]);
+        let why = match g {
+            g if g > p.cap => format!("{}, above the cap ({}): cap every delay", asked_(g), hd(p.cap)),
+            g if g == w * 2 => format!("{}, twice that: the first wait is base, not 2 × base", asked_(g)),
+            g if i > 0 && g == (case.jitter)(i - 1, due.asked[i - 1]) * 2 => format!("{}: that doubles the jittered wait; double the delay itself, and jitter each one apart", asked_(g)),
+            g => format!("{}: the delay starts at base ({}), doubles after each wait and stops at cap ({})", asked_(g), hd(p.base), hd(p.cap)),
         };
         return Err(fail(format!(
             "{what}: jitter was asked for {}, but the policy's delays are {}: {why}",
@@ -173,40 +171,29 @@ fn judge(case: &Case) -> Result<Tried, Outcome> {
             times(due.asked.iter().copied())
         )));
     }
-    let seen = times(got.lives.iter().map(|l| l.taken));
     let of = |k: usize| (&got.lives[k], &due.lives[k.min(attempts.saturating_sub(1))]);
-    match diverges(&due.lives, &got.lives) {
-        None => {}
+    let wrong = match diverges(&due.lives, &got.lives) {
+        None => None,
         Some(Divergence::Missing(k)) => {
-            return Err(fail(format!("{what}: attempt {} never started: the call ended at {} after {} attempts, and it was due at {}", k + 1, hd(got.returned), got.lives.len(), hd(due.lives[k].taken))));
+            let timed_out =
+                got.lives.last().is_some_and(|l| !l.finished && l.released == Some(got.returned));
+            let hint = timed_out.then_some(": a time-out is retried like a Transient failure (is the timeout around the whole call, not each attempt?)");
+            Some(format!("attempt {} never started: the call ended at {} after {} attempts, and it was due at {}{}", k + 1, hd(got.returned), got.lives.len(), hd(due.lives[k].taken), hint.unwrap_or_default()))
         }
         Some(Divergence::Label(_)) => {
             let labels: Vec<u32> = got.lives.iter().map(|l| l.label).collect();
-            return Err(fail(format!("{what}: the attempts were numbered {labels:?}: the first is attempt(1), and each next one counts up by one")));
+            Some(format!("the attempts were numbered {labels:?}: the first is attempt(1), and each next one counts up by one"))
         }
+        Some(Divergence::Taken(0)) => Some(format!(
+            "attempt 1 started at {}, but the first attempt starts at once: no wait before it",
+            hd(got.lives[0].taken)
+        )),
         Some(Divergence::Taken(k)) => {
             let (life, want) = of(k);
-            let hint = if k == 0 {
-                "the first attempt starts at once: no wait before it".to_string()
-            } else {
-                let (ended, wait) = (
-                    due.lives[k - 1].released.unwrap_or_default(),
-                    life.taken.saturating_sub(got.lives[k - 1].released.unwrap_or(life.taken)),
-                );
-                let blocked = if wait.is_zero() {
-                    " No wait at all: std::thread::sleep does not move tokio's clock (and it blocks every task): use tokio::time::sleep(d).await."
-                } else {
-                    ""
-                };
-                format!("attempt {k} ended at {}, and the wait after it is exactly what jitter gave ({}), but it was {}.{blocked}", hd(ended), hd(want.taken - ended), hd(wait))
-            };
-            return Err(fail(format!(
-                "{what}: attempt {} started at {}, but the schedule says {}: {hint}",
-                k + 1,
-                hd(life.taken),
-                hd(want.taken)
-            ))
-            .detail(format!("starts seen: {seen}")));
+            let ended = due.lives[k - 1].released.unwrap_or_default();
+            let wait = life.taken.saturating_sub(got.lives[k - 1].released.unwrap_or(life.taken));
+            let blocked = wait.is_zero().then_some(" No wait at all: std::thread::sleep does not move tokio's clock (and it blocks every task): use tokio::time::sleep(d).await.").unwrap_or_default();
+            Some(format!("attempt {} started at {}, but the schedule says {}: attempt {k} ended at {}, and the wait after it is exactly what jitter gave ({}), but it was {}.{blocked}", k + 1, hd(life.taken), hd(want.taken), hd(ended), hd(want.taken - ended), hd(wait)))
         }
         Some(Divergence::Released(k)) => {
             let (life, want) = of(k);
@@ -215,10 +202,17 @@ fn judge(case: &Case) -> Result<Tried, Outcome> {
                 None => format!("it was still running {} after the call, holding its connection: a spawned attempt is not cancelled when its JoinHandle times out or is dropped. Time out (and so drop) the attempt's future itself, or abort the task", hd(AFTER)),
                 Some(_) if case.drop_at == Some(due_end) => format!("the caller dropped the call at {}, and the attempt in flight must be dropped with it, then {spawned}", hd(due_end)),
                 Some(r) if r == got.returned && r < due_end => "and the call returned with it: the timeout is around the whole call, not around each attempt".into(),
+                Some(r) if !want.finished && !life.finished && r > due_end => format!("it timed out at {} but was dropped only {} later: the timed-out future was kept alive (a pinned `Timeout` in a variable that outlives the backoff?); let it drop when the timeout fires", hd(due_end), hd(r - due_end)),
                 Some(_) if !want.finished => format!("per_try is {}: wrap each attempt in tokio::time::timeout(per_try, ..) so that it is dropped at its deadline", hd(p.per_try)),
                 Some(_) => "it was due to finish, not to be dropped".into(),
             };
-            return Err(fail(format!("{what}: attempt {} (started at {}) released its connection {}, but it was due {}: {why}", k + 1, hd(life.taken), life.ended(), want.ended())));
+            Some(format!(
+                "attempt {} (started at {}) released its connection {}, but it was due {}: {why}",
+                k + 1,
+                hd(life.taken),
+                life.ended(),
+                want.ended()
+            ))
         }
         Some(Divergence::Extra(k)) => {
             let why = match &due.result {
@@ -227,38 +221,36 @@ fn judge(case: &Case) -> Result<Tried, Outcome> {
                 Some(Err(RetryError { last: Failure::Permanent(_), .. })) => "but the attempt before it failed Permanent: that is an answer, return it at once".into(),
                 _ => format!("but policy.attempts is {}: that is {attempts} attempts in all (0 counts as 1)", p.attempts),
             };
-            return Err(fail(format!(
-                "{what}: attempt {} started at {}, {why}",
+            Some(format!(
+                "attempt {} started at {}, {why}",
                 got.lives[k].label,
                 hd(got.lives[k].taken)
             ))
-            .detail(format!("starts seen: {seen}")));
         }
+    };
+    if let Some(wrong) = wrong {
+        let seen = times(got.lives.iter().map(|l| l.taken));
+        return Err(fail(format!("{what}: {wrong}")).detail(format!("attempts started at: {seen}")));
     }
     ensure(got.asked.len() == waits, || {
-        fail(format!("{what}: jitter was asked {} times, but there were {waits} waits: ask it once per wait, for the delay, and wait what it answers", got.asked.len()))
-    })?;
-    let say = |r: &Option<_>| {
-        r.as_ref().map_or_else(|| "nothing (it was dropped)".into(), |r| format!("{r:?}"))
-    };
-    ensure(got.result == due.result, || {
+        let why = match got.asked.len() > waits {
+            true if dropped => format!("jitter was asked after the caller dropped the call at {}: nothing of it may go on {spawned}", hd(due.returned)),
+            true => format!("{attempts} attempts have {waits} waits between them: nothing comes before the first attempt or after the last"),
+            false => "every wait asks jitter once, for the delay, and waits what it answers".into(),
+        };
         fail(format!(
-            "{what}: the call gave {}, but it should give {}",
-            say(&got.result),
-            say(&due.result)
+            "{what}: jitter was asked {} times ({}), but {why}",
+            got.asked.len(),
+            times(got.asked.iter().copied())
         ))
     })?;
-    let more = if got.returned > due.returned {
-        ": no wait after the last attempt; return its failure at once"
-    } else {
-        ""
-    };
-    ensure(got.returned == due.returned, || {
-        fail(format!(
-            "{what}: the call returned at {}, but the last attempt ended at {}{more}",
-            hd(got.returned),
-            hd(due.returned)
-        ))
+    let say =
+        |r: &Option<_>| r.as_ref().map_or("nothing (it was dropped)".into(), |r| format!("{r:?}"));
+    let late = (got.returned > due.returned)
+        .then_some(" (no wait after the last attempt: return its failure at once)");
+    ensure((&got.result, got.returned) == (&due.result, due.returned), || {
+        let (gave, should) = (say(&got.result), say(&due.result));
+        fail(format!("{what}: the call gave {gave} at {}, but it should give {should} at {}, as the last attempt ends{}", hd(got.returned), hd(due.returned), late.unwrap_or_default()))
     })?;
     Ok(got)
 }
