@@ -91,7 +91,10 @@ where
         // A permanent failure is an answer: no point asking again. And
         // after the last attempt there is nothing to wait for.
         if matches!(failure, Failure::Permanent(_)) || n == attempts {
-            return Err(RetryError { attempts: n, last: failure });
+            return Err(RetryError {
+                attempts: n,
+                last: failure,
+            });
         }
         // Jitter spreads the retries of many clients apart; the wait is
         // exactly what it says. An async sleep: other tasks run meanwhile,

@@ -48,6 +48,9 @@ const SUCCEEDS: Does = |n| Ok(format!("body of attempt {n}"));
 const FAILS: Does = |n| Err(Failure::Transient(format!("503 on attempt {n}")));
 const FATAL: Does = |n| Err(Failure::Permanent(format!("404 on attempt {n}")));
 
+/// Said when a wait that was due did not happen at all.
+const BLOCKED: &str = " No wait at all: std::thread::sleep does not move tokio's clock (and it blocks every task): use tokio::time::sleep(d).await.";
+
 /// Hangs: far longer than any `per_try` here.
 const HANG: u64 = 3_600_000;
 
@@ -192,7 +195,7 @@ fn judge(case: &Case) -> Result<Tried, Outcome> {
             let (life, want) = of(k);
             let ended = due.lives[k - 1].released.unwrap_or_default();
             let wait = life.taken.saturating_sub(got.lives[k - 1].released.unwrap_or(life.taken));
-            let blocked = wait.is_zero().then_some(" No wait at all: std::thread::sleep does not move tokio's clock (and it blocks every task): use tokio::time::sleep(d).await.").unwrap_or_default();
+            let blocked = if wait.is_zero() { BLOCKED } else { "" };
             Some(format!("attempt {} started at {}, but the schedule says {}: attempt {k} ended at {}, and the wait after it is exactly what jitter gave ({}), but it was {}.{blocked}", k + 1, hd(life.taken), hd(want.taken), hd(ended), hd(want.taken - ended), hd(wait)))
         }
         Some(Divergence::Released(k)) => {
