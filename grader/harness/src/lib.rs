@@ -26,6 +26,8 @@ pub mod contention;
 pub mod cpu;
 pub mod drops;
 pub mod footprint;
+#[cfg(feature = "async")]
+pub mod held;
 pub mod histories;
 pub mod inside;
 pub mod judge;

@@ -1,0 +1,62 @@
+//! Known wrong: doubles the jittered wait instead of the capped delay (`delay = wait * 2`), reusing the one variable it slept on
+//! Written blind: doubles the jittered wait instead of the capped delay (`delay = wait * 2`), reusing the one variable it slept on
+//! expect-fail: cap-and-jitter: that doubles the jittered wait
+
+use std::future::Future;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub attempts: u32,
+    pub base: Duration,
+    pub cap: Duration,
+    pub per_try: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Transient(String),
+    Permanent(String),
+    TimedOut,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryError {
+    pub attempts: u32,
+    pub last: Failure,
+}
+
+/// Calls `attempt(1)`, `attempt(2)`, ... with per-try timeouts and backoff.
+///
+/// # Errors
+/// A [`RetryError`] with the number of attempts made and the last failure.
+pub async fn fetch_with_retry<T, F, Fut, J>(
+    policy: Policy,
+    jitter: J,
+    attempt: F,
+) -> Result<T, RetryError>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+    T: Send + 'static,
+    J: FnMut(Duration) -> Duration,
+{
+    let mut attempt = attempt;
+    let mut jitter = jitter;
+    let total = policy.attempts.max(1);
+    let mut delay = policy.base.min(policy.cap);
+    for n in 1..=total {
+        let failure = match tokio::time::timeout(policy.per_try, attempt(n)).await {
+            Ok(Ok(v)) => return Ok(v),
+            Ok(Err(f)) => f,
+            Err(_) => Failure::TimedOut,
+        };
+        if matches!(failure, Failure::Permanent(_)) || n == total {
+            return Err(RetryError { attempts: n, last: failure });
+        }
+        delay = jitter(delay);
+        tokio::time::sleep(delay).await;
+        delay = delay.saturating_mul(2).min(policy.cap);
+    }
+    unreachable!()
+}

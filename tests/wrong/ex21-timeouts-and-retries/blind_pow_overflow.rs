@@ -1,0 +1,62 @@
+//! Known wrong: computes base * 2u32.pow(n - 1) straight from the formula; it panics with overflow once n reaches 33 (40 attempts)
+//! Written blind: computes base * 2u32.pow(n - 1) straight from the formula; it panics with overflow once n reaches 33 (40 attempts)
+//! expect-fail: edges: overflows once n passes 32
+
+use std::future::Future;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub attempts: u32,
+    pub base: Duration,
+    pub cap: Duration,
+    pub per_try: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Transient(String),
+    Permanent(String),
+    TimedOut,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryError {
+    pub attempts: u32,
+    pub last: Failure,
+}
+
+/// Calls `attempt(1)`, `attempt(2)`, ... with per-try timeouts and backoff.
+///
+/// # Errors
+/// A [`RetryError`] with the number of attempts made and the last failure.
+pub async fn fetch_with_retry<T, F, Fut, J>(
+    policy: Policy,
+    jitter: J,
+    attempt: F,
+) -> Result<T, RetryError>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+    T: Send + 'static,
+    J: FnMut(Duration) -> Duration,
+{
+    let mut attempt = attempt;
+    let mut jitter = jitter;
+    let total = policy.attempts.max(1);
+    let mut n = 1;
+    let last = loop {
+        let failure = match tokio::time::timeout(policy.per_try, attempt(n)).await {
+            Ok(Ok(v)) => return Ok(v),
+            Ok(Err(f)) => f,
+            Err(_) => Failure::TimedOut,
+        };
+        if matches!(failure, Failure::Permanent(_)) || n == total {
+            break failure;
+        }
+        let delay = (policy.base * 2u32.pow(n - 1)).min(policy.cap);
+        tokio::time::sleep(jitter(delay)).await;
+        n += 1;
+    };
+    Err(RetryError { attempts: n, last })
+}
