@@ -25,6 +25,9 @@ pub mod contention;
 pub mod cpu;
 pub mod drops;
 pub mod footprint;
+/// Only with the `async` feature: the check's own jobs, noting their start, end and drop.
+#[cfg(feature = "async")]
+pub mod group;
 pub mod histories;
 pub mod inside;
 pub mod judge;
