@@ -179,8 +179,14 @@ mod tests {
             let _ = tokio::time::timeout(ms(100), &mut b).await;
             drop(b);
             let notes = group.all();
-            assert_eq!(notes[0], Notes { started: Some(ms(50)), ended: Some(ms(150)), dropped: Some(ms(150)) });
-            assert_eq!(notes[1], Notes { started: Some(ms(150)), ended: None, dropped: Some(ms(250)) });
+            assert_eq!(
+                notes[0],
+                Notes { started: Some(ms(50)), ended: Some(ms(150)), dropped: Some(ms(150)) }
+            );
+            assert_eq!(
+                notes[1],
+                Notes { started: Some(ms(150)), ended: None, dropped: Some(ms(250)) }
+            );
             assert!(notes[1].cancelled() && !notes[0].cancelled());
             assert_eq!(group.peak_running(), 1);
             assert!(moved_after(&notes, ms(150)).is_empty());
@@ -204,7 +210,8 @@ mod tests {
     fn the_peak_counts_jobs_running_together() {
         paused_runtime().unwrap().block_on(async {
             let group = Group::new();
-            let jobs: Vec<_> = [100, 200, 300].map(|l| group.job(ms(l), || ())).into_iter().collect();
+            let jobs: Vec<_> =
+                [100, 200, 300].map(|l| group.job(ms(l), || ())).into_iter().collect();
             let _ = futures::future::join_all(jobs).await;
             assert_eq!(group.peak_running(), 3);
             // One after another: a stop and a start at one instant do not overlap.

@@ -44,7 +44,10 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    assert!(limit > 0, "all_or_first_error: a limit of 0 would never start a job");
+    assert!(
+        limit > 0,
+        "all_or_first_error: a limit of 0 would never start a job"
+    );
     let mut slots: Vec<Option<T>> = (0..jobs.len()).map(|_| None).collect();
     let mut queue = jobs.into_iter().enumerate();
     let mut set = JoinSet::new();

@@ -17,7 +17,12 @@ struct Collected {
 
 /// Message `i` is sent at `sends[i]` ms; the sender is dropped at `close`
 /// ms; the deadline is at `deadline` ms (both from the start).
-fn collected(what: &str, sends: &'static [u64], close: u64, deadline: u64) -> Result<Collected, Outcome> {
+fn collected(
+    what: &str,
+    sends: &'static [u64],
+    close: u64,
+    deadline: u64,
+) -> Result<Collected, Outcome> {
     let run = run_paused(REAL_LIMIT, what, move || async move {
         let start = Instant::now();
         let (tx, mut rx) = mpsc::channel(16);
@@ -49,7 +54,10 @@ fn before_deadline() -> Result<Collected, Outcome> {
 
 fn sends() -> String {
     let each = SENDS.iter().enumerate().map(|(i, &t)| format!("{i} at {t} ms"));
-    format!("messages sent: {}; deadline 200 ms; sender open until 400 ms", each.collect::<Vec<_>>().join(", "))
+    format!(
+        "messages sent: {}; deadline 200 ms; sender open until 400 ms",
+        each.collect::<Vec<_>>().join(", ")
+    )
 }
 
 pub fn deadline_exact() -> Verdict {
@@ -62,7 +70,11 @@ pub fn deadline_exact() -> Verdict {
         } else {
             "before it, while the sender was still open: only the deadline or a closed, empty channel ends the call"
         };
-        fail(format!("collect_until with a deadline of 200 ms returned at {}, {why}", human(run.at))).detail(sends())
+        fail(format!(
+            "collect_until with a deadline of 200 ms returned at {}, {why}",
+            human(run.at)
+        ))
+        .detail(sends())
     })?;
     let early = collected("collect_until a channel closed at 50 ms", &[10, 40], 50, 300)?;
     ensure(early.at.abs_diff(ms(50)) <= SLACK && early.got == [0, 1], || {
@@ -89,7 +101,10 @@ pub fn deadline_exact() -> Verdict {
             human(past.value.1)
         ))
     })?;
-    Ok(pass("returned at the deadline (200 ms), at the close (50 ms), and at once for a past deadline").detail(sends()))
+    Ok(pass(
+        "returned at the deadline (200 ms), at the close (50 ms), and at once for a past deadline",
+    )
+    .detail(sends()))
 }
 
 pub fn nothing_lost() -> Verdict {
@@ -114,5 +129,8 @@ pub fn nothing_lost() -> Verdict {
         ))
         .detail(sends())
     })?;
-    Ok(pass("messages 0 to 3 returned in order; 4 and 5, sent after the deadline, left in the channel").detail(sends()))
+    Ok(pass(
+        "messages 0 to 3 returned in order; 4 and 5, sent after the deadline, left in the channel",
+    )
+    .detail(sends()))
 }

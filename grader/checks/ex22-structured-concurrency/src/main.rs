@@ -109,7 +109,12 @@ fn ideal(specs: &[(u64, End)], limit: usize) -> (Vec<Duration>, Vec<Duration>) {
 
 fn starts(notes: &[Notes]) -> String {
     let at = |n: &Notes| n.started.map_or("never started".into(), |s| format!("at {}", human(s)));
-    notes.iter().enumerate().map(|(i, n)| format!("job {i} {}", at(n))).collect::<Vec<_>>().join(", ")
+    notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("job {i} {}", at(n)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn order_and_limit() -> Verdict {
@@ -175,8 +180,16 @@ fn order_and_limit() -> Verdict {
 /// and 4 run; jobs 6 and 7 have not started. Job 1 would fail at 400 ms.
 fn failing() -> Result<Grouped, Outcome> {
     use End::{Fails, Gives};
-    let specs =
-        [(300, Gives), (400, Fails), (150, Gives), (100, Gives), (200, Gives), (50, Fails), (500, Gives), (100, Gives)];
+    let specs = [
+        (300, Gives),
+        (400, Fails),
+        (150, Gives),
+        (100, Gives),
+        (200, Gives),
+        (50, Fails),
+        (500, Gives),
+        (100, Gives),
+    ];
     grouped("all_or_first_error of 8 jobs, two failing, limit 3", &specs, 3)
 }
 
@@ -185,7 +198,8 @@ const FIRST_AT: Duration = Duration::from_millis(350);
 fn first_error_in_time() -> Verdict {
     let run = failing()?;
     let figure = |o: Outcome| {
-        o.figure("returned at (virtual)", human(run.at), "350 ms").detail(format!("starts: {}", starts(&run.later)))
+        o.figure("returned at (virtual)", human(run.at), "350 ms")
+            .detail(format!("starts: {}", starts(&run.later)))
     };
     let why = match run.result {
         Err(Boom(5)) => None,
@@ -215,7 +229,8 @@ fn first_error_in_time() -> Verdict {
 
 fn siblings_dropped() -> Verdict {
     let run = failing()?;
-    let alive: Vec<usize> = (0..run.at_return.len()).filter(|&i| run.at_return[i].dropped.is_none()).collect();
+    let alive: Vec<usize> =
+        (0..run.at_return.len()).filter(|&i| run.at_return[i].dropped.is_none()).collect();
     let Some(&i) = alive.first() else {
         return Ok(pass("at the instant the call returned, all 8 jobs' futures were dropped: finished, cancelled or never started"));
     };
@@ -249,9 +264,9 @@ fn no_starts_after_error() -> Verdict {
         .filter_map(|i| {
             let n = run.later[i];
             let late = |t: Option<Duration>| t.filter(|&t| t > run.at);
-            late(n.started).map(|s| format!("job {i} started at {}", human(s))).or_else(|| {
-                late(n.ended).map(|e| format!("job {i} finished at {}", human(e)))
-            })
+            late(n.started)
+                .map(|s| format!("job {i} started at {}", human(s)))
+                .or_else(|| late(n.ended).map(|e| format!("job {i} finished at {}", human(e))))
         })
         .collect();
     ensure(moved.is_empty(), || {
@@ -270,7 +285,11 @@ fn no_starts_after_error() -> Verdict {
 fn edges() -> Verdict {
     let empty = grouped("all_or_first_error of no jobs", &[], 2)?;
     ensure(empty.result == Ok(vec![]) && empty.at == Duration::ZERO, || {
-        fail(format!("no jobs gave {:?} after {}: expected Ok([]) at once", empty.result, human(empty.at)))
+        fail(format!(
+            "no jobs gave {:?} after {}: expected Ok([]) at once",
+            empty.result,
+            human(empty.at)
+        ))
     })?;
     let zero = std::sync::Arc::new(std::sync::Mutex::new(None));
     let seen = std::sync::Arc::clone(&zero);
@@ -290,7 +309,8 @@ fn edges() -> Verdict {
         ))
     })?;
     let panicking = [(100, End::Gives), (200, End::Panics), (300, End::Gives)];
-    let passed_on = panics(move || grouped("all_or_first_error with a job that panics", &panicking, 3));
+    let passed_on =
+        panics(move || grouped("all_or_first_error with a job that panics", &panicking, 3));
     ensure(passed_on, || {
         fail(
             "job 1 panicked, but the call did not: a panic is a bug, not an error, and the contract says to \
@@ -298,12 +318,15 @@ fn edges() -> Verdict {
              `std::panic::resume_unwind`)",
         )
     })?;
-    Ok(pass("no jobs: Ok([]) at once; limit 0 panicked before any start; a job's panic was passed on"))
+    Ok(pass(
+        "no jobs: Ok([]) at once; limit 0 panicked before any start; a job's panic was passed on",
+    ))
 }
 
 fn settle_all_runs_everything() -> Verdict {
     use End::{Fails, Gives};
-    let specs = [(300, Gives), (100, Fails), (500, Gives), (200, Fails), (100, Gives), (400, Gives)];
+    let specs =
+        [(300, Gives), (100, Fails), (500, Gives), (200, Fails), (100, Gives), (400, Gives)];
     let run = run_paused(REAL_LIMIT, "settle_all of 6 jobs, two failing", move || async move {
         let group = Group::new();
         let results = settle_all(make(&group, &specs)).await;
@@ -312,8 +335,11 @@ fn settle_all_runs_everything() -> Verdict {
         (results, at, group.all(), empty)
     })?;
     let (results, at, notes, empty) = run.value;
-    let want: Vec<Result<usize, Boom>> =
-        specs.iter().enumerate().map(|(i, s)| if matches!(s.1, Fails) { Err(Boom(i)) } else { Ok(value(i)) }).collect();
+    let want: Vec<Result<usize, Boom>> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| if matches!(s.1, Fails) { Err(Boom(i)) } else { Ok(value(i)) })
+        .collect();
     ensure(results == want, || {
         fail(format!(
             "settle_all gave {results:?}, but every job's outcome in its place is {want:?}: an error is one \
@@ -321,8 +347,11 @@ fn settle_all_runs_everything() -> Verdict {
         ))
     })?;
     let cut: Vec<usize> = (0..notes.len()).filter(|&i| notes[i].ended.is_none()).collect();
-    ensure(cut.is_empty(), || fail(format!("jobs {cut:?} never finished: settle_all runs every job to its end")))?;
-    let late: Vec<usize> = (0..notes.len()).filter(|&i| notes[i].started != Some(Duration::ZERO)).collect();
+    ensure(cut.is_empty(), || {
+        fail(format!("jobs {cut:?} never finished: settle_all runs every job to its end"))
+    })?;
+    let late: Vec<usize> =
+        (0..notes.len()).filter(|&i| notes[i].started != Some(Duration::ZERO)).collect();
     ensure(late.is_empty() && at <= ms(500) + SLACK, || {
         fail(format!(
             "settle_all took {} for jobs whose slowest takes 500 ms (jobs {late:?} did not start at 0): poll them \
@@ -331,6 +360,8 @@ fn settle_all_runs_everything() -> Verdict {
         ))
         .detail(format!("starts: {}", starts(&notes)))
     })?;
-    ensure(empty == 0, || fail(format!("settle_all of no jobs gave {empty} results: expected none")))?;
+    ensure(empty == 0, || {
+        fail(format!("settle_all of no jobs gave {empty} results: expected none"))
+    })?;
     Ok(pass("all 6 jobs ran at once to their ends; Err(Boom(1)) and Err(Boom(3)) in their places; done at 500 ms"))
 }
