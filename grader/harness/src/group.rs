@@ -13,10 +13,17 @@
 //! Make a [`Group`] inside the runtime (its epoch is the runtime's clock at
 //! that moment): on a paused clock every time it notes is exact.
 
+mod judge;
+
+use crate::protocol::human_duration;
+use crate::service::run_paused;
+use crate::Outcome;
+pub use judge::{all_ran, cap_kept, nothing_left, still_after, SLACK};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use tokio::time::Instant;
+use tokio::sync::mpsc;
+use tokio::time::{sleep_until, Instant};
 
 /// What one job noted, as times since the group's epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -118,6 +125,111 @@ impl Group {
     }
 }
 
+/// One call watched on the paused clock: what it returned, when (since the
+/// group's epoch), every job's notes at that instant, and `after` later.
+#[derive(Debug)]
+pub struct Watched<R> {
+    pub value: R,
+    pub at: Duration,
+    pub at_return: Vec<Notes>,
+    pub later: Vec<Notes>,
+}
+
+/// Runs the call that `call` makes of a fresh [`Group`] on a paused clock
+/// ([`run_paused`], within `limit` of real time), notes the instant it
+/// returns and the jobs' notes then, and watches the jobs for `after` more
+/// of virtual time (what goes on running once the call has returned).
+///
+/// # Errors
+/// The run did not finish within `limit` (`what` names it).
+pub fn watched<R, F, Fut>(
+    limit: Duration,
+    what: &str,
+    after: Duration,
+    call: F,
+) -> Result<Watched<R>, Outcome>
+where
+    R: Send + 'static,
+    F: FnOnce(Group) -> Fut + Send + 'static,
+    Fut: Future<Output = R>,
+{
+    let run = run_paused(limit, what, move || async move {
+        let group = Group::new();
+        let value = call(group.clone()).await;
+        let (at, at_return) = (group.now(), group.all());
+        tokio::time::sleep(after).await;
+        Watched { value, at, at_return, later: group.all() }
+    })?;
+    Ok(run.value)
+}
+
+/// "job 0 at 0.0 ms, job 1 at 100 ms, job 2 never started": the starts in
+/// `notes`, for a message.
+pub fn describe_starts(notes: &[Notes]) -> String {
+    let at = |n: &Notes| {
+        n.started.map_or("never started".into(), |s| format!("at {}", human_duration(s)))
+    };
+    let each: Vec<String> =
+        notes.iter().enumerate().map(|(i, n)| format!("job {i} {}", at(n))).collect();
+    each.join(", ")
+}
+
+/// A channel of capacity 16 that a task of the runtime fills: message `i`
+/// (the number `i`) is sent at `sends[i]` from now, and the sender is
+/// dropped at `close` from now (after the last send, if that is later).
+pub fn fed(sends: &[Duration], close: Duration) -> mpsc::Receiver<u32> {
+    let (start, sends) = (Instant::now(), sends.to_vec());
+    let (tx, rx) = mpsc::channel(16);
+    tokio::spawn(async move {
+        for (i, t) in (0u32..).zip(sends) {
+            sleep_until(start + t).await;
+            let _ = tx.send(i).await;
+        }
+        sleep_until(start + close).await;
+    });
+    rx
+}
+
+/// What a call on a [`fed`] channel gave back: its value, when it returned,
+/// and the messages it left in the channel (drained once the sender closed).
+#[derive(Debug)]
+pub struct Drained<R> {
+    pub value: R,
+    pub at: Duration,
+    pub left: Vec<u32>,
+}
+
+/// Runs `call` on a paused clock ([`run_paused`], within `limit` of real
+/// time) with a channel [`fed`] by `sends` and `close` and the instant the
+/// feeding started; `call` hands the receiver back with its value, and what
+/// is still in it is drained.
+///
+/// # Errors
+/// The run did not finish within `limit` (`what` names it).
+pub fn on_fed<R, F, Fut>(
+    limit: Duration,
+    what: &str,
+    (sends, close): (&[Duration], Duration),
+    call: F,
+) -> Result<Drained<R>, Outcome>
+where
+    R: Send + 'static,
+    F: FnOnce(mpsc::Receiver<u32>, Instant) -> Fut + Send + 'static,
+    Fut: Future<Output = (R, mpsc::Receiver<u32>)>,
+{
+    let sends = sends.to_vec();
+    let run = run_paused(limit, what, move || async move {
+        let start = Instant::now();
+        let (value, mut rx) = call(fed(&sends, close), start).await;
+        let (at, mut left) = (start.elapsed(), Vec::new());
+        while let Some(i) = rx.recv().await {
+            left.push(i);
+        }
+        Drained { value, at, left }
+    })?;
+    Ok(run.value)
+}
+
 /// The jobs in `notes` that noted a start, or an end, after `t`.
 pub fn moved_after(notes: &[Notes], t: Duration) -> Vec<usize> {
     let late = |n: &Notes| n.started.is_some_and(|s| s > t) || n.ended.is_some_and(|e| e > t);
@@ -204,6 +316,43 @@ mod tests {
             assert_eq!(not_dropped(&group.all()), vec![1]);
             assert_eq!(group.all()[0].dropped, Some(Duration::ZERO));
         });
+    }
+
+    #[test]
+    fn a_watched_call_shows_what_runs_on_after_it() {
+        let run = watched(Duration::from_secs(3), "a call", ms(1000), |group| async move {
+            let slow = tokio::spawn(group.job(ms(500), || ()));
+            group.job(ms(100), || 7).await + usize::from(slow.is_finished())
+        })
+        .unwrap();
+        assert_eq!((run.value, run.at), (7, ms(100)));
+        assert_eq!(not_dropped(&run.at_return), vec![0]);
+        assert_eq!(moved_after(&run.later, run.at), vec![0]);
+        assert_eq!(describe_starts(&run.at_return), "job 0 at 0.0 ms, job 1 at 0.0 ms");
+    }
+
+    #[test]
+    fn a_fed_channel_sends_on_time_and_closes() {
+        paused_runtime().unwrap().block_on(async {
+            let start = Instant::now();
+            let mut rx = fed(&[ms(10), ms(30)], ms(50));
+            assert_eq!(rx.recv().await, Some(0));
+            assert_eq!(start.elapsed(), ms(10));
+            assert_eq!(rx.recv().await, Some(1));
+            assert_eq!((rx.recv().await, start.elapsed()), (None, ms(50)));
+        });
+    }
+
+    #[test]
+    fn a_call_on_a_fed_channel_leaves_the_rest() {
+        let sends = [ms(10), ms(30), ms(70)];
+        let run =
+            on_fed(Duration::from_secs(3), "a call", (&sends, ms(100)), |mut rx, _| async move {
+                let first = rx.recv().await;
+                (first, rx)
+            })
+            .unwrap();
+        assert_eq!((run.value, run.at, run.left), (Some(0), ms(10), vec![1, 2]));
     }
 
     #[test]
