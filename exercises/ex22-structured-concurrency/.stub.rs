@@ -39,7 +39,8 @@
 //! - `collect_until`: returns exactly at the deadline, or as soon as the
 //!   channel is closed and empty if that comes first; every message sent
 //!   before the deadline is in the result, in order, and every message sent
-//!   after it is still in the channel for the caller;
+//!   after it is still in the channel for the caller; a deadline already
+//!   past returns at once, leaving the messages that wait in the channel;
 //! - nothing blocks the runtime's thread (`std::thread::sleep`, ...):
 //!   clippy with grader/lints/async/clippy.toml.
 //!
@@ -120,11 +121,14 @@ where
 ///   it stays in the channel, for the caller's next receive. Not one message
 ///   may be lost, whichever branch wins. (A message sent at the deadline
 ///   instant itself may go either way.)
-/// - A deadline already past: returns at once.
+/// - A deadline already past: returns at once, taking nothing, even while
+///   messages wait in the channel (they came after it). When a message and
+///   the deadline are ready together, the deadline wins.
 pub async fn collect_until<T>(rx: &mut Receiver<T>, deadline: Instant) -> Vec<T> {
     // TODO: loop, racing the next message against the deadline
     // (`tokio::select!`, `tokio::time::sleep_until`). Think about which of
-    // the two futures may be dropped half-way without losing anything.
+    // the two futures may be dropped half-way without losing anything, and
+    // which must win when both are ready.
     let _ = (rx, deadline);
     todo!()
 }

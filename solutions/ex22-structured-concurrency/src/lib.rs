@@ -103,12 +103,16 @@ pub async fn collect_until<T>(rx: &mut Receiver<T>, deadline: Instant) -> Vec<T>
     tokio::pin!(timer);
     loop {
         tokio::select! {
+            // The deadline first: once it has passed it wins over a message
+            // that is waiting too (sent after it, so it stays in the channel).
+            // Without `biased;`, `select!` would pick one of the two at random.
+            biased;
+            () = &mut timer => break,
             // Cancel-safe: if the timer wins, no message was taken.
             message = rx.recv() => match message {
                 Some(message) => got.push(message),
                 None => break,
             },
-            () = &mut timer => break,
         }
     }
     got

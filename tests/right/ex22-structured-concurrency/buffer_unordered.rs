@@ -1,4 +1,4 @@
-//! Known right: no tasks: `buffer_unordered(limit)` over indexed jobs, stopping at the first error; dropping the stream drops every job in it at once. `timeout_at` per `recv` (cancel-safe) for the deadline; `join_all` of spawned handles for settle_all.
+//! Known right: no tasks: `buffer_unordered(limit)` over indexed jobs, stopping at the first error; dropping the stream drops every job in it at once. `timeout_at` per `recv` (cancel-safe) while the clock says the deadline is ahead; `join_all` of spawned handles for settle_all.
 #![allow(unused_imports)]
 
 use futures::future::join_all;
@@ -41,8 +41,13 @@ where
 
 pub async fn collect_until<T>(rx: &mut Receiver<T>, deadline: Instant) -> Vec<T> {
     let mut got = Vec::new();
-    while let Ok(Some(m)) = tokio::time::timeout_at(deadline, rx.recv()).await {
-        got.push(m);
+    // The clock first: `timeout_at` polls `recv()` before its timer, so a
+    // deadline already past would still take a message that is waiting.
+    while Instant::now() < deadline {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(m)) => got.push(m),
+            Ok(None) | Err(_) => break,
+        }
     }
     got
 }

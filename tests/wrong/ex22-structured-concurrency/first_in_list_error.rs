@@ -39,11 +39,12 @@ pub async fn collect_until<T>(rx: &mut Receiver<T>, deadline: Instant) -> Vec<T>
     let mut got = Vec::new();
     loop {
         tokio::select! {
+            biased;
+            () = sleep_until(deadline) => break,
             m = rx.recv() => match m {
                 Some(m) => got.push(m),
                 None => break,
             },
-            () = sleep_until(deadline) => break,
         }
     }
     got

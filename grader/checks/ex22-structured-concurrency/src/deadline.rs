@@ -5,21 +5,23 @@ use super::*;
 use kata_harness::group::{on_fed, Drained};
 
 /// `collect_until` on a channel fed at `sends` ms and closed at `close` ms,
-/// with a deadline `deadline` ms from the start (negative: already past).
+/// with a deadline `deadline` ms from the start; `calls` calls in a row,
+/// their results joined, once `wait` ms have passed.
 fn collected(
     what: &str,
-    sends: &[u64],
-    close: u64,
-    deadline: i64,
+    (sends, close): (&[u64], u64),
+    (wait, deadline, calls): (u64, u64, usize),
 ) -> Result<Drained<Vec<u32>>, Outcome> {
     let sends: Vec<Duration> = sends.iter().map(|&t| ms(t)).collect();
     on_fed(REAL_LIMIT, what, (&sends, ms(close)), move |mut rx, start| async move {
-        let at = if deadline < 0 {
-            start - ms(deadline.unsigned_abs())
-        } else {
-            start + ms(deadline as u64)
-        };
-        (collect_until(&mut rx, at).await, rx)
+        if wait > 0 {
+            tokio::time::sleep(ms(wait)).await;
+        }
+        let mut got = Vec::new();
+        for _ in 0..calls {
+            got.extend(collect_until(&mut rx, start + ms(deadline)).await);
+        }
+        (got, rx)
     })
 }
 
@@ -28,7 +30,7 @@ fn collected(
 const SENDS: &[u64] = &[30, 60, 100, 180, 260, 320];
 
 fn before_deadline() -> Result<Drained<Vec<u32>>, Outcome> {
-    collected("collect_until a deadline of 200 ms", SENDS, 400, 200)
+    collected("collect_until a deadline of 200 ms", (SENDS, 400), (0, 200, 1))
 }
 
 fn sends() -> String {
@@ -53,7 +55,7 @@ pub fn deadline_exact() -> Verdict {
         ))
         .detail(sends())
     })?;
-    let early = collected("collect_until a channel closed at 50 ms", &[10, 40], 50, 300)?;
+    let early = collected("collect_until a channel closed at 50 ms", (&[10, 40], 50), (0, 300, 1))?;
     ensure(early.at.abs_diff(ms(50)) <= SLACK && early.value == [0, 1], || {
         fail(format!(
             "two messages (at 10 ms and 40 ms), the sender dropped at 50 ms, deadline 300 ms: the call returned \
@@ -63,17 +65,23 @@ pub fn deadline_exact() -> Verdict {
             human(early.at)
         ))
     })?;
-    let past = collected("collect_until a deadline already past", &[], 1000, -20)?;
-    ensure(past.value.is_empty() && past.at == Duration::ZERO, || {
+    // Called at 30 ms with a deadline of 10 ms, messages sent at 20 and 25
+    // ms waiting: 20 calls, since `select!` picks among ready branches at random.
+    let past = collected("collect_until a deadline already past", (&[20, 25], 1000), (30, 10, 20))?;
+    ensure(past.value.is_empty() && past.at == ms(30) && past.left == [0, 1], || {
         fail(format!(
-            "with a deadline 20 ms in the past and an open, empty channel the call returned {:?} after {}: \
-             a deadline already past ends the call at once (`sleep_until` a past instant is ready at once)",
+            "called at 30 ms with a deadline of 10 ms, while messages 0 and 1 (sent at 20 and 25 ms, after the \
+             deadline) waited in the channel, 20 calls in a row took {:?} and returned after {}: a deadline \
+             already past ends the call at once, and a message sent after it stays in the channel. When the \
+             timer and a message are both ready, the deadline must win: check the clock first, or put its \
+             branch first under `biased;` (`select!` picks at random, `timeout_at` tries the message first)",
             past.value,
-            human(past.at)
+            human(past.at.saturating_sub(ms(30)))
         ))
     })?;
     Ok(pass(
-        "returned at the deadline (200 ms), at the close (50 ms), and at once for a past deadline",
+        "returned at the deadline (200 ms), at the close (50 ms), and at once for a past deadline, \
+         leaving the messages sent after it",
     )
     .detail(sends()))
 }
