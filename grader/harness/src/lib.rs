@@ -26,6 +26,9 @@ pub mod contention;
 pub mod cpu;
 pub mod drops;
 pub mod footprint;
+/// Only with the `async` feature: the check's own jobs, noting their start, end and drop.
+#[cfg(feature = "async")]
+pub mod group;
 #[cfg(feature = "async")]
 pub mod held;
 pub mod histories;
