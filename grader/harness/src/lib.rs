@@ -10,6 +10,7 @@
 //! Run a checks binary by hand with no arguments to see every check's verdict
 //! in one process, which is handy while writing checks.
 
+pub mod allocs;
 /// Only with the `cpu` feature: built on [`waiting`].
 #[cfg(feature = "cpu")]
 pub mod blocked;
@@ -45,6 +46,8 @@ pub mod panicking;
 #[cfg(feature = "model")]
 pub mod phases;
 pub mod picture;
+pub mod polls;
+pub mod property;
 pub mod queues;
 pub mod rooms;
 #[cfg(feature = "async")]
