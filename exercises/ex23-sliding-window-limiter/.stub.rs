@@ -1,4 +1,4 @@
-//! ex23 · Sliding-window rate limiter
+//! # ex23 · Sliding-window rate limiter
 //!
 //! Goal: a rate limiter that grants at most `rate` acquisitions in any window
 //! of length `window`, however the calls arrive, shared by threads (`&self`)
@@ -24,6 +24,8 @@
 //! and `tokio::time::Instant::now()` (in `acquire`).
 //!
 //! The chapter: book/src/exercises/ex23-sliding-window-limiter.md
+//!
+//! Check: cargo kata check ex23
 
 // Locks and atomics come from `kata_sync`: std's in a normal build, the model
 // checker's when the grader explores your code with shuttle.
@@ -65,7 +67,7 @@ impl SlidingWindow {
     pub fn new(rate: usize, window: Duration) -> SlidingWindow {
         // TODO
         let _ = (rate, window);
-        todo!("SlidingWindow::new")
+        todo!()
     }
 
     /// Grants a slot at `now` (returns `true`, and the grant counts from
@@ -76,7 +78,7 @@ impl SlidingWindow {
     pub fn try_acquire(&self, now: Instant) -> bool {
         // TODO
         let _ = now;
-        todo!("SlidingWindow::try_acquire")
+        todo!()
     }
 
     /// Waits until a slot is free and takes it; returns the grant's instant
@@ -94,6 +96,6 @@ impl SlidingWindow {
     /// it): then nothing is granted to it.
     pub async fn acquire(&self) -> Instant {
         // TODO
-        todo!("SlidingWindow::acquire")
+        todo!()
     }
 }

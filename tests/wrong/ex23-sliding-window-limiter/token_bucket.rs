@@ -1,5 +1,5 @@
 //! Known wrong: a token bucket of `rate` tokens refilled continuously at rate per window: right after a burst it refills tokens, so more than rate pass in one window.
-//! expect-fail: matches-the-log: less than a window
+//! expect-fail: matches-the-log: refills at its own pace
 
 use kata_sync::sync::Mutex;
 use std::time::Duration;

@@ -42,11 +42,11 @@ fn differs(rate: usize, window: u64, times: &[u64]) -> Option<String> {
             "a grant made exactly one window ago no longer counts: the window is (now - window, now], \
              half-open (a grant at t is out once now - t >= window)"
         } else {
-            "a limiter must not refuse while a slot is free: a token bucket refills at its own pace and \
-             refuses calls that the window allows; count the grants younger than the window"
+            "a limiter must not refuse while a slot is free: count the grants younger than the window"
         };
         return Some(format!(
-            "{story}: a slot was free (the grants in ({} ms, {t} ms] were only [{}], fewer than {rate}): {why}",
+            "{story}: a slot was free (the grants in ({} ms, {t} ms] were only [{}], fewer than {rate}): {why}. \
+             (A token bucket refills at its own pace and refuses calls that the window allows.)",
             t.saturating_sub(window),
             held.join(", ")
         ));
