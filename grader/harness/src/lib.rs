@@ -77,6 +77,7 @@ pub mod turns;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]
 pub mod waiting;
+pub mod window;
 
 pub use isolate::{on_thread, staged, within, Step, Steps};
 pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};

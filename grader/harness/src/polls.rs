@@ -43,6 +43,48 @@ impl<F: Future> Future for Polled<F> {
     }
 }
 
+/// What one of [`arrive`]'s calls did: when it began and ended (ms from
+/// the start), its value (or `Err(polls)` past the cap), and its polls.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrived<T> {
+    pub at: u64,
+    pub ended: u64,
+    pub value: Result<T, usize>,
+    pub polls: usize,
+}
+
+/// On a tokio runtime: starts `call()` at each of `arrivals` (ms after
+/// `t0`), each future polled only when it is woken (`FuturesUnordered`),
+/// and its polls counted with a cap of `cap` (see [`Polled`]).
+#[cfg(feature = "async")]
+pub async fn arrive<T, F, Fut>(
+    t0: tokio::time::Instant,
+    arrivals: &[u64],
+    cap: usize,
+    call: F,
+) -> Vec<Arrived<T>>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = T>,
+{
+    use futures::stream::{FuturesUnordered, StreamExt};
+    let since = move || (tokio::time::Instant::now() - t0).as_millis() as u64;
+    let calls: FuturesUnordered<_> = arrivals
+        .iter()
+        .map(|&at| {
+            let call = &call;
+            async move {
+                tokio::time::sleep_until(t0 + std::time::Duration::from_millis(at)).await;
+                let (polled, polls) = Polled::new(call(), cap);
+                let value = polled.await;
+                Arrived { at, ended: since(), value, polls: polls.get() }
+            }
+        })
+        .collect();
+    calls.collect().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +122,16 @@ mod tests {
         let (mut busy, polls) = Polled::new(Spins(1_000), 10);
         assert_eq!(run(Pin::new(&mut busy)), Err(10));
         assert_eq!(polls.get(), 11);
+    }
+
+    #[cfg(feature = "async")]
+    #[tokio::test(start_paused = true)]
+    async fn arrivals_begin_on_time_and_sleepers_are_polled_twice() {
+        use tokio::time::{sleep, Duration};
+        let t0 = tokio::time::Instant::now();
+        let mut done = arrive(t0, &[0, 30], 10, || sleep(Duration::from_millis(5))).await;
+        done.sort_by_key(|a| a.at);
+        let seen: Vec<(u64, u64, usize)> = done.iter().map(|a| (a.at, a.ended, a.polls)).collect();
+        assert_eq!(seen, [(0, 5, 2), (30, 35, 2)]);
     }
 }

@@ -35,10 +35,23 @@ enum Answer {
 
 impl SlidingWindow {
     pub fn new(rate: usize, window: Duration) -> SlidingWindow {
-        assert!(rate > 0, "SlidingWindow::new: a rate of 0 could never grant");
-        assert!(!window.is_zero(), "SlidingWindow::new: a zero window could never refuse");
-        let log = Log { grants: VecDeque::with_capacity(rate), latest: None };
-        SlidingWindow { rate, window, state: Mutex::new(log) }
+        assert!(
+            rate > 0,
+            "SlidingWindow::new: a rate of 0 could never grant"
+        );
+        assert!(
+            !window.is_zero(),
+            "SlidingWindow::new: a zero window could never refuse"
+        );
+        let log = Log {
+            grants: VecDeque::with_capacity(rate),
+            latest: None,
+        };
+        SlidingWindow {
+            rate,
+            window,
+            state: Mutex::new(log),
+        }
     }
 
     pub fn try_acquire(&self, now: Instant) -> bool {

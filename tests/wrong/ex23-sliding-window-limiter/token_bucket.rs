@@ -1,4 +1,4 @@
-//! Known wrong: a token bucket of `rate` tokens refilled continuously at rate per window: right after a burst it refills tokens, so more than rate pass in one window.
+//! Known wrong: a token bucket of `rate` tokens refilled continuously at rate per window: it refills at its own pace, so it refuses a call the window allows (and lets more than rate through one window after a burst).
 //! expect-fail: matches-the-log: refills at its own pace
 
 use kata_sync::sync::Mutex;
