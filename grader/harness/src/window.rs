@@ -87,6 +87,15 @@ impl Difference {
             calls.join(", ")
         )
     }
+
+    /// The first call before this one that was granted with a `now` older
+    /// than the latest one given before it: `(its now, that latest)`. The
+    /// log counts its grant from the latest; a limiter that counts it from
+    /// its own `now` forgets it too early.
+    pub fn late_grant(&self, times: &[u64], got: &[bool]) -> Option<(u64, u64)> {
+        let latest = |k: usize| times[..k].iter().max().copied().unwrap_or(0);
+        (0..self.call).find(|&k| got[k] && times[k] < latest(k)).map(|k| (times[k], latest(k)))
+    }
 }
 
 /// The first call of `times` (ms) that `got` answers otherwise than the log
@@ -164,6 +173,10 @@ mod tests {
         assert_eq!((fixed.call, fixed.held.clone(), fixed.want), (1, vec![0], false));
         let back = first_difference(2, 100, &[0, 150, 120], &[true, true, false]).unwrap();
         assert_eq!((back.at, back.stale, back.want), (150, true, true));
+        let (times, got) = ([0, 150, 120, 220], [true, true, true, true]);
+        let forgot = first_difference(2, 100, &times, &got).unwrap();
+        assert_eq!((forgot.call, forgot.late_grant(&times, &got)), (3, Some((120, 150))));
+        assert_eq!(fixed.late_grant(&[0, 99], &[true, true]), None);
     }
 
     #[test]

@@ -22,7 +22,7 @@ type State = (SlidingWindow, Instant); // the limiter, and the instant every thr
 fn race(rate: usize, held: usize, threads: usize) -> Verdict {
     let free = rate - held;
     let setup = move || {
-        let limiter = SlidingWindow::new(rate, ms(100));
+        let limiter = limiter(rate, 100).unwrap_or_else(|o| panic!("{}", o.message));
         let t0 = Instant::now();
         let grants = (0..held).filter(|_| limiter.try_acquire(t0)).count();
         assert_eq!(grants, held, "REFUSED: a call refused in an empty window");
