@@ -10,6 +10,7 @@
 //! Run a checks binary by hand with no arguments to see every check's verdict
 //! in one process, which is handy while writing checks.
 
+pub mod allocs;
 /// Only with the `cpu` feature: built on [`waiting`].
 #[cfg(feature = "cpu")]
 pub mod blocked;
@@ -51,6 +52,8 @@ pub mod panicking;
 #[cfg(feature = "model")]
 pub mod phases;
 pub mod picture;
+pub mod polls;
+pub mod property;
 pub mod queues;
 pub mod rooms;
 #[cfg(feature = "async")]
@@ -80,6 +83,7 @@ pub mod turns;
 /// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]
 pub mod waiting;
+pub mod window;
 
 pub use isolate::{on_thread, staged, within, Step, Steps};
 pub use protocol::{fail, inconclusive, pass, Figure, Medal, Outcome, Status};
