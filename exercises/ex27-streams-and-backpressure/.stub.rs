@@ -40,8 +40,8 @@
 //!   from the source and not yet handed to the sink number at most
 //!   `workers + capacity` (you are shown the peak);
 //! - **the work goes on while the sink is busy**: while the sink spends
-//!   500 ms on one output, the work stage starts at least `capacity` more
-//!   items (it fills the buffer instead of waiting for the sink);
+//!   500 ms on one output, the work stage finishes at least `capacity`
+//!   more outputs (it fills the buffer instead of waiting for the sink);
 //! - your crate uses nothing that blocks the runtime's thread
 //!   (`std::thread::sleep`, `futures::executor::block_on`, ...): clippy with
 //!   grader/lints/async/clippy.toml.

@@ -55,11 +55,15 @@ pub struct Log {
     pub taken: Vec<(usize, Duration)>,
     /// Calls of `work` started (first polled).
     pub work_starts: Vec<(usize, Duration)>,
+    /// Calls of `work` finished (polled to their end: an output made).
+    pub work_ends: Vec<(usize, Duration)>,
     /// Writes started (the sink took the output).
     pub write_starts: Vec<(usize, Duration)>,
     pub write_ends: Vec<(usize, Duration)>,
     /// How many writes had ended when the pipeline returned.
     pub returned: Option<usize>,
+    /// When it returned.
+    pub returned_at: Option<Duration>,
 }
 
 impl Log {
@@ -79,7 +83,8 @@ pub struct Ran {
     pub work_peak: usize,
     /// The most writes in progress at once.
     pub write_peak: usize,
-    /// Time on the runtime's clock from the start to the pipeline's return.
+    /// Time on the runtime's clock from the start to the pipeline's return
+    /// (the grace after it, [`AFTER`], not included).
     pub elapsed: Duration,
 }
 
@@ -128,6 +133,7 @@ impl Bench {
                 let _in = bench.work.enter();
                 bench.note(|l| &mut l.work_starts, item.id);
                 tokio::time::sleep((bench.scenario.work)(item.id)).await;
+                bench.note(|l| &mut l.work_ends, item.id);
                 Output { id: item.id, token: item.token }
             })
         }
@@ -165,6 +171,10 @@ impl Bench {
     }
 }
 
+/// How long [`run_pipeline`] goes on after the pipeline returned, on the
+/// runtime's clock, so that the writes of tasks it left running are seen.
+pub const AFTER: Duration = Duration::from_secs(10);
+
 /// Runs the pipeline that `pipeline` builds from a fresh [`Bench`] of
 /// `scenario`, on the paused clock, within `limit` of real time.
 ///
@@ -193,11 +203,20 @@ where
     let result = run_paused(limit, what, move || async move {
         b.log().epoch = Some(Instant::now());
         pipeline(Arc::clone(&b)).await;
-        let mut log = b.log();
-        log.returned = Some(log.write_ends.len());
+        {
+            let mut log = b.log();
+            log.returned = Some(log.write_ends.len());
+            log.returned_at = log.epoch.map(|e| e.elapsed());
+        }
+        // A grace on the paused clock (no real time): tasks the pipeline
+        // left running go on, and their late writes show in the log.
+        tokio::time::sleep(AFTER).await;
     });
     match result {
-        Ok(run) => Ok(bench.ran(run.elapsed)),
+        Ok(_) => {
+            let elapsed = bench.log().returned_at.unwrap_or_default();
+            Ok(bench.ran(elapsed))
+        }
         Err(outcome) => {
             let (ended, n) = (bench.log().write_ends.len(), scenario.items);
             if ended < n {
@@ -235,9 +254,28 @@ mod tests {
         .unwrap();
         assert_eq!((ran.held, ran.work_peak, ran.write_peak), (6, 6, 1));
         assert_eq!(ran.log.returned, Some(6));
+        assert_eq!(ran.log.write_ends.len(), 6);
         assert_eq!(ran.elapsed, ms(60 + 6 * 5));
         assert_eq!(ran.log.write_starts[1], (1, ms(65)));
         assert_eq!(Log::times(&ran.log.work_starts, 3), 1);
+        assert_eq!(ran.log.work_ends[0], (0, ms(10)));
+    }
+
+    #[test]
+    fn writes_after_the_return_are_seen_in_the_grace() {
+        let scenario = Scenario { items: 3, work: |_| ms(1), write: |_| ms(50) };
+        let ran = run_pipeline(scenario, ms(5000), "a pipeline", |bench| async move {
+            let (work, mut sink) = (bench.work(), bench.sink());
+            let items: Vec<Item> = bench.source().collect().await;
+            tokio::spawn(async move {
+                for item in items {
+                    sink(work(item).await).await;
+                }
+            });
+        })
+        .unwrap();
+        assert_eq!((ran.log.returned, ran.log.write_ends.len()), (Some(0), 3));
+        assert_eq!(ran.elapsed, Duration::ZERO);
     }
 
     #[test]
