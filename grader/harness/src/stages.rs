@@ -10,8 +10,9 @@
 //!   `Vec`, a task waiting to send). Neither type can be made outside this
 //!   module, so nothing can be counted out early.
 //! - `work` waits its item's latency on the runtime's clock inside a
-//!   [`Gauge`] (calls in progress at once); the sink likewise (writes at
-//!   once).
+//!   [`Gauge`] (calls in progress at once, from the future's first poll).
+//!   A call of the sink hands the output over; its write is in progress
+//!   from that call until its future ends or is dropped (writes at once).
 //! - Every step is logged by item with its time since the run began: on the
 //!   paused clock of [`run_paused`], exact.
 
@@ -57,7 +58,7 @@ pub struct Log {
     pub work_starts: Vec<(usize, Duration)>,
     /// Calls of `work` finished (polled to their end: an output made).
     pub work_ends: Vec<(usize, Duration)>,
-    /// Writes started (the sink took the output).
+    /// Writes started (the sink was called with the output).
     pub write_starts: Vec<(usize, Duration)>,
     pub write_ends: Vec<(usize, Duration)>,
     /// How many writes had ended when the pipeline returned.
@@ -96,7 +97,7 @@ pub struct Bench {
     log: Mutex<Log>,
     lives: Arc<Lives>,
     work: Gauge,
-    writes: Gauge,
+    writes: Arc<Lives>,
 }
 
 impl Bench {
@@ -139,23 +140,26 @@ impl Bench {
         }
     }
 
-    /// The sink: takes the output (its item's life ends there), then waits
-    /// the write's latency, counted in progress meanwhile.
+    /// The sink: takes the output when it is called (its item's life ends
+    /// there: handed to the sink), and its write is in progress from that
+    /// call until the future ends or is dropped, so that sink futures made
+    /// ahead and kept count as writes at once. The write waits its latency
+    /// from the future's first poll.
     pub fn sink(
         self: &Arc<Bench>,
     ) -> impl FnMut(Output) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + 'static
     {
         let bench = Arc::clone(self);
         move |output: Output| {
+            let Output { id, token } = output;
+            drop(token);
+            let writing = bench.writes.begin();
+            bench.note(|l| &mut l.write_starts, id);
             let bench = Arc::clone(&bench);
             Box::pin(async move {
-                let Output { id, token } = output;
-                // Handed to the sink: no longer the pipeline's to hold.
-                drop(token);
-                let _writing = bench.writes.enter();
-                bench.note(|l| &mut l.write_starts, id);
                 tokio::time::sleep((bench.scenario.write)(id)).await;
                 bench.note(|l| &mut l.write_ends, id);
+                drop(writing);
             })
         }
     }
@@ -197,7 +201,7 @@ where
         log: Mutex::default(),
         lives: Arc::default(),
         work: Gauge::new(),
-        writes: Gauge::new(),
+        writes: Arc::default(),
     });
     let b = Arc::clone(&bench);
     let result = run_paused(limit, what, move || async move {
@@ -276,6 +280,26 @@ mod tests {
         .unwrap();
         assert_eq!((ran.log.returned, ran.log.write_ends.len()), (Some(0), 3));
         assert_eq!(ran.elapsed, Duration::ZERO);
+    }
+
+    #[test]
+    fn sink_futures_made_ahead_are_writes_at_once() {
+        let scenario = Scenario { items: 3, work: |_| ms(1), write: |_| ms(5) };
+        let ran = run_pipeline(scenario, ms(5000), "a pipeline", |bench| async move {
+            let (work, mut sink) = (bench.work(), bench.sink());
+            let items: Vec<Item> = bench.source().collect().await;
+            let mut writes = Vec::new();
+            for item in items {
+                writes.push(sink(work(item).await));
+            }
+            for write in writes {
+                write.await;
+            }
+        })
+        .unwrap();
+        // All taken at once by the collect; three writes pending together.
+        assert_eq!((ran.held, ran.write_peak), (3, 3));
+        assert_eq!(ran.log.write_ends.len(), 3);
     }
 
     #[test]

@@ -217,7 +217,9 @@ fn workers() -> Verdict {
                  `while let` loop with `work(item).await`) runs them in turn"
                     .to_string()
             } else {
-                format!("only {peak} at once")
+                let swapped =
+                    if peak == 2 { " (that is the capacity: are the two swapped?)" } else { "" };
+                format!("only {peak} at once{swapped}")
             };
             format!(
                 "{what}: {how}, while {n} were allowed and items were waiting. \
@@ -246,7 +248,12 @@ fn bounded_memory() -> Verdict {
         .first()
         .map_or(0, |&(_, at)| ran.log.taken.iter().filter(|&&(_, t)| t <= at).count());
     j.ensure(held <= max, || {
-        let why = if before_first == items {
+        let why = if ran.work_peak > n {
+            format!(
+                "{} calls of work ran at once, more than the {n} workers, and each holds its item",
+                ran.work_peak
+            )
+        } else if before_first == items {
             format!(
                 "your code took all {items} items from the source before the first call of work \
                  started: collecting the source into a `Vec` holds the whole input in memory. \
@@ -306,14 +313,22 @@ fn work_goes_on() -> Verdict {
         .detail(format!("calls of work started meanwhile: {}", started.join(", ")))
         .detail(format!("outputs finished meanwhile: {}", finished.join(", ")));
     j.ensure(finished.len() >= cap, || {
+        let k = finished.len();
+        let why = if k > 1 {
+            format!(
+                "the work stopped after {k}: is the buffer smaller than `capacity`? Make it \
+                 `mpsc::channel(limits.capacity)`, and let `workers` bound only the calls of work."
+            )
+        } else {
+            "the work and the sink take turns. `outputs.for_each(|o| sink(o))`, or a loop that \
+             awaits each write before polling the stream again, does no work during a write (a \
+             future makes progress only while it is polled). Run the sink as a stage of its own, \
+             with the bounded channel between: `tokio::join!` of the two stages, or a spawned task."
+                .to_string()
+        };
         format!(
-            "while the sink spent 500 ms writing item 5, your work stage finished {} output(s), \
-             though the buffer had room for {cap}: the work and the sink take turns. \
-             `outputs.for_each(|o| sink(o))`, or a loop that awaits each write before polling the \
-             stream again, does no work during a write (a future makes progress only while it is \
-             polled). Run the sink as a stage of its own, with the bounded channel between: \
-             `tokio::join!` of the two stages, or a spawned task.",
-            finished.len()
+            "while the sink spent 500 ms writing item 5, your work stage finished {k} output(s), \
+             though the buffer had room for {cap}: {why}"
         )
     })?;
     Ok(j.pass(format!(
