@@ -71,6 +71,9 @@ pub mod sites;
 pub mod sleepers;
 pub mod source;
 pub mod spinning;
+/// An instrumented source, stage and sink for async pipelines.
+#[cfg(feature = "async")]
+pub mod stages;
 /// Timed waits judged on the model's clock: only under shuttle, whose
 /// `Condvar` times out (loom's ignores the duration).
 #[cfg(all(feature = "model", kata_shuttle))]

@@ -1,0 +1,60 @@
+//! Known wrong: the work stage gets a clone of the sender while the original stays alive in the function, so the sink's `recv()` never sees the end and the pipeline never returns.
+//! expect-fail: each-once: yet the pipeline never returned
+
+use futures::{Stream, StreamExt};
+use std::future::Future;
+use tokio::sync::mpsc;
+
+/// In which order the sink receives the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Kept,
+    AsFinished,
+}
+
+/// What the pipeline may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub workers: usize,
+    pub capacity: usize,
+    pub order: Order,
+}
+
+pub async fn pipeline<S, T, W, WorkFut, U, K, SinkFut>(
+    source: S,
+    work: W,
+    mut sink: K,
+    limits: Limits,
+) where
+    S: Stream<Item = T> + Unpin + Send + 'static,
+    T: Send + 'static,
+    W: Fn(T) -> WorkFut + Send + 'static,
+    WorkFut: Future<Output = U> + Send + 'static,
+    U: Send + 'static,
+    K: FnMut(U) -> SinkFut + Send + 'static,
+    SinkFut: Future<Output = ()> + Send + 'static,
+{
+    let (tx, mut rx) = mpsc::channel::<U>(limits.capacity);
+    let calls = source.map(work);
+    let work_stage = async {
+        match limits.order {
+            Order::Kept => forward(calls.buffered(limits.workers), tx.clone()).await,
+            Order::AsFinished => forward(calls.buffer_unordered(limits.workers), tx.clone()).await,
+        }
+    };
+    let sink_stage = async move {
+        while let Some(o) = rx.recv().await {
+            sink(o).await;
+        }
+    };
+    tokio::join!(work_stage, sink_stage);
+    drop(tx);
+}
+
+async fn forward<O>(mut outputs: impl Stream<Item = O> + Unpin, tx: mpsc::Sender<O>) {
+    while let Some(output) = outputs.next().await {
+        if tx.send(output).await.is_err() {
+            break;
+        }
+    }
+}
