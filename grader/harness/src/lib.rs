@@ -63,6 +63,7 @@ pub mod sites;
 pub mod sleepers;
 pub mod source;
 pub mod spinning;
+pub mod tally;
 /// Timed waits judged on the model's clock: only under shuttle, whose
 /// `Condvar` times out (loom's ignores the duration).
 #[cfg(all(feature = "model", kata_shuttle))]
