@@ -210,3 +210,42 @@ fn forbidden(line: &str) -> Option<Diagnostic> {
         rendered: message.rendered.unwrap_or_default(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(rendered: &str) -> Diagnostic {
+        Diagnostic { level: "error".into(), rendered: rendered.into() }
+    }
+
+    #[test]
+    fn a_configured_reason_is_its_note_and_a_held_guard_says_clippys_own_words() {
+        let sleep = diagnostic(
+            "warning: use of a disallowed method `std::thread::sleep`\n  |\n  = note: blocks the runtime thread\n  = note: requested on the command line with `-W clippy::disallowed-methods`\n",
+        );
+        let held = diagnostic(
+            "warning: this `MutexGuard` is held across an await point\n --> src/lib.rs:3:9\n  |\n  = help: consider using an async-aware `Mutex` type or ensuring the `MutexGuard` is dropped before calling `await`\nnote: these are all the await points this lock is held through\n  = help: for further information visit https://rust-lang.github.io/rust-clippy/\n  = note: requested on the command line with `-W clippy::await-holding-lock`\n",
+        );
+        assert_eq!(
+            reasons(&[sleep.clone(), held, sleep]),
+            [
+                "blocks the runtime thread",
+                "this `MutexGuard` is held across an await point: consider using an async-aware \
+                 `Mutex` type or ensuring the `MutexGuard` is dropped before calling `await`",
+            ]
+        );
+    }
+
+    #[test]
+    fn only_forbidden_uses_are_kept() {
+        let line = |code: &str| {
+            format!(
+                r#"{{"reason":"compiler-message","message":{{"code":{{"code":"{code}"}},"rendered":"x"}}}}"#
+            )
+        };
+        assert!(forbidden(&line("clippy::await_holding_lock")).is_some());
+        assert!(forbidden(&line("clippy::disallowed_methods")).is_some());
+        assert!(forbidden(&line("clippy::needless_return")).is_none());
+    }
+}
