@@ -151,7 +151,7 @@ fn paused<T: Send + 'static, Fut: Future<Output = T>>(
     run_paused(REAL_LIMIT, what, make).map(|run| run.value).map_err(|o| {
         fail(format!(
             "the run never finished, though on the paused clock a 100 ms fetch costs no real time. On \
-             this one-thread runtime, that is a `std::sync` lock held across an `.await`: refresh awaited \
+             this one-thread runtime, that is most often a `std::sync` lock held across an `.await`: refresh awaited \
              fetch with a shard's guard alive, the next task to lock that shard blocked the only thread, \
              and the holder never ran again to release it (a deadlock). {HOLD_NOTHING}"
         ))
