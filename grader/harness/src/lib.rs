@@ -74,6 +74,7 @@ pub mod spinning;
 /// An instrumented source, stage and sink for async pipelines.
 #[cfg(feature = "async")]
 pub mod stages;
+pub mod tally;
 /// Timed waits judged on the model's clock: only under shuttle, whose
 /// `Condvar` times out (loom's ignores the duration).
 #[cfg(all(feature = "model", kata_shuttle))]

@@ -11,7 +11,9 @@
 //!   real HTTP on 127.0.0.1.
 //! - The runners: [`run_paused`] (tokio's paused clock: exact virtual
 //!   times, no real waiting) and [`run_loopback`] (the real clock, for real
-//!   sockets), both on [`crate::on_thread`] under a real-time limit.
+//!   sockets), both on [`crate::on_thread`] under a real-time limit; and
+//!   [`on_runtimes`], one-thread runtimes on several threads at once, for
+//!   shared state that real parallelism must not break.
 //! - The check's side: [`Arrivals`] hands items over at chosen times,
 //!   [`Departures`] notes when requests leave the code under test,
 //!   [`Stalls`] how long the runtime's thread was held up meanwhile.
@@ -28,6 +30,7 @@ mod ideal;
 mod judge;
 mod meter;
 mod run;
+mod runtimes;
 mod script;
 
 pub use crate::measure::max_in_window;
@@ -39,6 +42,7 @@ pub use meter::{most_within, per_window, spans, starts, Answer, Call, Meter, Sta
 pub use run::{
     loopback_runtime, paused_runtime, run_loopback, run_on, run_paused, Clock, Run, Stopwatch,
 };
+pub use runtimes::on_runtimes;
 pub use script::{body_for, normalize_path, one_result_each, Rate, Route, Script};
 
 #[cfg(test)]

@@ -319,19 +319,7 @@ fn lint_check(
         )),
         lint::Linted::Forbidden(found) => {
             // The reasons from the lint's configuration teach; say each once.
-            let mut reasons: Vec<String> = Vec::new();
-            for diagnostic in &found {
-                for line in lint::strip_ansi(&diagnostic.rendered).lines() {
-                    let Some(note) = line.trim_start().strip_prefix("= note: ") else {
-                        continue;
-                    };
-                    if !note.starts_with("requested on the command line")
-                        && !reasons.iter().any(|r| r == note)
-                    {
-                        reasons.push(note.to_string());
-                    }
-                }
-            }
+            let reasons = lint::reasons(&found);
             let mut outcome = fail(format!(
                 "your code uses {} thing(s) this exercise forbids: {}. Where, below:",
                 found.len(),

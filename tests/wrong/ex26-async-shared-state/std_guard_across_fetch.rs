@@ -1,0 +1,47 @@
+//! Known wrong: refresh locks the key's std::sync::Mutex shard and keeps the guard while it awaits fetch (the Python `async with lock:` habit, with a thread-blocking lock): the next task to lock that shard blocks the runtime's only thread, a deadlock.
+//! expect-fail: lint-async: this `MutexGuard` is held across an await point
+//! expect-fail: waiting-holds-nothing: a deadlock
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, MutexGuard};
+
+pub struct Store {
+    shards: Vec<Mutex<HashMap<String, u64>>>,
+}
+
+impl Store {
+    pub fn new(shards: usize) -> Store {
+        Store { shards: (0..shards.max(1)).map(|_| Mutex::new(HashMap::new())).collect() }
+    }
+
+    fn shard(&self, key: &str) -> MutexGuard<'_, HashMap<String, u64>> {
+        let mut h = DefaultHasher::new();
+        key.hash(&mut h);
+        self.shards[(h.finish() % self.shards.len() as u64) as usize].lock().unwrap()
+    }
+
+    pub async fn get(&self, key: &str) -> Option<u64> {
+        self.shard(key).get(key).copied()
+    }
+
+    pub async fn add(&self, key: &str, delta: u64) -> u64 {
+        let mut map = self.shard(key);
+        let v = map.entry(key.to_string()).or_insert(0);
+        *v += delta;
+        *v
+    }
+
+    pub async fn refresh<F, Fut>(&self, key: &str, fetch: F) -> u64
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = u64>,
+    {
+        let mut map = self.shard(key);
+        let value = fetch(key.to_string()).await;
+        map.insert(key.to_string(), value);
+        value
+    }
+}
