@@ -258,8 +258,8 @@ pub struct Ran {
     pub caller: ThreadId,
     /// The thread `handle` was slow on ([`Handling::slow_thread`]).
     pub slow: Option<ThreadId>,
-    /// The process's CPU time over [`Handling::idle`].
-    pub idle: Option<Duration>,
+    /// What the other threads did over [`Handling::idle`].
+    pub idle: Option<crate::waiting::Idle>,
     /// How many of the first two calls saw the other inside
     /// ([`Handling::meet`]): 2 when they ran at the same time.
     pub met: usize,
@@ -364,11 +364,11 @@ pub fn call(
         let watch = how.idle.map(|length| {
             std::thread::spawn(move || {
                 std::thread::sleep(Duration::from_millis(50));
-                crate::waiting::idle_cpu(length)
+                crate::waiting::watch_idle(length)
             })
         });
         let results = catch_unwind(AssertUnwindSafe(|| run(producers, consumers, handle)));
-        let idle = watch.and_then(|watch| watch.join().ok().flatten());
+        let idle = watch.and_then(|watch| watch.join().ok());
         let still = held.alive() + made.alive();
         let more = before.left_after(Duration::from_millis(100));
         let (caller, slow) = (kata_sync::thread::current().id(), *lock(&slow));

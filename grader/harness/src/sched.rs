@@ -137,6 +137,32 @@ impl SchedClock {
     }
 }
 
+/// How many of the process's threads, the calling one aside, are running or
+/// ready to run (wanting a core) right now, if the system says (Linux:
+/// `/proc/self/task`).
+pub fn others_runnable() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // "/proc/thread-self" links to "<pid>/task/<tid>".
+        let me = std::fs::read_link("/proc/thread-self").ok()?;
+        let me = me.file_name()?.to_owned();
+        let mut runnable = 0;
+        for entry in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+            let clock = SchedClock {
+                file: None,
+                stat: std::fs::File::open(entry.path().join("stat")).ok(),
+            };
+            // A thread that ended meanwhile has no state to read.
+            if entry.file_name() != me && clock.runnable() == Some(true) {
+                runnable += 1;
+            }
+        }
+        Some(runnable)
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,8 +15,9 @@
 //!   system says, this is the figure judged.
 //!
 //! Threads the check cannot run code on (a pool's idle workers) are judged
-//! together: [`idle_cpu`] reads the whole process's CPU time while the
-//! check sleeps, and [`judge_idle`] holds it to the same share.
+//! together: [`watch_idle`] reads the whole process's CPU time while the
+//! check sleeps (on Linux, it also looks at the other threads' states), and
+//! [`judge_idle`] holds it to the same share.
 
 use crate::protocol::human_duration;
 use crate::sched::SchedClock;
@@ -141,63 +142,135 @@ pub fn judge_waiting(waiting: &Waiting, what: &str) -> Verdict {
     Ok(pass(format!("{what} slept while it waited")).figure(figure, measured, required))
 }
 
-/// The CPU time the whole process uses while the calling thread sleeps
-/// `length`: what the other threads cost while they have nothing to do.
-/// `None` where the system does not give the process's CPU time.
-pub fn idle_cpu(length: Duration) -> Option<Duration> {
-    let before = ProcessTime::try_now().ok()?;
-    std::thread::sleep(length);
-    before.try_elapsed().ok()
+/// What the process's other threads did while one of them slept.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Idle {
+    /// How long the watch took (on a busy machine, longer than asked).
+    pub length: Duration,
+    /// The whole process's CPU time over the stretch, if the system says.
+    pub cpu: Option<Duration>,
+    /// On Linux: how many of the other threads were found running or ready
+    /// to run, on average over [`LOOKS`] looks.
+    pub found: Option<f64>,
+}
+
+/// How many times [`watch_idle`] looks at the threads' states.
+pub const LOOKS: u32 = 20;
+
+/// The most threads a look may find running or ready to run, on average,
+/// while the process has nothing to do. A spinner is found so at every look,
+/// a `yield_now` loop too, however little of a core a busy (or throttled)
+/// machine gives it, so its CPU time may read low; a sleeper is found so
+/// only when a look falls on its wake-up.
+pub const FOUND_LIMIT: f64 = 1.0;
+
+/// What the process's threads other than the caller do while the caller
+/// sleeps `length`: their CPU time, and on Linux their states, looked at
+/// [`LOOKS`] times.
+pub fn watch_idle(length: Duration) -> Idle {
+    let (started, cpu) = (Instant::now(), ProcessTime::try_now().ok());
+    let (mut found, mut looks) = (0usize, 0u32);
+    for _ in 0..LOOKS {
+        std::thread::sleep(length / LOOKS);
+        if let Some(now) = crate::sched::others_runnable() {
+            (found, looks) = (found + now, looks + 1);
+        }
+    }
+    Idle {
+        length: started.elapsed().max(length),
+        cpu: cpu.and_then(|t| t.try_elapsed().ok()),
+        found: (looks > 0).then(|| found as f64 / f64::from(looks)),
+    }
 }
 
 /// Passes when the idle threads together used at most [`BUSY_LIMIT`] of one
-/// core over `length` ([`idle_cpu`]); `what` names them ("a pool of 4 with
-/// no jobs"), `advice` says how they should wait.
-pub fn judge_idle(cpu: Option<Duration>, length: Duration, what: &str, advice: &str) -> Verdict {
-    let Some(cpu) = cpu else {
+/// core and, where the system says, were found wanting one at most
+/// [`FOUND_LIMIT`] on average ([`watch_idle`]); `what` names them ("a pool
+/// of 4 with no jobs"), `advice` says how they should wait.
+pub fn judge_idle(idle: Option<Idle>, what: &str, advice: &str) -> Verdict {
+    let Some((idle, cpu)) = idle.and_then(|i| Some((i, i.cpu?))) else {
         return Ok(inconclusive(
             "this system does not give the process's CPU time, so idle threads could not be measured",
         ));
     };
-    let busy = ratio(cpu, length);
-    let measured = format!(
+    let busy = ratio(cpu, idle.length);
+    let mut measured = format!(
         "{} of CPU in {} ({:.0}% of one core)",
         human_duration(cpu),
-        human_duration(length),
+        human_duration(idle.length),
         busy * 100.0
     );
-    let figure = |o: Outcome| {
-        o.figure(
-            "CPU used while idle",
-            format!("{:.0}%", busy * 100.0),
-            format!("≤ {:.0}%", BUSY_LIMIT * 100.0),
-        )
+    let found = idle.found.unwrap_or(0.0);
+    if idle.found.is_some() {
+        measured += &format!(", {found:.1} threads found running or ready to run at a look");
+    }
+    let shown = |o: Outcome| {
+        let (got, most) =
+            (format!("{:.0}%", busy * 100.0), format!("≤ {:.0}%", BUSY_LIMIT * 100.0));
+        let o = o.figure("CPU used while idle", got, most);
+        match idle.found {
+            Some(found) => o.figure(
+                "threads found wanting a core",
+                format!("{found:.1}"),
+                format!("≤ {FOUND_LIMIT:.1}"),
+            ),
+            None => o,
+        }
     };
-    if busy > BUSY_LIMIT {
-        return Err(figure(fail(format!(
+    if busy > BUSY_LIMIT || found > FOUND_LIMIT {
+        return Err(shown(fail(format!(
             "{what} kept the CPU busy with nothing to do: {measured}. {advice}"
         ))));
     }
-    Ok(figure(pass(format!("{what} used {measured}"))))
+    Ok(shown(pass(format!("{what} used {measured}"))))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
     #[test]
     fn idle_threads_are_judged_together() {
-        let length = Duration::from_millis(200);
-        let spun = judge_idle(Some(length / 2), length, "a spinner", "sleep on a Condvar");
+        let cpu_only = |cpu| Some(Idle { length: MS(200), cpu: Some(cpu), found: None });
+        let spun = judge_idle(cpu_only(MS(100)), "a spinner", "sleep on a Condvar");
         let message = spun.unwrap_err().message;
         let said = "a spinner kept the CPU busy with nothing to do: 100 ms of CPU in 200 ms (50% of one core)";
         assert!(message.starts_with(said), "{message}");
-        assert!(judge_idle(Some(length / 50), length, "a sleeper", "").is_ok());
-        let unread = judge_idle(None, length, "a pool", "").unwrap();
+        assert!(judge_idle(cpu_only(MS(4)), "a sleeper", "").is_ok());
+        let unread = judge_idle(None, "a pool", "").unwrap();
         assert_eq!(unread.status, crate::Status::Inconclusive);
     }
 
-    const MS: fn(u64) -> Duration = Duration::from_millis;
+    #[test]
+    fn a_yielding_pool_is_seen_in_its_states() {
+        // Two yield_now spinners on a throttled machine: almost no CPU.
+        let starved = Idle { length: MS(300), cpu: Some(MS(2)), found: Some(2.0) };
+        let message = judge_idle(Some(starved), "2 waiters", "").unwrap_err().message;
+        assert!(message.contains("2.0 threads found running or ready"), "{message}");
+        let asleep = Idle { found: Some(0.3), ..starved };
+        assert!(judge_idle(Some(asleep), "2 waiters", "").is_ok());
+    }
+
+    #[test]
+    fn a_yielding_thread_is_found_wanting_a_core() {
+        if crate::sched::others_runnable().is_none() {
+            return; // not Linux: nothing to read
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let spin_stop = std::sync::Arc::clone(&stop);
+        let spinner = std::thread::spawn(move || {
+            while !spin_stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::yield_now();
+            }
+        });
+        let busy = watch_idle(MS(100));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        spinner.join().unwrap();
+        assert!(judge_idle(Some(busy), "a spinner", "").is_err(), "{busy:?}");
+        assert!(busy.found.unwrap() >= 0.9, "{busy:?}");
+    }
 
     #[test]
     fn the_run_queue_is_judged_where_the_system_says() {

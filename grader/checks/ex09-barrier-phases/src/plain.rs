@@ -1,24 +1,16 @@
 //! The plain build: real threads, a real clock.
 
 use super::*;
-use kata_harness::panicking::{is_todo, panic_text, STILL_A_STUB};
-use kata_harness::waiting::{idle_cpu, judge_idle};
+use kata_harness::panicking;
+use kata_harness::waiting::{judge_idle, watch_idle};
 use kata_harness::{ensure, pass, staged, step_limit, within, Step, Steps};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{atomic::AtomicUsize, atomic::Ordering, mpsc, Arc};
 use std::time::Duration;
 
 /// Runs one edge (a hang names it), a panic in it told as a broken promise.
 fn edge<T>(steps: &Steps, step: Step, f: impl FnOnce() -> T) -> Result<T, Outcome> {
     steps.begin(step);
-    let what = step.0;
-    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| match is_todo(&*panic) {
-        true => fail(STILL_A_STUB),
-        false => fail(format!(
-            "{what} panicked ({}): the contract names this edge, and it must not panic",
-            panic_text(&*panic)
-        )),
-    })
+    panicking::edge(step.0, "the contract names this edge, and it must not panic", f)
 }
 
 const NEW_ONE: Step = (
@@ -103,7 +95,7 @@ pub fn waiting_sleeps() -> Verdict {
         });
     }
     std::thread::sleep(ms(50)); // let both reach wait()
-    let cpu = idle_cpu(LENGTH);
+    let idle = watch_idle(LENGTH);
     ensure(returned.try_recv().is_err(), || {
         fail(
             "a wait() on Barrier::new(3) returned while only 2 threads had called it: it must \
@@ -123,5 +115,5 @@ pub fn waiting_sleeps() -> Verdict {
     let advice = "A thread at a barrier should sleep on a `Condvar` until the last arrival \
                   wakes it; a loop that checks a flag or a count (with `spin_loop`, \
                   `yield_now` or nothing at all) burns a core per waiting thread.";
-    judge_idle(cpu, LENGTH, "2 threads blocked in wait() on a barrier for 3", advice)
+    judge_idle(Some(idle), "2 threads blocked in wait() on a barrier for 3", advice)
 }

@@ -221,7 +221,7 @@ fn asleep(part: Part) -> Verdict {
     let advice = "A consumer with nothing to take should block in recv(), which sleeps until an \
                   item (or a pill, or the close) comes; a loop on try_recv (with yield_now, a \
                   short sleep or nothing) polls and burns a core while it waits.";
-    kata_harness::waiting::judge_idle(ran.idle, IDLE, &what, advice)
+    kata_harness::waiting::judge_idle(ran.idle, &what, advice)
 }
 
 /// Each check function, for part 1 and for part 2.

@@ -418,7 +418,7 @@ fn idle_workers_sleep() -> Verdict {
     const IDLE: Duration = Duration::from_millis(300);
     let started = Meeting::new(patience());
     let s = Arc::clone(&started);
-    let cpu = staged(step_limit(), move |steps| {
+    let idle = staged(step_limit(), move |steps| {
         steps.begin(NEW);
         let pool = ThreadPool::new(4);
         steps.begin(EXECUTE);
@@ -429,13 +429,12 @@ fn idle_workers_sleep() -> Verdict {
         s.wait_for(4);
         // Every worker is up and the jobs are done: from here on, idle.
         thread::sleep(Duration::from_millis(50));
-        let cpu = kata_harness::waiting::idle_cpu(IDLE);
+        let idle = kata_harness::waiting::watch_idle(IDLE);
         leak(pool);
-        cpu
+        idle
     })?;
     kata_harness::waiting::judge_idle(
-        cpu,
-        IDLE,
+        Some(idle),
         "a pool of 4 with no jobs",
         "Idle workers should sleep in `recv()`, which blocks until a job comes or the queue \
          closes; a loop on `try_recv()` (with `yield_now`, a short sleep or nothing) polls the \

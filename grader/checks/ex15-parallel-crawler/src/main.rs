@@ -13,7 +13,7 @@ use kata_harness::panicking::is_todo;
 use kata_harness::protocol::human_duration as human;
 use kata_harness::service::spans;
 use kata_harness::sites::{self, each_once, Got, Site};
-use kata_harness::waiting::{idle_cpu, judge_idle};
+use kata_harness::waiting::{judge_idle, watch_idle};
 use kata_harness::{ensure, fail, ms, pass, within, Outcome, Verdict};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -165,14 +165,22 @@ fn bound_held() -> Verdict {
 }
 
 fn workers_stay() -> Verdict {
-    let (w, idle) = (4, ms(200));
+    let (w, idle) = (4, ms(150));
     let site =
         Site::new().page("/", fast(0), ["/gate"]).page("/gate", fast(300), Site::paths("/g", 16));
     let site = site.fan("/g", 16, fast(40), |_| vec!["/gate"]);
     let s = serve(&site)?;
-    // The process's CPU while 3 workers wait behind /gate, from 60 ms in.
-    let watch = std::thread::spawn(move || (std::thread::sleep(ms(60)), idle_cpu(idle)).1);
-    let done = run(&s, "/", 1000, w, GENEROUS)?;
+    // The process's CPU while 3 workers wait behind /gate, from 30 ms after it arrived.
+    let (done, idle) = std::thread::scope(|scope| {
+        let watch = scope.spawn(|| {
+            let gate = || s.stats().per_path.contains_key("/gate");
+            (0..400).find(|_| (std::thread::sleep(ms(5)), gate()).1)?;
+            std::thread::sleep(ms(30));
+            Some(watch_idle(idle))
+        });
+        (run(&s, "/", 1000, w, GENEROUS), watch.join().ok().flatten())
+    });
+    let done = done?;
     let why =
         "Did the crawl end while /gate (300 ms) was still being fetched? An empty frontier is not \
                the end while a fetch is in flight: its links are still to come.";
@@ -190,12 +198,7 @@ fn workers_stay() -> Verdict {
     let advice = "A worker with nothing to take should wait on a Condvar (or block in recv) until \
                   a fetch brings links or the crawl ends; a loop that looks and yields (or sleeps a \
                   little) burns the cores the other workers and the rest of the machine need.";
-    judge_idle(
-        watch.join().ok().flatten(),
-        idle,
-        "3 workers waiting while /gate was fetched",
-        advice,
-    )?;
+    judge_idle(idle, "3 workers waiting while /gate was fetched", advice)?;
     Ok(pass(format!(
         "all {w} workers waited asleep through /gate, then fetched its 16 links together"
     )))
