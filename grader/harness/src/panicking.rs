@@ -72,6 +72,22 @@ pub fn panics<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> bool {
     }
 }
 
+/// Runs `f`, a call at an edge of the contract that must not panic: a panic
+/// is a failure naming `what` was called, what it said, and `why` (what the
+/// contract says of that edge, or how code usually goes wrong there). A
+/// stub's `todo!` is told as [`STILL_A_STUB`].
+///
+/// # Errors
+/// That failure, if `f` panicked.
+pub fn edge<T>(what: &str, why: &str, f: impl FnOnce() -> T) -> Result<T, crate::Outcome> {
+    quiet_deliberate_panics();
+    let caught = expecting_panics(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+    caught.map_err(|panic| match is_todo(&*panic) {
+        true => crate::fail(STILL_A_STUB),
+        false => crate::fail(format!("{what} panicked ({}): {why}", panic_text(&*panic))),
+    })
+}
+
 /// Runs `hold` on a thread of its own, then panics there on purpose while
 /// what it returned is still held, and waits for that thread: what a guard
 /// (a permit, a lock) does when its holder panics. The deliberate panic is
@@ -99,6 +115,15 @@ mod tests {
         assert!(!panics(|| 7));
         let todo = std::panic::catch_unwind(|| panics(|| -> u8 { panic!("not yet implemented") }));
         assert!(is_todo(&*todo.unwrap_err()));
+    }
+
+    #[test]
+    fn an_edge_that_panics_is_told_by_its_call() {
+        assert_eq!(edge("f(0)", "", || 7).unwrap(), 7);
+        let told = edge("f(0)", "0 is allowed", || -> u8 { panic!("limit > 0") });
+        assert_eq!(told.unwrap_err().message, "f(0) panicked (limit > 0): 0 is allowed");
+        let stub = edge("f(0)", "", || -> u8 { panic!("not yet implemented") });
+        assert_eq!(stub.unwrap_err().message, STILL_A_STUB);
     }
 
     #[test]

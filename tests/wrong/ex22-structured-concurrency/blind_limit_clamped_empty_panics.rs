@@ -1,6 +1,6 @@
 //! Known wrong: clamps limit to the number of jobs before asserting it is positive ("no point in more slots than jobs"), so an empty list panics instead of returning Ok(vec![]).
 //! Written blind: from the stub and the chapter, without reading the checks.
-//! expect-fail: edges: your code panicked
+//! expect-fail: edges: whatever the limit
 //!
 //! ex22 · Structured concurrency: `all_or_first_error`, `settle_all`,
 //! `collect_until` (see the stub's contract and

@@ -11,7 +11,7 @@ mod deadline;
 
 use kata_harness::group::{all_ran, cap_kept, nothing_left, still_after, watched, Group, Watched};
 use kata_harness::group::{describe_starts as starts, SLACK};
-use kata_harness::panicking::{deliberate_panic, panics};
+use kata_harness::panicking::{deliberate_panic, edge, panics};
 use kata_harness::protocol::human_duration as human;
 use kata_harness::service::run_paused;
 use kata_harness::{ensure, fail, ms, pass, Outcome, Verdict};
@@ -170,7 +170,8 @@ fn no_starts_after_error() -> Verdict {
 }
 
 fn edges() -> Verdict {
-    let empty = grouped("all_or_first_error of no jobs", &[], 2)?;
+    let (call, why) = ("all_or_first_error(no jobs, 2)", "no jobs is Ok([]) whatever the limit");
+    let empty = edge(call, why, || grouped("all_or_first_error of no jobs", &[], 2))??;
     ensure(empty.value == Ok(vec![]) && empty.at == Duration::ZERO, || {
         fail(format!(
             "no jobs gave {:?} after {}: expected Ok([]) at once",
