@@ -45,6 +45,10 @@ pub struct Exercise {
     /// not built with `unsafe_code` forbidden, and the threat model says
     /// what that leaves open.
     pub allow_unsafe: bool,
+    /// Its checks time CPU work (in the checks crate, or in the learner's
+    /// generic code compiled there), so the checks crate is built
+    /// optimised; every other checks crate is built at opt-level 0.
+    pub times_cpu: bool,
     /// Modules of the source policy this exercise may name (`net`, say).
     pub allow: Vec<String>,
     /// What the exercise is worth in a class's grade ([`DEFAULT_POINTS`]
@@ -125,6 +129,8 @@ struct RawExercise {
     medals: Option<Spanned<Medals>>,
     #[serde(default)]
     allow_unsafe: bool,
+    #[serde(default)]
+    times_cpu: bool,
     #[serde(default)]
     allow: Option<Spanned<Vec<String>>>,
     #[serde(default)]
@@ -267,6 +273,7 @@ impl Manifest {
                 lint,
                 medals,
                 allow_unsafe: raw.allow_unsafe,
+                times_cpu: raw.times_cpu,
                 allow,
                 points,
             });
@@ -332,6 +339,14 @@ mod tests {
 
     fn error_of(text: &str) -> String {
         parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn checks_crates_are_optimised_only_where_they_time_cpu_work() {
+        let text = two().replacen("time-limit = 20", "times-cpu = true\ntime-limit = 20", 1);
+        let m = parse(&text).unwrap();
+        let timed: Vec<_> = m.exercises.iter().map(|e| (e.number, e.times_cpu)).collect();
+        assert_eq!(timed, [(1, false), (14, true)]);
     }
 
     #[test]

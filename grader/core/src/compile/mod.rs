@@ -215,6 +215,19 @@ pub fn target_dir(workbook: &Workbook) -> PathBuf {
         .unwrap_or_else(|| workbook.root().join("target"))
 }
 
+/// The `--config` that builds `package` unoptimised in the grade profile.
+///
+/// Checks crates that judge by counts, model checkers and tokio's paused
+/// clock, never by how fast CPU code runs, gain nothing from optimising, and
+/// optimising was where their build went: each learner file rebuilds its
+/// exercise's checks crate (the learner's generic code is compiled there),
+/// 2-5 s of CPU at opt-level 3 (LLVM and its ThinLTO) against 0.4-1 s at 0
+/// on a busy 2-core machine. The learner's crate and every dependency stay
+/// optimised. The manifest's `times-cpu` keeps a checks crate optimised.
+fn unoptimised(package: &str) -> String {
+    format!("profile.{PROFILE}.package.{package}.opt-level=0")
+}
+
 /// Builds `exercise`'s checks against `target` (or, with [`Unit::Code`],
 /// the code alone), as a plain build or with a model checker. `color` asks
 /// rustc for coloured diagnostics.
@@ -242,6 +255,9 @@ pub fn build(
         ]),
         Unit::Code => command.args(["--package", &target.package(exercise)]),
     };
+    if unit == Unit::Checks && !exercise.times_cpu {
+        command.args(["--config", &unoptimised(&exercise.checks_package())]);
+    }
     command.arg(if color {
         "--message-format=json-diagnostic-rendered-ansi"
     } else {
