@@ -12,13 +12,20 @@
 //!
 //! Make a [`Group`] inside the runtime (its epoch is the runtime's clock at
 //! that moment): on a paused clock every time it notes is exact.
+//!
+//! A check that hands out jobs by a number of the code's own (an attempt's)
+//! makes them [`labelled`](crate::group::Group::labelled) and reads them as
+//! [`Life`](crate::group::Life)s, in the order they started, to hold them to
+//! a schedule ([`diverges`](crate::group::diverges)).
 
 mod judge;
+mod lives;
 
 use crate::protocol::human_duration;
 use crate::service::run_paused;
 use crate::Outcome;
 pub use judge::{all_ran, cap_kept, nothing_left, still_after, SLACK};
+pub use lives::{diverges, noting, times, Divergence, Life};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -52,7 +59,16 @@ impl Notes {
 #[derive(Clone, Debug)]
 pub struct Group {
     epoch: Instant,
-    notes: Arc<Mutex<Vec<Notes>>>,
+    jobs: Arc<Mutex<Jobs>>,
+}
+
+/// Each job's notes and label, in the order made, and the order they
+/// started in.
+#[derive(Debug, Default)]
+struct Jobs {
+    notes: Vec<Notes>,
+    labels: Vec<u32>,
+    starts: Vec<usize>,
 }
 
 /// Notes its job's drop when the job's future is dropped.
@@ -64,18 +80,18 @@ struct DropNote {
 impl Drop for DropNote {
     fn drop(&mut self) {
         let at = self.group.now();
-        self.group.notes()[self.index].dropped.get_or_insert(at);
+        self.group.jobs().notes[self.index].dropped.get_or_insert(at);
     }
 }
 
 impl Group {
     /// An empty group whose epoch is now, on the runtime's clock.
     pub fn new() -> Group {
-        Group { epoch: Instant::now(), notes: Arc::default() }
+        Group { epoch: Instant::now(), jobs: Arc::default() }
     }
 
-    fn notes(&self) -> MutexGuard<'_, Vec<Notes>> {
-        self.notes.lock().unwrap_or_else(|e| e.into_inner())
+    fn jobs(&self) -> MutexGuard<'_, Jobs> {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Time since the epoch, on the runtime's clock.
@@ -91,32 +107,57 @@ impl Group {
         latency: Duration,
         finish: impl FnOnce() -> T + Send + 'static,
     ) -> impl Future<Output = T> + Send + 'static {
+        self.made(None, latency, finish)
+    }
+
+    /// A new [`job`](Group::job) labelled `label` (its [`Life`]'s label).
+    pub fn labelled<T>(
+        &self,
+        label: u32,
+        latency: Duration,
+        finish: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send + 'static {
+        self.made(Some(label), latency, finish)
+    }
+
+    fn made<T>(
+        &self,
+        label: Option<u32>,
+        latency: Duration,
+        finish: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = T> + Send + 'static {
         let index = {
-            let mut notes = self.notes();
-            notes.push(Notes::default());
-            notes.len() - 1
+            let mut jobs = self.jobs();
+            let index = jobs.notes.len();
+            jobs.notes.push(Notes::default());
+            jobs.labels.push(label.unwrap_or(index as u32));
+            index
         };
         let guard = DropNote { group: self.clone(), index };
         async move {
             let group = &guard.group;
             let start = group.now();
-            group.notes()[index].started.get_or_insert(start);
+            {
+                let mut jobs = group.jobs();
+                jobs.notes[index].started.get_or_insert(start);
+                jobs.starts.push(index);
+            }
             tokio::time::sleep(latency).await;
             let value = finish();
             let end = group.now();
-            group.notes()[index].ended = Some(end);
+            group.jobs().notes[index].ended = Some(end);
             value
         }
     }
 
     /// Every job's notes, in the order made.
     pub fn all(&self) -> Vec<Notes> {
-        self.notes().clone()
+        self.jobs().notes.clone()
     }
 
     /// How many jobs have started.
     pub fn started(&self) -> usize {
-        self.notes().iter().filter(|n| n.started.is_some()).count()
+        self.jobs().notes.iter().filter(|n| n.started.is_some()).count()
     }
 
     /// The most jobs running at once so far (see [`peak_of`]).

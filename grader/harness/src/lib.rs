@@ -30,8 +30,6 @@ pub mod footprint;
 /// Only with the `async` feature: the check's own jobs, noting their start, end and drop.
 #[cfg(feature = "async")]
 pub mod group;
-#[cfg(feature = "async")]
-pub mod held;
 pub mod histories;
 pub mod inside;
 pub mod judge;

@@ -1,9 +1,9 @@
 //! The hidden checks of ex21 · Timeouts and retries, on tokio's paused clock.
-//! `attempt` builds jobs of the harness's [`Ledger`] (each notes when it took and released its
+//! `attempt` builds jobs of the harness's [`Group`] (each notes when it took and released its
 //! "connection", and whether it had finished); `jitter` notes what it was asked. 10 s (virtual)
 //! after the call or its drop, that is held to the policy's schedule ([`model`]).
 
-use kata_harness::held::{diverges, noting, times, Divergence, Ledger, Life};
+use kata_harness::group::{diverges, noting, times, Divergence, Group, Life};
 use kata_harness::panicking::{is_todo, panic_text};
 use kata_harness::protocol::human_duration as hd;
 use kata_harness::service::run_paused;
@@ -76,7 +76,7 @@ fn step(steps: &[(u64, Does)], n: u32) -> (u64, Does) {
     steps[(n.max(1) as usize).min(steps.len()) - 1]
 }
 
-/// What the ledger and the jitter saw of one call (or, from [`model`], should see).
+/// What the jobs and the jitter saw of one call (or, from [`model`], should see).
 struct Tried {
     result: Option<Result<String, RetryError>>,
     returned: Duration,
@@ -88,21 +88,21 @@ fn tried(case: &Case) -> Result<Tried, Outcome> {
     let (policy, jitter, drop_at, steps) =
         (case.policy, case.jitter, case.drop_at, case.steps.clone());
     let run = run_paused(REAL_LIMIT, case.what, move || async move {
-        let (ledger, (jitter, asked)) = (Ledger::new(), noting(jitter));
-        let fake = ledger.clone();
+        let (group, (jitter, asked)) = (Group::new(), noting(jitter));
+        let fake = group.clone();
         let attempt = move |n| {
             let (latency, does) = step(&steps, n);
-            fake.job(n, ms(latency), does(n))
+            fake.labelled(n, ms(latency), move || does(n))
         };
         let call = fetch_with_retry(policy, jitter, attempt);
         let result = match drop_at {
             None => Some(call.await),
             Some(at) => tokio::time::timeout(at, call).await.ok(),
         };
-        let returned = ledger.now();
+        let returned = group.now();
         tokio::time::sleep(AFTER).await;
         let asked = asked.lock().unwrap().clone();
-        Tried { result, returned, lives: ledger.lives(), asked }
+        Tried { result, returned, lives: group.lives(), asked }
     })?;
     Ok(run.value)
 }
@@ -149,7 +149,7 @@ fn model(case: &Case) -> Tried {
     Tried { lives, result: None, returned: at, asked }
 }
 
-/// Runs `case` and holds what the ledger and the jitter saw to the policy.
+/// Runs `case` and holds what the jobs and the jitter saw to the policy.
 fn judge(case: &Case) -> Result<Tried, Outcome> {
     let (got, due) = (tried(case)?, model(case));
     let (p, what, dropped) = (case.policy, case.what, case.drop_at.is_some());
