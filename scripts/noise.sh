@@ -124,7 +124,8 @@ for slug in $slugs; do
     if [[ "${WRONG:-1}" != 0 && -n "$wrongs" ]]; then
         only=()
         for wrong in $wrongs; do only+=(--only "$wrong"); done
-        dev() { "$kata" dev check "$slug" "${only[@]}" --repeat "$1" --format json --target-dir "$CARGO_TARGET_DIR/dev"; }
+        # In the copy, so that edits to the tree meanwhile change nothing.
+        dev() { (cd "$scratch" && "$kata" dev check "$slug" "${only[@]}" --repeat "$1" --format json --target-dir "$CARGO_TARGET_DIR/dev"); }
         dev 1 > /dev/null 2>&1 || true
         dev "$runs" > "$reports/wrong.json" 2>/dev/null || true
         jq -r '.exercises[0].fixtures | group_by(.file)[] | "\(.[0].file) \(map(select(.problems == [])) | length) \(map(.seconds) | add)"' \
