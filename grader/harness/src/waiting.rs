@@ -201,7 +201,13 @@ pub fn judge_idle(idle: Option<Idle>, what: &str, advice: &str) -> Verdict {
         busy * 100.0
     );
     let found = idle.found.unwrap_or(0.0);
-    if idle.found.is_some() {
+    if found > FOUND_LIMIT && busy <= BUSY_LIMIT {
+        measured = format!(
+            "{found:.1} threads found running or ready to run at a look, though they got only \
+             {measured}: a loop that yields gives its turns away on a busy machine, but it never \
+             sleeps"
+        );
+    } else if idle.found.is_some() {
         measured += &format!(", {found:.1} threads found running or ready to run at a look");
     }
     let shown = |o: Outcome| {
@@ -248,7 +254,9 @@ mod tests {
         // Two yield_now spinners on a throttled machine: almost no CPU.
         let starved = Idle { length: MS(300), cpu: Some(MS(2)), found: Some(2.0) };
         let message = judge_idle(Some(starved), "2 waiters", "").unwrap_err().message;
-        assert!(message.contains("2.0 threads found running or ready"), "{message}");
+        let said = "2 waiters kept the CPU busy with nothing to do: 2.0 threads found running or \
+                    ready to run at a look, though they got only 2.0 ms of CPU in 300 ms";
+        assert!(message.starts_with(said), "{message}");
         let asleep = Idle { found: Some(0.3), ..starved };
         assert!(judge_idle(Some(asleep), "2 waiters", "").is_ok());
     }
