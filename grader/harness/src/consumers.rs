@@ -1,4 +1,4 @@
-//! Consumers seen from the items they handle (feature `model`): the check's
+//! Consumers seen from the items they handle (features `model` and `cpu`): the check's
 //! own items, which record who handled them, and marks that count the end
 //! of every thread that ran the check's code.
 //!

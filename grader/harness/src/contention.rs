@@ -7,7 +7,7 @@
 //!   for several rounds, each on a fresh state, within a time limit (a hang
 //!   is a verdict, not a hung check). A second opinion: a race that a
 //!   stress run did not show proves nothing.
-//! - [`Scenario::explore`], under the build's model checker: every thread a
+//! - `Scenario::explore` (model-checking builds only), under the build's model checker: every thread a
 //!   model thread, so the checker tries their interleavings on purpose. No
 //!   barrier there (loom has none, and the checker tries every start order
 //!   anyway), no scoped threads (loom has none): the state is made by

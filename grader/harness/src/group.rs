@@ -1,4 +1,4 @@
-//! A group of the check's own async jobs, each of which notes on tokio's
+//! A group of the check's own async jobs (feature `async`), each of which notes on tokio's
 //! clock when it starts (its first poll), when it finishes, and when its
 //! future is dropped, so that a check can judge code that runs, caps,
 //! cancels or abandons futures by what the futures saw, not by what that
@@ -15,8 +15,8 @@
 //!
 //! A check that hands out jobs by a number of the code's own (an attempt's)
 //! makes them [`labelled`](crate::group::Group::labelled) and reads them as
-//! [`Life`](crate::group::Life)s, in the order they started, to hold them to
-//! a schedule ([`diverges`](crate::group::diverges)).
+//! [`Life`]s, in the order they started, to hold them to
+//! a schedule ([`diverges`]).
 
 mod judge;
 mod lives;

@@ -50,7 +50,7 @@ impl<M: Model> Thread<'_, M> {
 /// Runs `rounds` rounds of `threads` threads, each running `script` on a
 /// fresh `make()`, and requires every history to be linearizable from
 /// `initial`. `what` names a round ("3 threads on 2 permits"); `model`
-/// completes "... a plain one-threaded <model> would give"; `advice` ends a
+/// completes "... a plain one-threaded `<model>` would give"; `advice` ends a
 /// failure.
 ///
 /// # Errors

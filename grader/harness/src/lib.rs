@@ -11,14 +11,14 @@
 //! in one process, which is handy while writing checks.
 
 pub mod allocs;
-/// Only with the `cpu` feature: built on [`waiting`].
+// Only with the `cpu` feature: built on [`waiting`].
 #[cfg(feature = "cpu")]
 pub mod blocked;
 pub mod bounds;
 #[cfg(feature = "cpu")]
 pub mod calibrate;
-/// Only with the `model` feature (thread ids are the facade's) and the
-/// `cpu` feature (idle consumers' CPU).
+// Only with the `model` feature (thread ids are the facade's) and the
+// `cpu` feature (idle consumers' CPU).
 #[cfg(all(feature = "model", feature = "cpu"))]
 pub mod consumers;
 #[cfg(feature = "model")]
@@ -27,7 +27,7 @@ pub mod contention;
 pub mod cpu;
 pub mod drops;
 pub mod footprint;
-/// Only with the `async` feature: the check's own jobs, noting their start, end and drop.
+// Only with the `async` feature: the check's own jobs, noting their start, end and drop.
 #[cfg(feature = "async")]
 pub mod group;
 pub mod histories;
@@ -35,18 +35,18 @@ pub mod inside;
 pub mod judge;
 pub mod limit;
 pub mod linearizable;
-/// Lock-free tools (allocators, counts, flags) on the facade's atomics:
-/// scenarios that run on real threads and under the model checker alike.
+// Lock-free tools (allocators, counts, flags) on the facade's atomics:
+// scenarios that run on real threads and under the model checker alike.
 #[cfg(feature = "model")]
 pub mod lockfree;
 pub mod maps;
 pub mod measure;
-/// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
-/// `--cfg kata_loom`), where there is a model checker to report on.
+// Only in the grader's model-checking builds (`--cfg kata_shuttle` or
+// `--cfg kata_loom`), where there is a model checker to report on.
 #[cfg(all(feature = "model", any(kata_shuttle, kata_loom)))]
 pub mod model;
 pub mod panicking;
-/// A recorder of rounds that parties must meet between (barriers, phases).
+// A recorder of rounds that parties must meet between (barriers, phases).
 #[cfg(feature = "model")]
 pub mod phases;
 pub mod picture;
@@ -69,20 +69,20 @@ pub mod sites;
 pub mod sleepers;
 pub mod source;
 pub mod spinning;
-/// An instrumented source, stage and sink for async pipelines.
+// An instrumented source, stage and sink for async pipelines.
 #[cfg(feature = "async")]
 pub mod stages;
 pub mod tally;
-/// Timed waits judged on the model's clock: only under shuttle, whose
-/// `Condvar` times out (loom's ignores the duration).
+// Timed waits judged on the model's clock: only under shuttle, whose
+// `Condvar` times out (loom's ignores the duration).
 #[cfg(all(feature = "model", kata_shuttle))]
 pub mod timed;
 pub mod timeline;
-/// Only with the `cpu` feature: spans of work with their threads' CPU time.
+// Only with the `cpu` feature: spans of work with their threads' CPU time.
 #[cfg(feature = "cpu")]
 pub mod together;
 pub mod turns;
-/// Only with the `cpu` feature: the thread reads its own CPU clock.
+// Only with the `cpu` feature: the thread reads its own CPU clock.
 #[cfg(feature = "cpu")]
 pub mod waiting;
 pub mod window;

@@ -1,5 +1,5 @@
-//! Lock-free tools (an allocator, a count, a flag that hands data over)
-//! judged the same way on real threads and under the model checker: each
+//! Lock-free tools (an allocator, a count, a flag that hands data over;
+//! feature `model`) judged the same way on real threads and under the model checker: each
 //! piece is a [`Scenario`] of the contention runner with a pure judgement
 //! (unit-tested here) and a problem type the exercise puts in its words.
 //!

@@ -1,5 +1,7 @@
 //! Verdicts from model checking (feature `model`): what a race exercise's
-//! checks return after exploring a scenario under shuttle or loom.
+//! checks return after exploring a scenario under shuttle or loom. Only in
+//! the grader's model-checking builds (`--cfg kata_shuttle` or
+//! `--cfg kata_loom`), where there is a model checker to report on.
 //!
 //! [`verdict`] turns an exploration into a pass or a failure that tells the
 //! failing interleaving step by step (repeats folded, long stories cut),

@@ -34,7 +34,7 @@ impl Sleeper {
         Sleeper { clock: SchedClock::this_thread() }
     }
 
-    /// Waits until the thread has been found sleeping at [`LOOKS`] looks in
+    /// Waits until the thread has been found sleeping at `LOOKS` (10) looks in
     /// a row (`Some(true)`), or `patience` is over (`Some(false)`); `None`
     /// where the system does not say.
     pub fn asleep(&self, patience: Duration) -> Option<bool> {

@@ -1,4 +1,5 @@
-//! Does a blocked thread sleep, or spin?
+//! Does a blocked thread sleep, or spin? (feature `cpu`: the thread reads
+//! its own CPU clock)
 //!
 //! A thread blocked in `wait`, `acquire`, `put` on a full queue or `take` on
 //! an empty one should cost (almost) nothing until it is woken. [`watch_wait`]

@@ -133,12 +133,28 @@ pub fn executions_so_far() -> u64 {
 }
 
 /// Executions run by this process, over every call of [`explore`].
+/// The first panic of the running execution, in its own words. A learner's
+/// panic can unwind through a lock (under shuttle a guard's drop is a
+/// scheduling point) into another thread, where one of the checker's own
+/// assertions may fire; the panic that escapes is then the checker's
+/// ([`INTERNAL`]), and the first one is what teaches.
+static FIRST_PANIC: StdMutex<Option<String>> = StdMutex::new(None);
+
+/// Shuttle's assertions about its own condvar bookkeeping: they fire only
+/// after a thread has already panicked, and say nothing about the code.
+const INTERNAL: [&str; 3] = [
+    "should not have been woken while in Waiting status",
+    "should be waiting",
+    "should be a pending signal",
+];
+
 static RAN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// What every execution starts with: a new story, no counts, no locks held.
 fn begin_execution() {
     RAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     TRACE.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    *FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = None;
     crate::tally::reset();
     crate::watch::reset();
 }
@@ -173,7 +189,10 @@ where
         // Silence the default hook while exploring: failures are expected
         // and reported below, not printed as backtraces.
         let previous = panic::take_hook();
-        panic::set_hook(Box::new(|_| {}));
+        panic::set_hook(Box::new(|info| {
+            let mut first = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner());
+            first.get_or_insert_with(|| payload_text(info.payload()));
+        }));
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
             run_one(&token, move || {
                 begin_execution();
@@ -188,7 +207,8 @@ where
             panic::set_hook(previous);
         }
         if let Err(payload) = outcome {
-            let message = teaching(original_message(&payload_text(payload.as_ref())));
+            let first_panic = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let message = teaching(escaped_or_first(&payload_text(payload.as_ref()), first_panic));
             let trace = std::mem::take(&mut *TRACE.lock().unwrap_or_else(|e| e.into_inner()));
             return Err(Failure {
                 deadlock: message.to_lowercase().contains("deadlock"),
@@ -221,6 +241,17 @@ fn original_message(text: &str) -> String {
     match text.split_once("original panic: ") {
         Some((_, original)) => original.trim().to_string(),
         None => text.trim().to_string(),
+    }
+}
+
+/// The message of the panic that ended a failing execution: the escaped
+/// one, unless it is one of the checker's [`INTERNAL`] assertions and an
+/// earlier panic was seen.
+fn escaped_or_first(escaped: &str, first: Option<String>) -> String {
+    let escaped = original_message(escaped);
+    match first {
+        Some(first) if INTERNAL.contains(&escaped.as_str()) => original_message(&first),
+        _ => escaped,
     }
 }
 
@@ -369,6 +400,15 @@ mod tests {
             assert!(told.contains("looped without ever blocking") && told.contains("Condvar"));
         }
         assert_eq!(teaching("counted 3 of 4".into()), "counted 3 of 4");
+    }
+
+    #[test]
+    fn the_checkers_own_assertion_gives_way_to_the_first_panic() {
+        let internal = "test panicked in task 'main-thread'\noriginal panic: should be waiting";
+        assert_eq!(escaped_or_first(internal, Some("writer alone".into())), "writer alone");
+        assert_eq!(escaped_or_first(internal, None), "should be waiting");
+        // Any other escaped panic is the one told, even after an earlier one.
+        assert_eq!(escaped_or_first("deadlock! blocked", Some("x".into())), "deadlock! blocked");
     }
 
     #[test]

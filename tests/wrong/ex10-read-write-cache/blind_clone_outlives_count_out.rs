@@ -1,6 +1,6 @@
 //! Known wrong: a reader's Arc clone is dropped after it counted itself out: a writer let in then finds Arc::get_mut refused and panics.
 //! Written blind: the ReadGuard keeps its Arc clone as a plain field, which is dropped only after Drop::drop has counted the reader out, so a writer let in at that moment finds Arc::get_mut refused and panics.
-//! expect-fail: writer-exclusive: writer alone
+//! expect-fail: model-writer-exclusive: were two inside together
 
 use std::collections::HashMap;
 use std::hash::Hash;

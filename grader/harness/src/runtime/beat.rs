@@ -32,7 +32,7 @@ pub struct Gap {
     /// The CPU time the runtime's thread used during the gap, when known.
     pub cpu: Option<Duration>,
     /// How long the runtime's thread was ready to run but waited for a core
-    /// during the gap, when the system says ([`SchedClock`]).
+    /// during the gap, when the system says ([`crate::sched::SchedClock`]).
     pub queued: Option<Duration>,
 }
 
@@ -94,7 +94,7 @@ pub enum Beat {
     MachineStalled(Gap),
 }
 
-/// Judges the heartbeat's `gaps` (see [`Watched::gaps`]) against the
+/// Judges the heartbeat's `gaps` (see [`super::Watched::gaps`]) against the
 /// `control` thread's ticks over a run of `end`.
 pub fn beat(gaps: &[Gap], control: &[Duration], end: Duration) -> Beat {
     let longest_gap = longest(gaps, end);

@@ -235,7 +235,7 @@ impl Design {
         found
     }
 
-    /// " That is the time of <design> (<t>): <why it loses>." for a failure
+    /// `" That is the time of <design> (<t>): <why it loses>."` for a failure
     /// message (every one of `designs` that matches, if several do), or
     /// nothing if `elapsed` matches none.
     pub fn name_in(
