@@ -55,33 +55,55 @@ impl Started {
 /// the kernel's thread ids (Linux), or `None` where it does not say. Ids are
 /// handed out in turn to every thread and process of the machine (its pid
 /// namespace), so the count is an upper bound of the threads `f` started:
-/// exact when nothing else started one meanwhile, which a caller can make
-/// likely by taking the least of a few runs. Threads that ended at once
-/// are counted too, which no look at the living threads can promise.
+/// an id found still alive in another process is left out, and the count
+/// is exact when nothing else started one meanwhile, which a caller can
+/// make likely by taking the least of a few runs. Threads that ended at
+/// once are counted too, which no look at the living threads can promise.
 pub fn created_during<T>(f: impl FnOnce() -> T) -> (T, Option<u64>) {
     // A thread of its own, joined (so it has ended), reads the next id.
     let probe = || std::thread::spawn(own_id).join().ok().flatten();
     let before = probe();
     let value = f();
     let after = probe();
-    (value, before.zip(after).and_then(|(b, a)| a.checked_sub(b + 1)))
+    let created = before.zip(after).and_then(|(b, a)| {
+        let others = (b + 1..a).take(OTHERS_LOOKED_AT).filter(|&id| of_another_process(id));
+        a.checked_sub(b + 1)?.checked_sub(others.count() as u64)
+    });
+    (value, created)
+}
+
+/// How many ids [`created_during`] looks up at most (a busy machine hands
+/// out a few in the microseconds of a small call).
+const OTHERS_LOOKED_AT: usize = 256;
+
+/// Whether the thread with kernel id `id` is alive in another process
+/// (`Tgid` is the process a thread belongs to); an ended one is not known.
+fn of_another_process(id: u64) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{id}/status")) else {
+        return false;
+    };
+    let tgid = status.lines().find_map(|l| l.strip_prefix("Tgid:")?.trim().parse::<u32>().ok());
+    tgid.is_some_and(|tgid| tgid != std::process::id())
 }
 
 /// Runs `run` up to `tries` times until one created no more threads than
 /// it says it should have (`run` returns its value and that number), and
 /// returns that run's value with the threads it created beyond that: the
 /// fewest of all tries, since other programs' threads and processes take
-/// ids too ([`created_during`]); `None` where the system does not say.
+/// ids too ([`created_during`]); `None` where the system does not say. The
+/// tries are spaced out (1 ms, 2 ms, 4 ms, … up to 50 ms apart), so that a
+/// burst of another program's threads does not fall on all of them.
 pub fn extra_threads<T>(tries: usize, mut run: impl FnMut() -> (T, u64)) -> (T, Option<u64>) {
     let mut once = || {
         let ((value, expected), created) = created_during(&mut run);
         (value, created.map(|c| c.saturating_sub(expected)))
     };
     let mut best = once();
-    for _ in 1..tries {
+    for attempt in 1..tries {
         if best.1.is_none_or(|extra| extra == 0) {
             break;
         }
+        std::thread::sleep(Duration::from_millis((1u64 << attempt.min(6)).min(50)));
         let next = once();
         if next.1 < best.1 {
             best = next;
@@ -131,6 +153,15 @@ mod tests {
         if let Some(least) = least {
             assert_eq!(least, 3);
             assert!(created_during(|| ()).1.is_some());
+        }
+    }
+
+    #[test]
+    fn ids_alive_in_another_process_are_told_apart() {
+        if let Some(me) = own_id() {
+            assert!(!of_another_process(me));
+            // Process 1 is alive wherever this runs, and is not this one.
+            assert!(of_another_process(1));
         }
     }
 

@@ -127,7 +127,7 @@ type Seen = (Vec<usize>, bool, Option<u64>, Option<usize>);
 fn watch(len: usize, k: usize, what: &str) -> Result<Seen, Outcome> {
     within(step_limit(), what, move || {
         let (data, started) = (small(len), Started::new());
-        let ((sizes, caller_ran), idle) = extra_threads(8, || {
+        let ((sizes, caller_ran), idle) = extra_threads(16, || {
             let shares = Shares::default();
             chunked_sum_by(&data, k, |x| {
                 shares.record();
