@@ -132,7 +132,6 @@ pub fn executions_so_far() -> u64 {
     RAN.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Executions run by this process, over every call of [`explore`].
 /// The first panic of the running execution, in its own words. A learner's
 /// panic can unwind through a lock (under shuttle a guard's drop is a
 /// scheduling point) into another thread, where one of the checker's own
@@ -148,6 +147,7 @@ const INTERNAL: [&str; 3] = [
     "should be a pending signal",
 ];
 
+/// Executions run by this process, over every call of [`explore`].
 static RAN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// What every execution starts with: a new story, no counts, no locks held.
@@ -187,7 +187,8 @@ where
     for token in schedules(replay.as_deref()) {
         let test = std::sync::Arc::clone(&test);
         // Silence the default hook while exploring: failures are expected
-        // and reported below, not printed as backtraces.
+        // and reported below, not printed as backtraces. The hook only keeps
+        // the execution's first panic (see `FIRST_PANIC`).
         let previous = panic::take_hook();
         panic::set_hook(Box::new(|info| {
             let mut first = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner());
