@@ -24,7 +24,8 @@
 //!   "inconclusive" otherwise);
 //! - the data is borrowed, not copied (the check reads the process's peak
 //!   memory), the call starts no thread beyond those (the kernel's count of
-//!   threads created), and none is left running when it returns;
+//!   threads created, on Linux; elsewhere the verdict says it was not
+//!   counted), and none is left running when it returns;
 //! - `k = 0` panics, and a panic in `f` reaches the caller.
 //!
 //! What it cannot see: that `chunked_sum` itself uses threads (a plain sum
