@@ -296,7 +296,7 @@ fn judge(finished: &Finished, received: Option<Message>, check: &str, limit: Dur
             MEMORY_LIMIT >> 30,
             stderr.lines().find(|l| l.contains("memory allocation of")).unwrap_or_default().trim()
         ),
-        _ if stderr.contains("failed to spawn thread") => format!(
+        _ if thread_refused(&stderr) => format!(
             "your code could not start another thread: too many threads at once for the {} GiB a check may use. \
              Bound the number of threads (a pool), instead of one per item.",
             MEMORY_LIMIT >> 30
@@ -336,4 +336,31 @@ fn judge(finished: &Finished, received: Option<Message>, check: &str, limit: Dur
         }
     }
     outcome
+}
+
+/// Whether the system refused the code a thread: at the spawn, or (the spawn
+/// went through) when the new thread could not map its signal stack, which
+/// std turns into an abort rather than a panic.
+fn thread_refused(stderr: &str) -> bool {
+    [
+        "failed to spawn thread",
+        "failed to allocate an alternative stack",
+        "failed to set up alternative stack guard page",
+    ]
+    .iter()
+    .any(|refused| stderr.contains(refused))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thread_refused;
+
+    #[test]
+    fn a_thread_refused_at_its_start_is_told_as_one_refused_at_the_spawn() {
+        let aborted = "thread '<unnamed>' panicked at library/std/src/sys/pal/unix/stack_overflow.rs:\n\
+                       failed to allocate an alternative stack: Cannot allocate memory (os error 12)\n";
+        assert!(thread_refused(aborted));
+        assert!(thread_refused("called `Result::unwrap()`: failed to spawn thread: WouldBlock"));
+        assert!(!thread_refused("thread 'main' has overflowed its stack"));
+    }
 }
