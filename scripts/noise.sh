@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # Does every verdict hold on a busy machine? Runs every reference solution,
-# every known-right and every known-wrong solution RUNS times (default 20)
+# every known-right, known-wrong and hostile file RUNS times (default 20)
 # while busy loops keep both cores loaded, and prints how often each got its
 # intended verdict: a reference or known-right solution must pass; a
 # known-wrong solution must fail every check its header names
-# (`//! expect-fail: <check>: <text>`), with that text. Not part of the test
-# suite (it takes a while); put its figures in a note.
+# (`//! expect-fail: <check>: <text>`), with that text; a hostile file must
+# get the verdict its header says (refused, failed, a build that timed out,
+# a pass). Not part of the test suite (it takes a while); put its figures in
+# a note.
 #
 #   scripts/noise.sh                 every exercise, 20 runs each
 #   RUNS=5 scripts/noise.sh ex14     one exercise, 5 runs
 #   LOAD=0 scripts/noise.sh          without the busy loops (LOAD=n: n loops)
-#   WRONG=0 scripts/noise.sh         references only (RIGHT=0: no known-right,
-#                                    REFERENCE=0: no reference)
+#   WRONG=0 scripts/noise.sh         no known-wrong files (RIGHT=0: no known-right,
+#                                    REFERENCE=0: no reference, HOSTILE=0: no
+#                                    hostile files)
 #   SAMPLE=3 scripts/noise.sh        3 known-wrong and 3 known-right files an
 #                                    exercise, picked by SEED (default: the
 #                                    day), so that all of them get their turn
 #   NAME=b LOAD=0 scripts/noise.sh   a second run beside a first one
 #
-# Known-wrong files are graded as CI grades them, by `kata dev check
-# --repeat` (only the checks their header names); the references and
+# Known-wrong and hostile files are graded as CI grades them, by `kata dev
+# check --repeat` (only the checks their header names); the references and
 # known-right files by `kata check`, as a learner's would be. Needs `jq`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -117,23 +120,29 @@ for slug in $slugs; do
         done
         line "$slug" "right: $(basename "$right" .rs)" "$ok" passed "$start" "$unsure"
     done
-    # The known-wrong files as CI grades them (`kata dev check`): only the
-    # checks each header names run, and each must fail with its text. One
-    # process grades them all, RUNS times each, after a first warm-up run.
-    wrongs=$(fixtures wrong "$slug")
-    if [[ "${WRONG:-1}" != 0 && -n "$wrongs" ]]; then
+    # The known-wrong and hostile files as CI grades them (`kata dev
+    # check`): only the checks each header names run, and each must get the
+    # verdict its header says, with its text. One process grades each kind,
+    # RUNS times a file, after a first warm-up run.
+    for kind in wrong hostile; do
+        switch=${kind^^}
+        [[ "${!switch:-1}" != 0 ]] || continue
+        files=$(fixtures "$kind" "$slug")
+        [[ -n "$files" ]] || continue
         only=()
-        for wrong in $wrongs; do only+=(--only "$wrong"); done
+        for file in $files; do only+=(--only "$file"); done
         # In the copy, so that edits to the tree meanwhile change nothing.
         dev() { (cd "$scratch" && "$kata" dev check "$slug" "${only[@]}" --repeat "$1" --format json --target-dir "$CARGO_TARGET_DIR/dev"); }
         dev 1 > /dev/null 2>&1 || true
-        dev "$runs" > "$reports/wrong.json" 2>/dev/null || true
+        dev "$runs" > "$reports/$kind.json" 2>/dev/null || true
+        word=failed
+        [[ $kind == wrong ]] || word=as-said
         jq -r '.exercises[0].fixtures | group_by(.file)[] | "\(.[0].file) \(map(select(.problems == [])) | length) \(map(.seconds) | add)"' \
-            "$reports/wrong.json" | while read -r file ok seconds; do
-                [[ $ok -eq $runs ]] || keep "$slug-$(basename "$file" .rs)" wrong
-                printf '%-32s %-28s %2d/%d failed %5.1f s a run\n' "$slug" "$(basename "$file" .rs)" "$ok" "$runs" \
+            "$reports/$kind.json" | while read -r file ok seconds; do
+                [[ $ok -eq $runs ]] || keep "$slug-$(basename "$file" .rs)" "$kind"
+                printf '%-32s %-28s %2d/%d %-6s %5.1f s a run\n' "$slug" "$(basename "$file" .rs)" "$ok" "$runs" "$word" \
                     "$(awk -v t="$seconds" -v n="$runs" 'BEGIN { print t / n }')"
             done
-    fi
+    done
     cp "exercises/$slug/.stub.rs" "$scratch/exercises/$slug/src/lib.rs"
 done

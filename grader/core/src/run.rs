@@ -10,7 +10,7 @@ use crate::report::CheckReport;
 use crate::sandbox::{self, Confinement, Protections};
 use crate::workbook::Workbook;
 use crate::{policy, Error};
-use kata_protocol::{fail, human_duration, var, CheckInfo, Message, Outcome};
+use kata_protocol::{fail, human_duration, var, CheckInfo, Message, Outcome, THREAD_REFUSED};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -292,7 +292,8 @@ fn judge(finished: &Finished, received: Option<Message>, check: &str, limit: Dur
         ),
         _ if stderr.contains("memory allocation of") => format!(
             "your code ran out of memory: it asked for more than the {} GiB a check may use ({}). \
-             An unbounded buffer, or a collection that grows without end?",
+             An unbounded buffer, a collection that grows without end, or too many threads at once \
+             (each one reserves its stack)?",
             MEMORY_LIMIT >> 30,
             stderr.lines().find(|l| l.contains("memory allocation of")).unwrap_or_default().trim()
         ),
@@ -338,17 +339,11 @@ fn judge(finished: &Finished, received: Option<Message>, check: &str, limit: Dur
     outcome
 }
 
-/// Whether the system refused the code a thread: at the spawn, or (the spawn
-/// went through) when the new thread could not map its signal stack, which
-/// std turns into an abort rather than a panic.
+/// Whether the system refused the code a thread, by what the process printed
+/// (the checks tell it from the panic, before the process can abort; this
+/// reads it when that did not happen).
 fn thread_refused(stderr: &str) -> bool {
-    [
-        "failed to spawn thread",
-        "failed to allocate an alternative stack",
-        "failed to set up alternative stack guard page",
-    ]
-    .iter()
-    .any(|refused| stderr.contains(refused))
+    THREAD_REFUSED.iter().any(|refused| stderr.contains(refused))
 }
 
 #[cfg(test)]

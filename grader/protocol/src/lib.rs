@@ -219,6 +219,17 @@ pub const RESULT_FD: i32 = 3;
 /// The most a result may weigh; a larger one is not believed.
 pub const MAX_MESSAGE: usize = 4 << 20;
 
+/// How std's panic begins when the system would not start a thread: at the
+/// spawn, or in the new thread when its signal stack could not be mapped
+/// (that one comes before the thread's code runs, where nothing catches it,
+/// so the process aborts). The checks tell it from the panic; the grader
+/// from what an aborted process printed.
+pub const THREAD_REFUSED: [&str; 3] = [
+    "failed to spawn thread",
+    "failed to allocate an alternative stack",
+    "failed to set up alternative stack guard page",
+];
+
 /// What a checks binary sends back over its result channel.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "lowercase")]

@@ -1,5 +1,7 @@
-//! Hostile: starts 10,000 threads that all sleep.
-//! expect-fail: order-kept: could not start another thread
+//! Hostile: starts 10,000 threads that all sleep. The system refuses one,
+//! or memory runs out first (each thread reserves its stack): either way
+//! the verdict names the threads.
+//! expect-fail: order-kept: too many threads at once
 
 pub fn parallel_map<T, R, F>(items: Vec<T>, f: F, n: usize) -> Vec<R>
 where
