@@ -72,6 +72,11 @@ pub fn created_during<T>(f: impl FnOnce() -> T) -> (T, Option<u64>) {
     (value, created)
 }
 
+/// What a verdict adds where [`created_during`] or [`Started::left_after`]
+/// gave `None`: the threads a call starts were not counted, and it says so.
+pub const NOT_COUNTED: &str =
+    " (threads a call starts were not counted: this system does not say how many it starts)";
+
 /// How many ids [`created_during`] looks up at most (a busy machine hands
 /// out a few in the microseconds of a small call).
 const OTHERS_LOOKED_AT: usize = 256;

@@ -105,7 +105,7 @@ pub(crate) fn run_one(check: &Check) -> Outcome {
         // initiate panic") and the runtime aborts, 4 runs in 20 of ten
         // thousand threads on a busy machine. The verdict leaves from here,
         // before the unwinding is tried.
-        if refused_thread(&crate::panicking::panic_text(info.payload())) && CHANNEL.get().is_some()
+        if thread_refused(&crate::panicking::panic_text(info.payload())) && CHANNEL.get().is_some()
         {
             deliver(fail(described));
         }
@@ -127,7 +127,7 @@ pub(crate) fn run_one(check: &Check) -> Outcome {
 }
 
 /// Whether a panic is std's for a thread the system would not start.
-fn refused_thread(message: &str) -> bool {
+fn thread_refused(message: &str) -> bool {
     THREAD_REFUSED.iter().any(|refused| message.starts_with(refused))
 }
 
@@ -146,7 +146,7 @@ fn describe_panic(info: &panic::PanicHookInfo<'_>) -> String {
     }
     if message.starts_with("not yet implemented") {
         format!("still a stub: the `todo!` at {place} ran. Replace it with your code.")
-    } else if refused_thread(&message) {
+    } else if thread_refused(&message) {
         format!(
             "your code could not start another thread (the system refused: {message}): \
              too many threads at once? Bound them with a pool instead of one thread per item."

@@ -5,13 +5,13 @@
 //! counts say the rest: threads created and left running, peak memory.
 
 use kata_harness::calibrate::{crunch, rounds_for};
-use kata_harness::footprint::{extra_threads, peak_memory, Started};
+use kata_harness::footprint::{self, extra_threads, peak_memory, Started};
 use kata_harness::measure::Meeting;
 use kata_harness::panicking;
 use kata_harness::protocol::human_duration;
 use kata_harness::together::{self, Busy, Found, Overlap, Shares};
 use kata_harness::{ensure, fail, inconclusive, ms, pass, step_limit, within, Outcome, Verdict};
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::panic::catch_unwind;
 use std::thread;
 
 kata_harness::exercise!(chunked_sum, chunked_sum_by);
@@ -66,13 +66,13 @@ fn sums_right() -> Verdict {
             let want = (wrapping(data.iter().copied()), wrapping(mapped.iter().copied()));
             let kind = if is_big { "values near u64::MAX" } else { "0 to len - 1" };
             let what = format!("chunked_sum of {len} elements ({kind}) on k = {k}");
-            let input = data.clone();
+            let (input, said, why) =
+                (data.clone(), what.clone(), if is_big { OVERFLOWED } else { EDGE });
             let got = within(step_limit(), &what, move || {
-                catch_unwind(AssertUnwindSafe(|| {
+                panicking::edge(&said, why, || {
                     (chunked_sum(&input, k), chunked_sum_by(&input, k, mix))
-                }))
-            })?
-            .map_err(|panic| panicked(&what, panic, is_big))?;
+                })
+            })??;
             ensure(got.0 == want.0, || wrong_sum(&what, &data, k, got.0, want.0))?;
             let by = format!("{what}, chunked_sum_by with f,");
             ensure(got.1 == want.1, || wrong_sum(&by, &mapped, k, got.1, want.1))?;
@@ -82,23 +82,14 @@ fn sums_right() -> Verdict {
     Ok(pass(format!("{tried} sums right, from empty data to k > len, wrapping included")))
 }
 
-/// A sum that panicked: on big values (small ones passed), an overflow.
-fn panicked(what: &str, panic: Box<dyn std::any::Any + Send>, big: bool) -> Outcome {
-    if panicking::is_todo(panic.as_ref()) {
-        resume_unwind(panic);
-    }
-    let text = panicking::panic_text(panic.as_ref());
-    let advice = if big || text.contains("overflow") {
-        "These values add up past u64::MAX, and the contract says the sum wraps: `+` and \
-         `.sum()` panic on overflow (kata builds with overflow checks), so add with \
-         `wrapping_add`, in each thread and when adding the threads' sums."
-    } else {
-        "Every shape the contract names must work: empty data returns 0, and k > len uses one \
-         thread per element (`chunks(0)` panics, and so does a split that asks for more elements \
-         than there are)."
-    };
-    fail(format!("{what} panicked ({text}). {advice}"))
-}
+/// Why a sum may panic: on values near u64::MAX (small ones passed), an
+/// overflow; on small ones, an edge of the contract.
+const OVERFLOWED: &str = "these values add up past u64::MAX, and the contract says the sum wraps: \
+    `+` and `.sum()` panic on overflow (kata builds with overflow checks), so add with \
+    `wrapping_add`, in each thread and when adding the threads' sums.";
+const EDGE: &str = "every shape the contract names must work: empty data returns 0, and k > len \
+    uses one thread per element (`chunks(0)` panics, and so does a split that asks for more \
+    elements than there are, or a `len - 1` on empty data).";
 
 fn wrong_sum(what: &str, data: &[u64], k: usize, got: u64, want: u64) -> Outcome {
     let (len, n) = (data.len(), k.min(data.len()).max(1));
@@ -195,12 +186,7 @@ fn threads_and_shares() -> Verdict {
             .figure("threads started that ran no f", idle, "== 0")
         })?;
     }
-    let unseen = if unseen {
-        " (threads that ran no f were not counted: this system does not say how many threads a \
-         call starts)"
-    } else {
-        ""
-    };
+    let unseen = if unseen { footprint::NOT_COUNTED } else { "" };
     Ok(pass(format!("min(k, len) threads on every shape, shares differing by at most one{unseen}")))
 }
 

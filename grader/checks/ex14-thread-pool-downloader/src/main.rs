@@ -353,7 +353,7 @@ fn bound_held() -> Verdict {
     })?;
     let counted = match threads {
         Some(n) => format!(" on {n} threads"),
-        None => " (this system does not say how many threads a call starts)".into(),
+        None => kata_harness::footprint::NOT_COUNTED.into(),
     };
     Ok(figure(pass(format!(
         "the server saw {W} requests at once, never more: {W} workers kept busy{counted}"
